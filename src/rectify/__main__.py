@@ -1,0 +1,32 @@
+"""The entry point (the ``rectify`` script and ``python -m rectify``).
+
+It does the two things that must happen before the CLI module is imported:
+``--version`` alone answers without loading typer at all (cold start is
+measured against the bare interpreter), and ``--lang`` is read early because
+the help texts are translated when the CLI module builds them.
+"""
+
+import sys
+
+
+def main() -> None:
+    argv = sys.argv[1:]
+    if argv == ["--version"]:
+        from rectify import __version__
+
+        print(f"rectify {__version__}")
+        return
+    from rectify.i18n import set_language
+
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            set_language(argv[i + 1])
+        elif arg.startswith("--lang="):
+            set_language(arg.split("=", 1)[1])
+    from rectify.cli import main as cli_main
+
+    cli_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,514 @@
+"""The command line: arguments in, calls to the domain out, exit codes.
+
+No SQL and no layout here. Heavy modules (rich, sqlite-utils, dateutil's
+parser, openpyxl) load inside the commands that need them; a test guards it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from rectify import __version__
+from rectify.errors import ExitCode, InputError, LedgerError, RectifyError
+from rectify.i18n import _, set_language
+
+app = typer.Typer(
+    name="rectify",
+    help=_(
+        "rectify: a rectification ledger (整改台账) for inspection and audit findings.\n\n"
+        "Record each problem's tasks, classify them as immediate (立行立改) or long-term (长期坚持), "
+        "follow their progress and close them against evidence (销号).\n\n"
+        "Example: rectify add \"Revise the procurement rules\" --kind long_term --due 2027年3月底 --unit 财务处"
+    ),
+    epilog=_("The ledger file: `rectify where`. Exit codes: 0 ok, 1 internal error, 2 bad input, "
+             "3 not found, 4 forbidden by the ledger's rules, 5 ledger file refused, 6 import refused, 7 check failed."),
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state: dict = {"db": None}
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"rectify {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Optional[str] = typer.Option(None, "--db", metavar="PATH", envvar=None,
+                                     help=_("The ledger file (default: RECTIFY_DB, then your data folder).")),
+    lang: Optional[str] = typer.Option(None, "--lang", metavar="zh|en",
+                                       help=_("Language: zh or en (default: RECTIFY_LANG, then the locale).")),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help=_("Show the version and exit.")),
+) -> None:
+    _state["db"] = db
+    if lang:
+        set_language(lang)
+
+
+# -- the boundary: errors become one line and an exit code -------------------
+
+
+def fail(message: str, code: int) -> None:
+    sys.stderr.write(_("rectify: error: {message}").format(message=message) + "\n")
+    raise typer.Exit(code)
+
+
+def command(name: str | None = None, **kw):
+    """``app.command`` that turns the tool's errors into a line and an exit code."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except RectifyError as e:
+                fail(e.message, e.exit_code)
+            except sqlite3.OperationalError as e:
+                fail(_("The ledger could not be used: {reason}.").format(reason=e), ExitCode.LEDGER)
+            except sqlite3.DatabaseError as e:
+                fail(_("The ledger file is damaged or not a ledger: {reason}.").format(reason=e), ExitCode.LEDGER)
+            except KeyboardInterrupt:
+                fail(_("Interrupted; nothing was changed."), ExitCode.INTERRUPTED)
+            except BrokenPipeError:
+                sys.stderr.close()
+                raise typer.Exit(0)
+
+        return app.command(name, **kw)(wrapper)
+
+    return decorate
+
+
+def ledger_path() -> Path:
+    from rectify.paths import ledger_path as resolve
+
+    return resolve(_state["db"])[0]
+
+
+def open_ledger(write: bool = False):
+    from rectify.store import Ledger
+
+    return Ledger.open(ledger_path(), write=write)
+
+
+def emit_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def say(message: str) -> None:
+    """A message for a person: stderr, so stdout stays data."""
+    sys.stderr.write(message + "\n")
+
+
+def join_people(names: list[str] | None) -> str | None:
+    if not names:
+        return None
+    sep = "、" if any("\u4e00" <= ch <= "\u9fff" for n in names for ch in n) else ", "
+    return sep.join(n.strip() for n in names if n.strip()) or None
+
+
+JSON_HELP = _("Print JSON (stable; see README).")
+
+
+# -- commands ---------------------------------------------------------------
+
+
+@command("add", help=_(
+    "Add a rectification task (整改任务) and print its id.\n\n"
+    "Example: rectify add \"Clear the overdue reimbursements\" --kind 立行立改 --due 月底 "
+    "--unit 财务处 --owner 张三 --new-problem \"Reimbursement backlog\" --category 财务管理"))
+def add_cmd(
+    title: str = typer.Argument(..., help=_("The measure (整改措施).")),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate / long_term, or 立行立改 / 长期坚持.")),
+    due: Optional[str] = typer.Option(None, "--due", "-d", help=_("Deadline: 2026-12-31, +2w, eom, 月底, 下周五 ...")),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit (责任单位).")),
+    owner: Optional[str] = typer.Option(None, "--owner", "-o", help=_("Person responsible (责任人).")),
+    leader: Optional[str] = typer.Option(None, "--leader", help=_("Leader in charge (责任领导).")),
+    helper: Optional[List[str]] = typer.Option(None, "--helper", help=_("A helper (配合人); repeat for more.")),
+    target: Optional[str] = typer.Option(None, "--target", "-t", help=_("Target (整改目标).")),
+    note: Optional[str] = typer.Option(None, "--note", help=_("Remarks (备注).")),
+    problem: Optional[int] = typer.Option(None, "--problem", "-p", help=_("Id of the problem this task answers.")),
+    new_problem: Optional[str] = typer.Option(None, "--new-problem", help=_("Record a new problem (反馈问题) with this text.")),
+    category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category (问题类别).")),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    from rectify import ledger as L
+
+    if problem is not None and new_problem:
+        raise InputError(_("Give --problem or --new-problem, not both."))
+    fields = {"title": title, "kind": kind, "due": due, "unit": unit, "owner": owner, "leader": leader,
+              "helpers": join_people(helper), "target": target, "note": note, "category": category}
+    # Validate before the ledger file is created, so bad input leaves no file behind.
+    L.prepare_fields(fields)
+    with _closing(open_ledger(write=True)) as led:
+        task_id = L.add_task(led, fields, problem_id=problem, new_problem=new_problem)
+        if as_json:
+            emit_json(L.get_task(led, task_id))
+        else:
+            print(_("Added task {id}.").format(id=task_id))
+
+
+class _closing:
+    def __init__(self, ledger):
+        self.ledger = ledger
+
+    def __enter__(self):
+        return self.ledger
+
+    def __exit__(self, *exc):
+        self.ledger.close()
+
+
+@command("list", help=_(
+    "List tasks: open work by default (all but closed and cancelled), by deadline.\n\n"
+    "Colours: red overdue; yellow behind (open or in progress, due within 30 days, no progress note "
+    "for 14 days); blue due within 7 days.\n\n"
+    "Example: rectify list --overdue --unit 财务处"))
+def list_cmd(
+    overdue: bool = typer.Option(False, "--overdue", help=_("Only overdue tasks (逾期).")),
+    due_within: Optional[str] = typer.Option(None, "--due-within", metavar="DAYS", help=_("Only tasks due within this span: 7d, 2w, 7天.")),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate, long_term or none.")),
+    status: Optional[List[str]] = typer.Option(None, "--status", "-s", help=_("open, in_progress, submitted, closed, cancelled; repeatable.")),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit.")),
+    owner: Optional[str] = typer.Option(None, "--owner", "-o", help=_("Person responsible.")),
+    leader: Optional[str] = typer.Option(None, "--leader", help=_("Leader in charge.")),
+    problem: Optional[int] = typer.Option(None, "--problem", "-p", help=_("Problem id.")),
+    category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
+    search: Optional[str] = typer.Option(None, "--search", "-S", help=_("Text in the measure, target, problem, unit or people.")),
+    all_: bool = typer.Option(False, "--all", "-a", help=_("Every state, closed and cancelled too.")),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", help=_("Page size (default 50 on screen; 0 = no limit).")),
+    page: int = typer.Option(1, "--page", min=1, help=_("Which page to show.")),
+    as_json: bool = typer.Option(False, "--json", help=_("Print a JSON array of tasks (no paging unless --limit).")),
+) -> None:
+    from rectify import ledger as L
+
+    filters = list_filters(overdue=overdue, due_within=due_within, kind=kind, status=status, unit=unit,
+                           owner=owner, leader=leader, problem=problem, category=category, search=search, all_=all_)
+    if limit is not None and limit < 0:
+        raise InputError(_("--limit must be 0 or more."))
+    size = limit if limit is not None else (None if as_json else 50)
+    if size == 0:
+        size = None
+    offset = (page - 1) * size if size else 0
+    with _closing(open_ledger()) as led:
+        tasks, total = L.list_tasks(led, filters, limit=size, offset=offset)
+    if as_json:
+        emit_json(tasks)
+        return
+    from rectify.render.terminal import task_table
+
+    task_table(tasks, total, offset)
+
+
+def list_filters(*, overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
+                 leader=None, problem=None, category=None, search=None, all_=False) -> dict:
+    """The filters of ``list``, validated; shared by every command that takes them."""
+    from rectify import dates
+    from rectify.model import parse_kind, parse_status
+
+    return {
+        "overdue": overdue,
+        "due_within": dates.parse_duration_days(due_within) if due_within else None,
+        "kind": ("none" if kind.strip().lower() in ("none", "unset", "未分类") else parse_kind(kind)) if kind else None,
+        "status": [parse_status(s) for s in status] if status else None,
+        "unit": unit, "owner": owner, "leader": leader, "problem": problem, "category": category,
+        "search": search, "all": all_ or bool(status),
+    }
+
+
+@command("show", help=_("Show one task with its evidence and history.\n\nExample: rectify show 12"))
+def show_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+             as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import ledger as L
+
+    with _closing(open_ledger()) as led:
+        task = L.get_task(led, task_id, detail=True)
+    if as_json:
+        emit_json(task)
+        return
+    from rectify.render.terminal import task_detail
+
+    task_detail(task)
+
+
+@command("edit", help=_(
+    "Change fields of a task. An empty value clears a field. A later deadline is an extension: use `extend`.\n\n"
+    "Example: rectify edit 12 --owner 李四 --target \"All receipts filed\""))
+def edit_cmd(
+    task_id: int = typer.Argument(..., metavar="ID"),
+    title: Optional[str] = typer.Option(None, "--title", help=_("The measure (整改措施).")),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate / long_term, or 立行立改 / 长期坚持.")),
+    due: Optional[str] = typer.Option(None, "--due", "-d", help=_("Deadline (earlier, or where none was set).")),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit (责任单位).")),
+    owner: Optional[str] = typer.Option(None, "--owner", "-o", help=_("Person responsible (责任人).")),
+    leader: Optional[str] = typer.Option(None, "--leader", help=_("Leader in charge (责任领导).")),
+    helper: Optional[List[str]] = typer.Option(None, "--helper", help=_("A helper (配合人); repeat for more.")),
+    target: Optional[str] = typer.Option(None, "--target", "-t", help=_("Target (整改目标).")),
+    note: Optional[str] = typer.Option(None, "--note", help=_("Remarks (备注).")),
+    category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category (问题类别).")),
+    problem: Optional[int] = typer.Option(None, "--problem", "-p", help=_("Id of the problem this task answers.")),
+    new_problem: Optional[str] = typer.Option(None, "--new-problem", help=_("Attach to a new problem with this text.")),
+) -> None:
+    from rectify import ledger as L
+
+    given = {"title": title, "kind": kind, "due": due, "unit": unit, "owner": owner, "leader": leader,
+             "helpers": join_people(helper) if helper else None, "target": target, "note": note, "category": category}
+    fields = {k: v for k, v in given.items() if v is not None}
+    if helper == [""]:
+        fields["helpers"] = None
+    if not fields and problem is None and not new_problem:
+        raise InputError(_("Nothing to change: give at least one option, e.g. --owner or --due."))
+    with _closing(open_ledger(write=True)) as led:
+        changed = L.edit_task(led, task_id, fields, problem_id=problem, new_problem=new_problem)
+    if changed:
+        say(_("Task {id}: changed {fields}.").format(id=task_id, fields=", ".join(_(f) for f in changed)))
+    else:
+        say(_("Task {id}: nothing changed.").format(id=task_id))
+
+
+@command("classify", help=_(
+    "Set a task's kind: immediate (立行立改) or long_term (长期坚持).\n\n"
+    "With --auto, propose a kind for every task that has none. The rule: wording about rules and "
+    "institutions (制度, 机制, 长效, 建章立制, 常态, 体系; policy, procedure, mechanism, regulation) "
+    "or a deadline more than 90 days after the task was recorded means long_term; a deadline within "
+    "90 days means immediate; otherwise no proposal. Proposals apply after you confirm, or at once with --yes.\n\n"
+    "Examples: rectify classify 12 长期坚持 · rectify classify --auto --yes"))
+def classify_cmd(
+    task_id: Optional[int] = typer.Argument(None, metavar="ID"),
+    kind: Optional[str] = typer.Argument(None, metavar="KIND"),
+    auto: bool = typer.Option(False, "--auto", help=_("Propose kinds for unclassified tasks.")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=_("Apply the proposals without asking.")),
+) -> None:
+    from rectify import ledger as L
+
+    if auto:
+        if task_id is not None or kind:
+            raise InputError(_("Use either `classify ID KIND` or `classify --auto`, not both."))
+        return _classify_auto(yes)
+    if task_id is None or not kind:
+        raise InputError(_("Give a task id and a kind, e.g. `rectify classify 12 long_term`, or use --auto."))
+    with _closing(open_ledger(write=True)) as led:
+        changed = L.classify(led, task_id, kind)
+        task = L.get_task(led, task_id)
+    from rectify.model import kind_label
+
+    if changed:
+        say(_("Task {id} is now {kind}.").format(id=task_id, kind=kind_label(task["kind"])))
+    else:
+        say(_("Task {id} was already {kind}.").format(id=task_id, kind=kind_label(task["kind"])))
+
+
+def _classify_auto(yes: bool) -> None:
+    from rectify import classify as C
+    from rectify import ledger as L
+    from rectify.model import kind_label
+
+    with _closing(open_ledger()) as led:
+        proposals = C.propose(led)
+    if not proposals:
+        say(_("Every task has a kind, or none could be proposed."))
+        return
+    for p in proposals:
+        print(f"{p['id']:>6}  {kind_label(p['kind']):<8}  {p['title']}  ({_(p['reason'])})")
+    if not yes:
+        if not sys.stdin.isatty():
+            say(_("{n} proposals shown, none applied: run again with --yes to apply them.").format(n=len(proposals)))
+            return
+        if not typer.confirm(_("Apply these {n} proposals?").format(n=len(proposals))):
+            say(_("Nothing applied."))
+            return
+    with _closing(open_ledger(write=True)) as led:
+        applied = C.apply(led, proposals)
+    say(_("Classified {n} tasks.").format(n=applied))
+
+
+@command("progress", help=_(
+    "Add a dated progress note (整改进展) to a task; an open task moves to in progress.\n\n"
+    "Example: rectify progress 12 \"Draft rules sent for comment\" --percent 60"))
+def progress_cmd(
+    task_id: int = typer.Argument(..., metavar="ID"),
+    note: str = typer.Argument(..., metavar="NOTE"),
+    percent: Optional[int] = typer.Option(None, "--percent", help=_("Progress, 0 to 100.")),
+) -> None:
+    from rectify import ledger as L
+
+    with _closing(open_ledger(write=True)) as led:
+        task = L.add_progress(led, task_id, note, percent)
+    say(_("Task {id}: progress noted ({percent}%).").format(id=task_id, percent=task["progress"]))
+
+
+@command("evidence", help=_(
+    "Attach evidence (佐证材料): files are copied into the ledger's evidence folder with their sha256. "
+    "Use --note for evidence that is not a file.\n\n"
+    "Example: rectify evidence 12 minutes.pdf rules-2026.docx"))
+def evidence_cmd(
+    task_id: int = typer.Argument(..., metavar="ID"),
+    files: Optional[List[str]] = typer.Argument(None, metavar="FILE..."),
+    note: Optional[str] = typer.Option(None, "--note", help=_("A description, or evidence that is not a file.")),
+) -> None:
+    from rectify import ledger as L
+
+    with _closing(open_ledger(write=True)) as led:
+        added = L.add_evidence(led, task_id, files or [], note)
+    for ev in added:
+        if ev["name"]:
+            say(_("Task {id}: attached {name} (sha256 {sha}).").format(id=task_id, name=ev["name"], sha=ev["sha256"][:12]))
+        else:
+            say(_("Task {id}: evidence note recorded.").format(id=task_id))
+
+
+def _status_command(verb: str, task_id: int, *, reason: str | None = None, checker: str | None = None) -> None:
+    from rectify import ledger as L
+    from rectify.model import status_label
+
+    with _closing(open_ledger(write=True)) as led:
+        task = L.change_status(led, task_id, verb, reason=reason, checker=checker)
+    say(_("Task {id} is now {status}.").format(id=task_id, status=status_label(task["status"])))
+
+
+@command("start", help=_("Mark a task as in progress (整改中).\n\nExample: rectify start 12"))
+def start_cmd(task_id: int = typer.Argument(..., metavar="ID")) -> None:
+    _status_command("start", task_id)
+
+
+@command("submit", help=_(
+    "Submit a task for verification (待验收). It needs at least one piece of evidence.\n\nExample: rectify submit 12"))
+def submit_cmd(task_id: int = typer.Argument(..., metavar="ID")) -> None:
+    _status_command("submit", task_id)
+
+
+@command("close", help=_(
+    "Close a submitted task after checking its evidence (对账销号). The checker must not be the person responsible.\n\n"
+    "Example: rectify close 12 --by 王五"))
+def close_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+              by: str = typer.Option(..., "--by", help=_("The checker (复核人).")),
+              note: Optional[str] = typer.Option(None, "--note", help=_("The checker's remark.")),
+              ) -> None:
+    _status_command("close", task_id, checker=by, reason=note)
+
+
+@command("reject", help=_("Send a submitted task back to in progress, with a reason.\n\n"
+                          "Example: rectify reject 12 --reason \"Minutes not signed\""))
+def reject_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+               reason: str = typer.Option(..., "--reason", "-r", help=_("Why it failed the check."))) -> None:
+    _status_command("reject", task_id, reason=reason)
+
+
+@command("reopen", help=_("Reopen a closed task, with a reason; its history is kept.\n\n"
+                          "Example: rectify reopen 12 --reason \"Problem recurred in spot check\""))
+def reopen_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+               reason: str = typer.Option(..., "--reason", "-r", help=_("Why it is reopened."))) -> None:
+    _status_command("reopen", task_id, reason=reason)
+
+
+@command("cancel", help=_("Withdraw a task (已撤销), e.g. a duplicate, with a reason.\n\n"
+                          "Example: rectify cancel 12 --reason \"Duplicate of 9\""))
+def cancel_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+               reason: str = typer.Option(..., "--reason", "-r", help=_("Why it is withdrawn."))) -> None:
+    _status_command("cancel", task_id, reason=reason)
+
+
+@command("extend", help=_("Grant an extension (延期): a later deadline, with a reason. The old deadline stays in history.\n\n"
+                          "Example: rectify extend 12 2027年3月底 --reason \"Awaiting the provincial rules\""))
+def extend_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+               new_due: str = typer.Argument(..., metavar="NEW_DUE"),
+               reason: str = typer.Option(..., "--reason", "-r", help=_("Why the deadline moves."))) -> None:
+    from rectify import ledger as L
+
+    with _closing(open_ledger(write=True)) as led:
+        task = L.extend(led, task_id, new_due, reason)
+    say(_("Task {id} is now due {due}.").format(id=task_id, due=task["due"]))
+
+
+@command("history", help=_("Show every recorded change to a task.\n\nExample: rectify history 12"))
+def history_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+                as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import ledger as L
+
+    with _closing(open_ledger()) as led:
+        L.get_task(led, task_id)
+        events = L.history(led, task_id)
+    if as_json:
+        emit_json(events)
+        return
+    from rectify.render.terminal import history_table
+
+    history_table(events)
+
+
+@command("problems", help=_("List the problems (反馈问题) with their task counts.\n\nExample: rectify problems"))
+def problems_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import ledger as L
+
+    with _closing(open_ledger()) as led:
+        problems = L.list_problems(led)
+    if as_json:
+        emit_json(problems)
+        return
+    from rectify.render.terminal import problem_table
+
+    problem_table(problems)
+
+
+@command("where", help=_("Show the ledger file in use and where that choice came from.\n\nExample: rectify where"))
+def where_cmd() -> None:
+    from rectify.paths import evidence_dir
+    from rectify.paths import ledger_path as resolve
+
+    path, source = resolve(_state["db"])
+    print(path)
+    say(_("(from {source}; evidence in {evidence}; {state})").format(
+        source=source, evidence=evidence_dir(path),
+        state=_("exists") if path.exists() else _("not created yet")))
+
+
+@command("demo", help=_(
+    "Build a demo ledger of a realistic inspection (never your real ledger), then show its list and summary.\n\n"
+    "Example: rectify demo"))
+def demo_cmd(path: Optional[str] = typer.Argument(None, metavar="PATH",
+                                                 help=_("Where to write it (default: a fresh folder in your temp dir)."))) -> None:
+    from rectify import demo
+
+    target = demo.build(Path(path) if path else None)
+    print(_("Demo ledger: {path}").format(path=target))
+    say(_("Try: rectify --db {path} list --overdue").format(path=target))
+    _state["db"] = str(target)
+    list_cmd.__wrapped__(overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
+                         leader=None, problem=None, category=None, search=None, all_=False, limit=None,
+                         page=1, as_json=False)
+    summary = getattr(sys.modules[__name__], "summary_cmd", None)
+    if summary is not None:
+        print()
+        summary.__wrapped__()
+
+
+# -- entry point ------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        app(args=argv, prog_name="rectify")
+    except RectifyError as e:  # raised outside a command, e.g. by the clock
+        sys.stderr.write(_("rectify: error: {message}").format(message=e.message) + "\n")
+        sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(ExitCode.INTERRUPTED)
+    except Exception as e:  # a bug: one line, not a traceback, unless asked
+        if os.environ.get("RECTIFY_DEBUG"):
+            raise
+        sys.stderr.write(
+            _("rectify: internal error: {error}. Please report it; rerun with RECTIFY_DEBUG=1 for details.").format(
+                error=f"{type(e).__name__}: {e}") + "\n")
+        sys.exit(ExitCode.FAILURE)

@@ -1,0 +1,89 @@
+"""Language selection and translation, through the stdlib gettext machinery.
+
+English is the source language: with it, ``_`` returns the text as written and
+gettext is never imported. Chinese loads ``locale/zh_CN/LC_MESSAGES/rectify.mo``
+on first use. The language comes from ``--lang``, then ``RECTIFY_LANG``, then
+the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: anything starting with
+``zh`` means Chinese). The default is English.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGUAGES = ("en", "zh")
+DOMAIN = "rectify"
+
+_language: str | None = None
+_translation = None  # gettext.GNUTranslations once loaded
+
+
+def normalize(value: str | None) -> str | None:
+    """Map a language tag (zh_CN.UTF-8, zh-Hans, en_US, 中文) to "zh" or "en"."""
+    if not value:
+        return None
+    v = value.strip().lower()
+    if v.startswith("zh") or v in ("中文", "cn", "chinese"):
+        return "zh"
+    if v.startswith("en") or v in ("c", "posix", "english"):
+        return "en"
+    return None
+
+
+def detect(environ: dict | None = None) -> str:
+    env = os.environ if environ is None else environ
+    explicit = normalize(env.get("RECTIFY_LANG"))
+    if explicit:
+        return explicit
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var)
+        if value:  # the first one set wins, as in POSIX
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def set_language(lang: str | None) -> str:
+    """Fix the language for this process; ``None`` means detect it."""
+    global _language, _translation
+    _language = normalize(lang) or detect()
+    _translation = None
+    return _language
+
+
+def language() -> str:
+    if _language is None:
+        set_language(None)
+    return _language  # type: ignore[return-value]
+
+
+def is_zh() -> bool:
+    return language() == "zh"
+
+
+def _load():
+    global _translation
+    import gettext
+
+    localedir = os.path.join(os.path.dirname(__file__), "locale")
+    _translation = gettext.translation(DOMAIN, localedir, languages=["zh_CN"], fallback=True)
+    return _translation
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    if language() == "en":
+        return message
+    t = _translation or _load()
+    return t.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    if language() == "en":
+        return singular if n == 1 else plural
+    t = _translation or _load()
+    return t.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; translate it later with ``_``."""
+    return message

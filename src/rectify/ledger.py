@@ -1,0 +1,493 @@
+"""What a person can do to a ledger: add, edit, classify, progress, evidence,
+the state changes, extensions, and the queries behind ``list`` and ``show``.
+
+Every function validates first and then makes its change inside one
+transaction together with its event rows, so a refused command leaves the
+file exactly as it was. Results are plain dicts: the JSON contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+from rectify import dates
+from rectify.errors import InputError, NotFoundError, RuleError
+from rectify.i18n import _
+from rectify.model import ACTIVE, EDITABLE, FINISHED, parse_kind, status_label, transition
+from rectify.paths import evidence_dir
+from rectify.store import Ledger
+
+MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
+BLUE_DAYS = 7  # blue band: due within this many days
+YELLOW_HORIZON_DAYS = 30  # yellow band: due within this many days ...
+YELLOW_QUIET_DAYS = 14  # ... and no progress note for this many days
+STALE_DAYS = 30  # a long-term task with no progress note this long is stale
+
+
+def actor() -> str | None:
+    env = os.environ
+    return env.get("RECTIFY_USER") or env.get("USER") or env.get("LOGNAME") or env.get("USERNAME")
+
+
+# -- validation --------------------------------------------------------------
+
+
+def clean_text(value: str | None, field: str, *, required: bool = False) -> str | None:
+    """Strip a text field; refuse control characters and absurd lengths."""
+    if value is None:
+        if required:
+            raise InputError(_("The {field} must not be empty.").format(field=_(field)))
+        return None
+    text = value.strip()
+    if not text:
+        if required:
+            raise InputError(_("The {field} must not be empty.").format(field=_(field)))
+        return None
+    if any(ord(c) < 32 and c not in "\n\t" for c in text) or "\x7f" in text:
+        raise InputError(_("The {field} contains a control character (such as NUL); remove it.").format(field=_(field)))
+    if len(text) > MAX_TEXT:
+        raise InputError(
+            _("The {field} is {n} characters long; the most a field takes is {max}.").format(
+                field=_(field), n=len(text), max=MAX_TEXT
+            )
+        )
+    return text
+
+
+def clean_percent(value: int | None) -> int | None:
+    if value is None:
+        return None
+    if not 0 <= value <= 100:
+        raise InputError(_("Progress must be a percentage from 0 to 100, not {value}.").format(value=value))
+    return value
+
+
+def _due_text(value: date | str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    return dates.parse_date(value).isoformat()
+
+
+# -- reading -----------------------------------------------------------------
+
+TASK_COLUMNS = """
+    t.id, t.uid, t.title, t.target, t.kind, t.status, t.due, t.unit, t.leader,
+    t.owner, t.helpers, t.category, t.note, t.progress, t.created, t.updated,
+    t.closed_at, t.closed_by, t.problem_id,
+    p.description AS problem_description, p.code AS problem_code
+"""
+
+
+def band_sql(alias: str = "t") -> str:
+    """The colour band as an SQL CASE over named parameters :today, :blue_until,
+    :yellow_until and :quiet_since. One definition for lists and reports.
+
+    red: overdue. yellow: open or in progress, due within 30 days, and no
+    progress note for 14 days. blue: any other unfinished task due within 7 days.
+    """
+    t = alias
+    return f"""CASE
+        WHEN {t}.status IN ('closed', 'cancelled') OR {t}.due IS NULL THEN NULL
+        WHEN {t}.due < :today THEN 'red'
+        WHEN {t}.status IN ('open', 'in_progress') AND {t}.due <= :yellow_until
+             AND COALESCE((SELECT max(e.at) FROM event e
+                           WHERE e.task_id = {t}.id AND e.field = 'progress'), {t}.created) < :quiet_since
+            THEN 'yellow'
+        WHEN {t}.due <= :blue_until THEN 'blue'
+        ELSE NULL END"""
+
+
+def band_params(today: date) -> dict:
+    return {
+        "today": today.isoformat(),
+        "blue_until": (today + timedelta(days=BLUE_DAYS)).isoformat(),
+        "yellow_until": (today + timedelta(days=YELLOW_HORIZON_DAYS)).isoformat(),
+        "quiet_since": (today - timedelta(days=YELLOW_QUIET_DAYS)).isoformat(),
+    }
+
+
+def task_dict(row, today: date) -> dict:
+    """A task row as the stable JSON object (see README, "JSON output")."""
+    keys = row.keys()
+    due = row["due"]
+    problem = None
+    if row["problem_id"] is not None:
+        problem = {"id": row["problem_id"], "description": row["problem_description"], "code": row["problem_code"]}
+    return {
+        "id": row["id"],
+        "uid": row["uid"],
+        "title": row["title"],
+        "target": row["target"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "due": due,
+        "overdue": bool(due and due < today.isoformat() and row["status"] in ACTIVE),
+        "band": row["band"] if "band" in keys else None,
+        "unit": row["unit"],
+        "leader": row["leader"],
+        "owner": row["owner"],
+        "helpers": row["helpers"],
+        "category": row["category"],
+        "problem": problem,
+        "progress": row["progress"],
+        "note": row["note"],
+        "created": row["created"],
+        "updated": row["updated"],
+        "closed_at": row["closed_at"],
+        "closed_by": row["closed_by"],
+    }
+
+
+def _task_row(ledger: Ledger, task_id: int, today: date):
+    row = ledger.conn.execute(
+        f"SELECT {TASK_COLUMNS}, {band_sql()} AS band FROM task t LEFT JOIN problem p ON p.id = t.problem_id WHERE t.id = :id",
+        {"id": task_id, **band_params(today)},
+    ).fetchone()
+    if row is None:
+        raise NotFoundError(_("No task with id {id}. See `rectify list --all`.").format(id=task_id))
+    return row
+
+
+def get_task(ledger: Ledger, task_id: int, *, today: date | None = None, detail: bool = False) -> dict:
+    today = today or dates.today()
+    task = task_dict(_task_row(ledger, task_id, today), today)
+    if detail:
+        task["evidence"] = [dict(r) for r in ledger.query(
+            "SELECT id, added, name, path, sha256, size, note FROM evidence WHERE task_id = ? ORDER BY id", (task_id,))]
+        task["history"] = history(ledger, task_id)
+    return task
+
+
+def filters_sql(f: dict, today: date) -> tuple[str, dict]:
+    """WHERE clause and parameters for the filters of ``list`` (and ``export``)."""
+    where: list[str] = []
+    params: dict = {}
+    statuses = f.get("status")
+    if statuses:
+        where.append("t.status IN (%s)" % ",".join(f":st{i}" for i in range(len(statuses))))
+        params.update({f"st{i}": s for i, s in enumerate(statuses)})
+    elif not f.get("all"):
+        where.append("t.status IN ('open', 'in_progress', 'submitted')")
+    if f.get("overdue"):
+        where.append("t.due < :f_today AND t.status IN ('open', 'in_progress', 'submitted')")
+        params["f_today"] = today.isoformat()
+    if f.get("due_within") is not None:
+        where.append("t.due >= :f_today AND t.due <= :f_until AND t.status IN ('open', 'in_progress', 'submitted')")
+        params["f_today"] = today.isoformat()
+        params["f_until"] = (today + timedelta(days=f["due_within"])).isoformat()
+    if f.get("kind"):
+        if f["kind"] == "none":
+            where.append("t.kind IS NULL")
+        else:
+            where.append("t.kind = :f_kind")
+            params["f_kind"] = f["kind"]
+    for name in ("unit", "owner", "category", "leader"):
+        if f.get(name):
+            where.append(f"t.{name} = :f_{name}")
+            params[f"f_{name}"] = f[name]
+    if f.get("problem") is not None:
+        where.append("t.problem_id = :f_problem")
+        params["f_problem"] = f["problem"]
+    if f.get("search"):
+        where.append(
+            "(t.title LIKE :f_search OR t.target LIKE :f_search OR t.note LIKE :f_search"
+            " OR t.unit LIKE :f_search OR t.owner LIKE :f_search OR t.leader LIKE :f_search"
+            " OR p.description LIKE :f_search)"
+        )
+        params["f_search"] = "%" + f["search"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where[-1] = where[-1].replace("LIKE :f_search", "LIKE :f_search ESCAPE '\\'")
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offset: int = 0,
+               today: date | None = None) -> tuple[list[dict], int]:
+    """Tasks matching ``filters``, by due date (undated last), and how many match in all."""
+    today = today or dates.today()
+    where, params = filters_sql(filters, today)
+    params.update(band_params(today))
+    sql = (f"SELECT {TASK_COLUMNS}, {band_sql()} AS band FROM task t LEFT JOIN problem p ON p.id = t.problem_id"
+           f"{where} ORDER BY t.due IS NULL, t.due, t.id")
+    if limit is not None:
+        sql += " LIMIT :limit OFFSET :offset"
+        params.update(limit=limit, offset=offset)
+    rows = ledger.conn.execute(sql, params).fetchall()
+    if limit is None:
+        total = len(rows)
+    elif len(rows) < limit and (offset == 0 or rows):
+        total = offset + len(rows)
+    else:
+        total = ledger.conn.execute(
+            f"SELECT count(*) FROM task t LEFT JOIN problem p ON p.id = t.problem_id{where}", params).fetchone()[0]
+    return [task_dict(r, today) for r in rows], total
+
+
+def history(ledger: Ledger, task_id: int) -> list[dict]:
+    return [dict(r) for r in ledger.query(
+        "SELECT id, at, action, field, old, new, note, actor FROM event WHERE task_id = ? ORDER BY id", (task_id,))]
+
+
+def get_problem(ledger: Ledger, problem_id: int) -> dict:
+    row = ledger.conn.execute("SELECT * FROM problem WHERE id = ?", (problem_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(_("No problem with id {id}. See `rectify problems`.").format(id=problem_id))
+    return dict(row)
+
+
+def list_problems(ledger: Ledger) -> list[dict]:
+    return [dict(r) for r in ledger.query(
+        """SELECT p.id, p.uid, p.code, p.description, p.category, p.source, p.created,
+                  count(t.id) AS tasks,
+                  sum(t.status = 'closed') AS closed,
+                  sum(t.status = 'cancelled') AS cancelled
+           FROM problem p LEFT JOIN task t ON t.problem_id = p.id
+           GROUP BY p.id ORDER BY p.id""")]
+
+
+# -- writing -----------------------------------------------------------------
+
+
+def _find_or_add_problem(ledger: Ledger, description: str, category: str | None,
+                         source: str | None = None, code: str | None = None) -> int:
+    """The problem with this description, or a new one. Call inside a transaction."""
+    row = ledger.conn.execute("SELECT id FROM problem WHERE description = ?", (description,)).fetchone()
+    if row:
+        return row[0]
+    cur = ledger.conn.execute(
+        "INSERT INTO problem (uid, code, description, category, source, created) VALUES (?,?,?,?,?,?)",
+        (str(uuid.uuid4()), code, description, category, source, dates.timestamp()),
+    )
+    return cur.lastrowid
+
+
+def add_problem(ledger: Ledger, description: str, *, category: str | None = None,
+                source: str | None = None, code: str | None = None) -> int:
+    description = clean_text(description, "problem description", required=True)
+    category = clean_text(category, "category")
+    source = clean_text(source, "source")
+    code = clean_text(code, "code")
+    with ledger.transaction():
+        return _find_or_add_problem(ledger, description, category, source, code)
+
+
+def prepare_fields(fields: dict) -> dict:
+    """Validate and normalise task fields as typed; unknown keys are a bug."""
+    out = {}
+    for key, value in fields.items():
+        if key == "title":
+            out[key] = clean_text(value, "title", required=True)
+        elif key == "kind":
+            out[key] = parse_kind(value) if value not in (None, "") else None
+        elif key == "due":
+            out[key] = _due_text(value)
+        elif key in EDITABLE or key == "category":
+            out[key] = clean_text(value, key)
+        else:
+            raise KeyError(key)
+    return out
+
+
+def add_task(ledger: Ledger, fields: dict, *, problem_id: int | None = None,
+             new_problem: str | None = None, uid: str | None = None) -> int:
+    """Add a task; returns its id. ``fields``: title and any of EDITABLE, category."""
+    fields = prepare_fields(fields)
+    new_problem = clean_text(new_problem, "problem description")
+    with ledger.transaction():
+        if problem_id is not None:
+            problem = get_problem(ledger, problem_id)
+            if not fields.get("category"):
+                fields["category"] = problem["category"]
+        elif new_problem:
+            problem_id = _find_or_add_problem(ledger, new_problem, fields.get("category"))
+        now = dates.timestamp()
+        row = {**fields, "uid": uid or str(uuid.uuid4()), "problem_id": problem_id,
+               "status": "open", "progress": 0, "created": now, "updated": now}
+        cols = ",".join(row)
+        cur = ledger.conn.execute(
+            f"INSERT INTO task ({cols}) VALUES ({','.join('?' * len(row))})", tuple(row.values()))
+        task_id = cur.lastrowid
+        ledger.record(task_id, "add", new=fields["title"], actor=actor(), at=now)
+    return task_id
+
+
+def _apply_changes(ledger: Ledger, task_id: int, old: dict, changes: dict, action: str,
+                   note: str | None = None, who: str | None = None) -> list[str]:
+    """Write the fields that differ, with one event each. Inside a transaction."""
+    changed = {k: v for k, v in changes.items() if old.get(k) != v}
+    if not changed:
+        return []
+    now = dates.timestamp()
+    sets = ", ".join(f"{k} = ?" for k in changed)
+    ledger.conn.execute(f"UPDATE task SET {sets}, updated = ? WHERE id = ?",
+                        (*changed.values(), now, task_id))
+    for key, value in changed.items():
+        ledger.record(task_id, action, field=key, old=old.get(key), new=value, note=note,
+                      actor=who or actor(), at=now)
+    return list(changed)
+
+
+def _current(ledger: Ledger, task_id: int) -> dict:
+    row = ledger.conn.execute("SELECT * FROM task WHERE id = ?", (task_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(_("No task with id {id}. See `rectify list --all`.").format(id=task_id))
+    return dict(row)
+
+
+def edit_task(ledger: Ledger, task_id: int, fields: dict, *, problem_id: int | None = None,
+              new_problem: str | None = None) -> list[str]:
+    """Change fields of a task; returns the names of those that changed.
+    A later deadline is an extension: it needs ``extend`` and a reason."""
+    fields = prepare_fields(fields)
+    new_problem = clean_text(new_problem, "problem description")
+    with ledger.transaction():
+        old = _current(ledger, task_id)
+        if "due" in fields and old["due"] and fields["due"] and fields["due"] > old["due"]:
+            raise RuleError(
+                _("Moving the deadline of task {id} later is an extension: use `rectify extend {id} {due} --reason ...`.").format(
+                    id=task_id, due=fields["due"]))
+        if problem_id is not None:
+            get_problem(ledger, problem_id)
+            fields["problem_id"] = problem_id
+        elif new_problem:
+            fields["problem_id"] = _find_or_add_problem(ledger, new_problem, fields.get("category") or old["category"])
+        kind_changes = {k: fields.pop(k) for k in ["kind"] if k in fields}
+        changed = _apply_changes(ledger, task_id, old, fields, "edit")
+        changed += _apply_changes(ledger, task_id, old, kind_changes, "classify")
+    return changed
+
+
+def classify(ledger: Ledger, task_id: int, kind: str) -> bool:
+    kind = parse_kind(kind)
+    with ledger.transaction():
+        old = _current(ledger, task_id)
+        return bool(_apply_changes(ledger, task_id, old, {"kind": kind}, "classify"))
+
+
+def add_progress(ledger: Ledger, task_id: int, note: str, percent: int | None = None) -> dict:
+    note = clean_text(note, "progress note", required=True)
+    percent = clean_percent(percent)
+    with ledger.transaction():
+        old = _current(ledger, task_id)
+        if old["status"] in FINISHED:
+            raise RuleError(_("Task {id} is {status}; reopen it before adding progress.").format(
+                id=task_id, status=status_label(old["status"])))
+        now = dates.timestamp()
+        new_percent = old["progress"] if percent is None else percent
+        ledger.conn.execute("UPDATE task SET progress = ?, updated = ? WHERE id = ?", (new_percent, now, task_id))
+        ledger.record(task_id, "progress", field="progress", old=old["progress"], new=new_percent,
+                      note=note, actor=actor(), at=now)
+        if old["status"] == "open":
+            _apply_changes(ledger, task_id, old, {"status": "in_progress"}, "start")
+    return get_task(ledger, task_id)
+
+
+def _copy_hashed(source: Path, folder: Path) -> tuple[Path, str, int]:
+    """Copy ``source`` into ``folder`` under a temporary name; return (temp path, sha256, size)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    digest = hashlib.sha256()
+    size = 0
+    tmp = folder / f".incoming-{uuid.uuid4().hex}"
+    with open(source, "rb") as src, open(tmp, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            digest.update(chunk)
+            dst.write(chunk)
+            size += len(chunk)
+    return tmp, digest.hexdigest(), size
+
+
+def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | None = None) -> list[dict]:
+    """Attach evidence (佐证材料): files, copied into the managed folder beside
+    the ledger with their sha256, and/or a note for evidence that is not a file."""
+    note = clean_text(note, "evidence note")
+    if not files and not note:
+        raise InputError(_("Give at least one file, or --note for evidence that is not a file."))
+    sources = []
+    for name in files:
+        path = Path(name)
+        if not path.is_file():
+            raise InputError(_("Evidence file not found: {path}").format(path=name))
+        if not os.access(path, os.R_OK):
+            raise InputError(_("Evidence file is not readable: {path}").format(path=name))
+        sources.append(path)
+    _current(ledger, task_id)  # fail on an unknown id before copying anything
+    folder = evidence_dir(ledger.path) / str(task_id)
+    staged: list[tuple[Path, Path, str, int, str]] = []
+    try:
+        for src in sources:
+            tmp, sha, size = _copy_hashed(src, folder)
+            final = folder / f"{sha[:12]}-{src.name}"
+            staged.append((tmp, final, sha, size, src.name))
+        added = []
+        with ledger.transaction():
+            old = _current(ledger, task_id)
+            if old["status"] in FINISHED:
+                raise RuleError(_("Task {id} is {status}; reopen it before adding evidence.").format(
+                    id=task_id, status=status_label(old["status"])))
+            now = dates.timestamp()
+            for tmp, final, sha, size, name in staged:
+                rel = final.relative_to(evidence_dir(ledger.path)).as_posix()
+                cur = ledger.conn.execute(
+                    "INSERT INTO evidence (task_id, added, name, path, sha256, size, note) VALUES (?,?,?,?,?,?,?)",
+                    (task_id, now, name, rel, sha, size, note))
+                ledger.record(task_id, "evidence", new=name, note=sha, actor=actor(), at=now)
+                added.append({"id": cur.lastrowid, "name": name, "path": rel, "sha256": sha, "size": size})
+            if not staged:
+                cur = ledger.conn.execute(
+                    "INSERT INTO evidence (task_id, added, note) VALUES (?,?,?)", (task_id, now, note))
+                ledger.record(task_id, "evidence", note=note, actor=actor(), at=now)
+                added.append({"id": cur.lastrowid, "name": None, "path": None, "sha256": None, "size": None})
+            for tmp, final, *_rest in staged:
+                os.replace(tmp, final)
+                os.chmod(final, 0o600)
+        return added
+    finally:
+        for tmp, *_rest in staged:
+            if tmp.exists():
+                tmp.unlink()
+
+
+def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None = None,
+                  checker: str | None = None) -> dict:
+    """start, submit, close, reject, reopen, cancel: with the rules of each."""
+    needs_reason = verb in ("reject", "reopen", "cancel")
+    reason = clean_text(reason, "reason", required=needs_reason)
+    checker = clean_text(checker, "checker", required=verb == "close")
+    with ledger.transaction():
+        old = _current(ledger, task_id)
+        target = transition(verb, old["status"])
+        changes: dict = {"status": target}
+        if verb == "submit":
+            if not ledger.scalar("SELECT count(*) FROM evidence WHERE task_id = ?", (task_id,)):
+                raise RuleError(_("Task {id} has no evidence yet: attach some with `rectify evidence {id} FILE` (or --note) before submitting.").format(id=task_id))
+        if verb == "close":
+            if old["owner"] and checker.casefold() == old["owner"].strip().casefold():
+                raise RuleError(_("The checker must not be the person responsible ({owner}): another person verifies and closes.").format(owner=old["owner"]))
+            changes.update(closed_at=dates.timestamp(), closed_by=checker, progress=100)
+        if verb == "reopen":
+            changes.update(closed_at=None, closed_by=None)
+        status_change = {"status": changes.pop("status")}
+        _apply_changes(ledger, task_id, old, status_change, verb, note=reason, who=checker)
+        _apply_changes(ledger, task_id, old, changes, verb, note=reason, who=checker)
+    return get_task(ledger, task_id)
+
+
+def extend(ledger: Ledger, task_id: int, new_due: str, reason: str) -> dict:
+    """Grant an extension (延期): a later deadline, with a reason; the old one stays in history."""
+    reason = clean_text(reason, "reason", required=True)
+    due = dates.parse_date(new_due).isoformat()
+    with ledger.transaction():
+        old = _current(ledger, task_id)
+        if old["status"] in FINISHED:
+            raise RuleError(_("Task {id} is {status}; only unfinished tasks are extended.").format(
+                id=task_id, status=status_label(old["status"])))
+        if old["due"] and due <= old["due"]:
+            raise RuleError(_("An extension must move the deadline later than {due}; to bring it forward use `rectify edit {id} --due`.").format(
+                due=old["due"], id=task_id))
+        _apply_changes(ledger, task_id, old, {"due": due}, "extend", note=reason)
+    return get_task(ledger, task_id)

@@ -1,0 +1,97 @@
+"""The ledger schema, as named migrations recorded in the ledger itself.
+
+Each migration is a function ``mNNN_name(db)`` taking a sqlite-utils
+``Database``. They run in order, each recorded in ``_sqlite_migrations``
+(migration set "rectify"). A released migration is never edited: a change to
+the schema is a new migration at the end of the list. ``PRAGMA user_version``
+mirrors the number applied, so a ledger's version can be read from its header
+without running SQL; a version above ``LATEST`` means a newer rectify wrote it.
+
+sqlite-utils is imported only here, and this module only when a ledger is
+created or upgraded, so it costs nothing on an ordinary command.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("rectify")
+
+
+@migrations()
+def m001_initial(db):
+    db.executescript(
+        """
+        CREATE TABLE problem (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid TEXT NOT NULL UNIQUE,
+            code TEXT,
+            description TEXT NOT NULL,
+            category TEXT,
+            source TEXT,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE task (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: never reused
+            uid TEXT NOT NULL UNIQUE,
+            problem_id INTEGER REFERENCES problem(id),
+            title TEXT NOT NULL CHECK (length(trim(title)) > 0),
+            target TEXT,
+            kind TEXT CHECK (kind IN ('immediate', 'long_term')),
+            category TEXT,
+            unit TEXT,
+            leader TEXT,
+            owner TEXT,
+            helpers TEXT,
+            due TEXT CHECK (due IS NULL OR due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            status TEXT NOT NULL DEFAULT 'open'
+                CHECK (status IN ('open', 'in_progress', 'submitted', 'closed', 'cancelled')),
+            progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
+            note TEXT,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            closed_at TEXT,
+            closed_by TEXT
+        );
+        CREATE TABLE event (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id INTEGER NOT NULL REFERENCES task(id),
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            field TEXT,
+            old TEXT,
+            new TEXT,
+            note TEXT,
+            actor TEXT
+        );
+        CREATE TABLE evidence (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id INTEGER NOT NULL REFERENCES task(id),
+            added TEXT NOT NULL,
+            name TEXT,
+            path TEXT,
+            sha256 TEXT,
+            size INTEGER,
+            note TEXT
+        );
+        CREATE INDEX task_status ON task(status, due);
+        CREATE INDEX task_due ON task(due);
+        CREATE INDEX task_kind ON task(kind);
+        CREATE INDEX task_unit ON task(unit);
+        CREATE INDEX task_owner ON task(owner);
+        CREATE INDEX task_category ON task(category);
+        CREATE INDEX task_problem ON task(problem_id);
+        CREATE INDEX event_task ON event(task_id, field, at);
+        CREATE INDEX event_at ON event(at);
+        CREATE INDEX evidence_task ON evidence(task_id);
+        -- The history is append-only: the ledger itself refuses to rewrite it.
+        CREATE TRIGGER event_no_update BEFORE UPDATE ON event
+            BEGIN SELECT RAISE(ABORT, 'the event history is append-only'); END;
+        CREATE TRIGGER event_no_delete BEFORE DELETE ON event
+            BEGIN SELECT RAISE(ABORT, 'the event history is append-only'); END;
+        """
+    )
+
+
+MIGRATIONS = [m.name for m in migrations._migrations]
+LATEST = len(MIGRATIONS)

@@ -1,0 +1,1 @@
+"""Renderers: each takes plain data from the domain and lays it out."""

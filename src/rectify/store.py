@@ -1,0 +1,218 @@
+"""Opening a ledger file safely, migrating it, and the event log.
+
+A ledger is an SQLite file stamped with rectify's ``application_id``. Before
+SQLite touches a file, its 100-byte header is read: a file that is not SQLite,
+an SQLite database of another program, or a ledger written by a newer rectify
+is refused without a single byte changing. A new ledger is created on first
+write, with mode 0600, in WAL mode.
+
+Every change runs inside ``Ledger.transaction()`` (``BEGIN IMMEDIATE``), and
+writes its event rows in that same transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+from rectify import dates
+from rectify.errors import LedgerError
+from rectify.i18n import _
+
+APPLICATION_ID = 0x52435446  # "RCTF"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 30.0
+
+
+def latest_schema() -> int:
+    # migrations imports sqlite-utils (~90 ms): keep it off the common path.
+    from rectify.migrations import LATEST
+
+    return LATEST
+
+
+def read_header(path: Path) -> tuple[int, int] | None:
+    """(application_id, user_version) from the file header, or None for a new,
+    empty file. Raises LedgerError for anything that is not an SQLite file."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(100)
+    except IsADirectoryError:
+        raise LedgerError(_("{path} is a directory, not a ledger file.").format(path=path)) from None
+    except OSError as e:
+        raise LedgerError(_("Cannot read the ledger {path}: {reason}.").format(path=path, reason=e.strerror)) from None
+    if not head:
+        return None
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        raise LedgerError(_("{path} is not a rectify ledger (not an SQLite file); it was left untouched.").format(path=path))
+    return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
+
+
+def _refuse_newer(path: Path, version: int, latest: int) -> None:
+    raise LedgerError(
+        _("{path} was written by a newer rectify (schema {version}; this one knows up to {latest}). Upgrade rectify; the file was left untouched.").format(
+            path=path, version=version, latest=latest
+        )
+    )
+
+
+def _check_header(path: Path) -> tuple[int, int] | None:
+    header = read_header(path)
+    if header is None:
+        return None
+    app_id, version = header
+    if app_id != APPLICATION_ID:
+        raise LedgerError(
+            _("{path} is an SQLite database of another program, not a rectify ledger; it was left untouched.").format(path=path)
+        )
+    # The fast check: the schema this build was released with is known
+    # without importing the migrations.
+    if version > KNOWN_SCHEMA:
+        latest = latest_schema()
+        if version > latest:
+            _refuse_newer(path, version, latest)
+    return header
+
+
+# The schema version this release writes. A test keeps it equal to LATEST.
+KNOWN_SCHEMA = 1
+
+
+def _connect(target: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class Ledger:
+    """An open ledger. Use ``Ledger.open(path, write=...)``."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, exists: bool):
+        self.path = path
+        self.conn = conn
+        self.exists = exists  # False: a read on a ledger not created yet
+
+    # -- opening -----------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, write: bool = False) -> "Ledger":
+        path = Path(path)
+        header = _check_header(path) if path.exists() or path.is_symlink() else None
+        if header is None and not write:
+            # Nothing to read yet: answer from an empty in-memory ledger
+            # rather than create a file for a read.
+            conn = _connect(":memory:")
+            _migrate(conn, path)
+            return cls(path, conn, exists=False)
+        if header is None:
+            _create_file(path)
+        try:
+            conn = _connect(str(path))
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as e:
+            raise LedgerError(_("Cannot open the ledger {path}: {reason}.").format(path=path, reason=e)) from None
+        if header is None or version < KNOWN_SCHEMA:
+            _initialize(conn, path)
+        elif version > KNOWN_SCHEMA and version > latest_schema():
+            conn.close()
+            _refuse_newer(path, version, latest_schema())
+        return cls(path, conn, exists=True)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- transactions and the event log -----------------------------------
+
+    @contextmanager
+    def transaction(self):
+        """One change: ``BEGIN IMMEDIATE`` ... ``COMMIT``, or nothing at all."""
+        if not self.exists:
+            raise LedgerError(_("Internal error: a write on a read-only ledger."))
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise LedgerError(_("The ledger {path} is busy or read-only: {reason}.").format(path=self.path, reason=e)) from None
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as e:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise LedgerError(_("Could not save to the ledger {path}: {reason}.").format(path=self.path, reason=e)) from None
+
+    def record(self, task_id: int, action: str, *, field: str | None = None, old=None, new=None,
+               note: str | None = None, actor: str | None = None, at: str | None = None) -> None:
+        """Append one event. Call inside ``transaction()``."""
+        self.conn.execute(
+            "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)",
+            (task_id, at or dates.timestamp(), action, field, _text(old), _text(new), note, actor),
+        )
+
+    def query(self, sql: str, params=()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params=()):
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _create_file(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass  # another process created it first; it initializes or waits for the lock
+    except OSError as e:
+        raise LedgerError(_("Cannot create the ledger {path}: {reason}.").format(path=path, reason=e.strerror)) from None
+
+
+def _initialize(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring a new or older ledger to the current schema, under the write lock."""
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as e:
+        raise LedgerError(_("Cannot open the ledger {path}: {reason}.").format(path=path, reason=e)) from None
+    _migrate(conn, path)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    from sqlite_utils import Database
+
+    from rectify.migrations import LATEST, MIGRATIONS, migrations
+
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as e:
+        raise LedgerError(_("The ledger {path} is busy or read-only: {reason}.").format(path=path, reason=e)) from None
+    try:
+        db = Database(conn)
+        applied = [m.name for m in migrations.applied(db)]
+        unknown = [name for name in applied if name not in MIGRATIONS]
+        if unknown:
+            raise LedgerError(
+                _("{path} was written by a newer rectify (it has migration {name}). Upgrade rectify; the file was left untouched.").format(
+                    path=path, name=unknown[0]
+                )
+            )
+        if len(applied) < LATEST:
+            migrations.apply(db)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {LATEST}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,58 @@
+"""The shape of the command line itself: help, examples, start-up imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import run_process
+
+
+def _commands():
+    from rectify.cli import app
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return sorted(group.commands)
+
+
+@pytest.mark.parametrize("name", _commands())
+def test_every_command_has_help_with_an_example(cli, name):
+    res = cli.ok(name, "--help", db=False)
+    assert "Example" in res.stdout, f"`rectify {name} --help` lacks an example"
+
+
+def test_top_level_help_lists_commands(cli):
+    out = cli.ok("--help", db=False).stdout
+    for name in ("add", "list", "show", "close", "extend", "where"):
+        assert name in out
+
+
+def test_cli_import_stays_light():
+    code = ("import sys, rectify.cli; heavy = [m for m in ('rich', 'sqlite_utils', 'dateutil.parser', 'openpyxl',"
+            " 'rectify.migrations') if m in sys.modules]; print(','.join(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
+
+
+def test_python_dash_m_and_version():
+    res = run_process("--version")
+    assert res.returncode == 0 and res.stdout.startswith("rectify ")
+    from rectify import __version__
+
+    assert __version__ in res.stdout
+
+
+def test_unexpected_errors_are_one_line(tmp_path):
+    # A clock set to nonsense is reported, not a traceback.
+    res = run_process("--db", str(tmp_path / "l.db"), "list", env={"RECTIFY_NOW": "not-a-time"})
+    assert res.returncode == 2, res
+    assert "Traceback" not in res.stderr and "RECTIFY_NOW" in res.stderr
+
+
+def test_schema_version_constant_matches_migrations():
+    from rectify import migrations, store
+
+    assert store.KNOWN_SCHEMA == migrations.LATEST
