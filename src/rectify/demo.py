@@ -154,7 +154,8 @@ def build(path: Path | None = None) -> Path:
 
 def _play(ledger: Ledger, scratch: Path, task_id: int, action: str, arg) -> None:
     if action == "progress":
-        L.add_progress(ledger, task_id, arg)
+        done = L.get_task(ledger, task_id)["progress"]
+        L.add_progress(ledger, task_id, arg, min(90, done + 30))
     elif action == "evidence":
         file = scratch / arg
         file.write_text(f"{arg}\n(demo evidence)\n", encoding="utf-8")
