@@ -145,6 +145,18 @@ def import_cmd(
     skip_bad: bool = typer.Option(False, "--skip-bad", help=_("Import the good rows; list the ones skipped.")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
+    import gc
+
+    # A large file makes hundreds of thousands of objects and no cycles: the
+    # cyclic collector would only rescan them, about a fifth of the run.
+    gc.disable()
+    try:
+        _import(file, dry_run, sheet, skip_bad, as_json)
+    finally:
+        gc.enable()
+
+
+def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json: bool) -> None:
     from rectify.exchange import importer
 
     source = importer.read_source(Path(file), sheet=sheet)
@@ -153,16 +165,22 @@ def import_cmd(
     if source.unmapped:
         say(_("Columns not understood (ignored): {names}.").format(names=", ".join(source.unmapped)))
     exists = ledger_path().exists()
+    first = None  # a plan made before the write lock: against nothing, or for a dry run
     if dry_run or not exists or (source.bad and not skip_bad):
         with _closing(open_ledger()) as led:
-            plan = importer.build_plan(led, source)
-        _refuse_bad(source, plan, skip_bad, dry_run, as_json)
+            first = importer.build_plan(led, source)
+            blank = not led.exists
+        _refuse_bad(source, first, skip_bad, dry_run, as_json)
         if dry_run:
-            _report(source, plan, dry_run=True, as_json=as_json)
+            _report(source, first, dry_run=True, as_json=as_json)
             return
     with _closing(open_ledger(write=True)) as led:
         with led.transaction():
-            plan = importer.build_plan(led, source)
+            # A plan made against no ledger holds while the new ledger is still empty.
+            if first is not None and blank and importer.is_empty(led):
+                plan = first
+            else:
+                plan = importer.build_plan(led, source)
             _refuse_bad(source, plan, skip_bad, dry_run, as_json)
             total = len(plan.adds) + len(plan.updates)
             with _progress(total) as tick:

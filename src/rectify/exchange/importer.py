@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -43,7 +44,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _POSITIONAL = re.compile(r"[(（]?[0-9一二三四五六七八九十百零]+[)）]?(?:[.．、-][0-9]+)*[.．、]?")
 _PERCENT = re.compile(r"(.*?)[\s,，;；(（]*(?:完成|进度|已完成)?\s*(\d{1,3}(?:\.\d+)?)\s*[%％]\s*[)）]?")
-_FOOTNOTE = re.compile(r"(注|说明|备注|填表|制表|填报|审核|审批|联系|附件|note|notes)\s*[0-9０-９:：.、（(]", re.I)
+_FOOTNOTE = re.compile(r"(注|说明|note)\s*[0-9０-９:：.、（(]|(填表|制表|填报|审核|审批|联系|备注|附件)[^:：\n]{0,5}[:：]", re.I)
 _DUE_DONE = re.compile(r"(之?前)?(完成|办结|到位)(整改)?$")
 _HEADING_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十0-9]+[)）]?[、.．\s]*")
 _HEADING_COUNT = re.compile(r"[（(][^()（）]*[)）]$")
@@ -385,6 +386,11 @@ def _is_repeat(values: list, mapping: dict[int, str]) -> bool:
     return any(named) and all(_blank(v) or named[c] == mapping.get(c) for c, v in enumerate(values))
 
 
+def _looks_like_data(raw: dict) -> bool:
+    """A row under the table that is a task missing its measure, not a signature line."""
+    return not _blank(raw.get("problem")) or sum(not _blank(v) for v in raw.values()) >= 3
+
+
 def _heading(values: list, mapping: dict[int, str]) -> str | None:
     """A section heading: one text in a row, not in the problem or measure column."""
     filled = [(c, v) for c, v in enumerate(values) if not _blank(v)]
@@ -431,7 +437,7 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
     category = None
     skipped_below = blanks = repeats = 0
     for i, kind, payload in rows:
-        if i > last_data:
+        if i > last_data and not (kind == "incomplete" and _looks_like_data(payload)):
             skipped_below += kind != "blank"
             continue
         if kind == "blank":
@@ -528,10 +534,125 @@ def _json_record(item, index: int, today: date, unmapped: set) -> Record:
     return rec
 
 
+_JSON_TEXT = ("title", "target", "unit", "leader", "owner", "helpers", "note", "category", "closed_by")
+_JSON_KNOWN = frozenset(_JSON_FIELDS + _JSON_IGNORED + ("problem",))
+_KINDS = frozenset(("immediate", "long_term"))
+_TEXT_OR_NONE = frozenset((str, type(None)))
+
+
+def _json_fast(item) -> Record | None:
+    """The common case, quickly: an object as rectify exports it. None means
+    "not so simple": the careful path then reads it and words any error."""
+    if type(item) is not dict or not _JSON_KNOWN.issuperset(item):
+        return None
+    values = {}
+    for key in _JSON_TEXT:
+        if key in item:
+            v = item[key]
+            if v is None:
+                values[key] = None
+            elif type(v) is str:
+                values[key] = v.strip() or None
+            else:
+                return None
+    title = values.get("title")
+    if not title:
+        return None
+    problem = item.get("problem")
+    code = None
+    if type(problem) is dict:
+        description, code = problem.get("description"), problem.get("code")
+        if type(description) is not str or (code is not None and type(code) is not str):
+            return None
+        description = description.strip() or None
+        code = code.strip() or None if code else None
+    elif problem is None:
+        description = None
+    else:
+        return None
+    texts = [v for v in values.values() if v]
+    if description:
+        texts.append(description)
+    if code:
+        texts.append(code)
+    if _CONTROL.search("\n".join(texts)) or max(map(len, texts)) > L.MAX_TEXT:
+        return None
+    if "kind" in item:
+        kind = item["kind"]
+        if kind is not None and kind not in _KINDS:
+            return None
+        values["kind"] = kind
+    if "status" in item:
+        status = item["status"]
+        if status not in _STATES:
+            return None
+        values["status"] = status
+    if "due" in item:
+        due = item["due"]
+        if due is not None:
+            if type(due) is not str or not _ISO_DATE.fullmatch(due):
+                return None
+            try:
+                date.fromisoformat(due)
+            except ValueError:
+                return None
+        values["due"] = due
+    if "progress" in item:
+        percent = item["progress"]
+        if type(percent) is not int or not 0 <= percent <= 100:
+            return None
+        values["progress"] = percent
+    if "closed_at" in item:
+        closed = item["closed_at"]
+        if closed is not None:
+            try:
+                closed = datetime.fromisoformat(closed).replace(microsecond=0, tzinfo=None).isoformat()
+            except (TypeError, ValueError):
+                return None
+        values["closed_at"] = closed
+    uid = item.get("uid")
+    if uid is not None and (type(uid) is not str or not _UID.fullmatch(uid)):
+        return None
+    rec = Record(row=0, values=values, problem=description, code=code, uid=uid)
+    history = item.get("history")
+    if history:
+        if type(history) is not list:
+            return None
+        events = []
+        for ev in history:
+            if type(ev) is not dict or type(ev.get("at")) is not str or type(ev.get("action")) is not str:
+                return None
+            event = tuple(map(ev.get, _HISTORY_KEYS))
+            if not _TEXT_OR_NONE.issuperset(map(type, event)):
+                event = tuple(None if v is None else str(v) for v in event)
+            events.append(event)
+        rec.history = events
+    created = item.get("created")
+    if type(created) is str:
+        try:
+            rec.created = datetime.fromisoformat(created).replace(microsecond=0, tzinfo=None).isoformat()
+        except ValueError:
+            pass
+    evidence = item.get("evidence")
+    if evidence:
+        if type(evidence) is not list:
+            return None
+        rec.evidence = [str(e.get("name") or e.get("note")) for e in evidence
+                        if type(e) is dict and (e.get("name") or e.get("note"))]
+    return rec
+
+
 def read_json(source: Source, items: list, today: date) -> None:
     unmapped: set = set()
     present: set = set()
     for index, item in enumerate(items, start=1):
+        rec = _json_fast(item)
+        if rec is not None:
+            rec.row = index
+            source.records.append(rec)
+            if len(present) < len(_JSON_FIELDS) + 2:
+                present.update(k for k in item if k in _JSON_FIELDS or k in ("problem", "evidence"))
+            continue
         try:
             rec = _json_record(item, index, today, unmapped)
         except RowError as e:
@@ -687,6 +808,10 @@ def build_plan(ledger, source: Source) -> Plan:
     return plan
 
 
+def is_empty(ledger) -> bool:
+    return not ledger.conn.execute("SELECT EXISTS (SELECT 1 FROM task) OR EXISTS (SELECT 1 FROM problem)").fetchone()[0]
+
+
 def _changes(rec: Record, old: dict, has_problem: bool, problem_text: dict) -> dict:
     want = dict(rec.values)
     status = want.get("status")
@@ -731,64 +856,114 @@ def _next_id(conn, table: str) -> int:
     return max(seq[0] if seq else 0, top or 0) + 1
 
 
+BULK_ROWS = 20000  # from this many new tasks on, indexes are rebuilt once rather than kept up row by row
+CHUNK = 5000  # rows written between two ticks of the progress bar
+
+
+@contextmanager
+def _indexes_rebuilt(conn, bulk: bool):
+    """Drop the task and event indexes, and build them again at the end: for a
+    bulk add, one sort beats a hundred thousand B-tree updates. Inside the
+    import's transaction, so a failure restores them with everything else."""
+    if not bulk:
+        yield
+        return
+    saved = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                         "AND tbl_name IN ('task', 'event')").fetchall()
+    for name, _sql in saved:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in saved:
+        conn.execute(sql)
+
+
 def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
     """Write the plan. Call inside ``ledger.transaction()``: all or nothing."""
     conn = ledger.conn
+    # Room for the indexes a large import touches: without it SQLite spills
+    # pages to the WAL again and again inside the one transaction.
+    conn.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB at most, used only as needed
     now = dates.timestamp()
     who = L.actor()
     note = _("import {name}").format(name=source_name)
-    problems = {desc: pid for pid, desc in conn.execute("SELECT id, description FROM problem")}
-    pid = _next_id(conn, "problem")
-    new_problems = []
-    for desc, (category, code) in plan.new_problems.items():
-        problems[desc] = pid
-        new_problems.append((pid, str(uuid.uuid4()), code, desc, category, now))
-        pid += 1
-    conn.executemany("INSERT INTO problem (id, uid, code, description, category, created) VALUES (?,?,?,?,?,?)",
-                     new_problems)
+    problems = _add_problems(conn, plan, now)
     total = len(plan.adds) + len(plan.updates)
+    existing = conn.execute("SELECT count(*) FROM task").fetchone()[0]
     done = 0
     tid = _next_id(conn, "task")
-    task_rows, events, evidence = [], [], []
-    for rec in plan.adds:
-        v = rec.values
-        status = v.get("status") or "open"
-        progress_value = v.get("progress")
-        if progress_value is None:
-            progress_value = 100 if status == "closed" else 0
-        closed_at = v.get("closed_at")
-        if status == "closed" and "closed_at" not in v:
-            closed_at = now
-        created = rec.created or now
-        task_rows.append((tid, rec.uid or str(uuid.uuid4()), problems.get(rec.problem) if rec.problem else None,
-                          v["title"], v.get("target"), v.get("kind"), v.get("category"), v.get("unit"),
-                          v.get("leader"), v.get("owner"), v.get("helpers"), v.get("due"), status, progress_value,
-                          v.get("note"), created, now, closed_at, v.get("closed_by")))
-        if rec.history:
-            events.extend((tid, *ev) for ev in rec.history)
-            events.append((tid, now, "import", None, None, v["title"], note, who))
-        else:
-            events.append((tid, now, "add", None, None, v["title"], note, who))
-            if rec.progress_note:
-                events.append((tid, now, "progress", "progress", str(progress_value), str(progress_value),
-                               rec.progress_note, who))
-        for line in rec.evidence:
-            evidence.append((tid, now, line))
-            events.append((tid, now, "evidence", None, None, None, line, who))
-        tid += 1
-        done += 1
-        if progress is not None and done % 5000 == 0:
-            progress(done, total)
-    conn.executemany(_INSERT_TASK, task_rows)
-    for rec, old, changes in plan.updates:
-        if "problem_id" in changes:
-            changes = {**changes, "problem_id": problems.get(changes["problem_id"]) if changes["problem_id"] else None}
-        L._apply_changes(ledger, old["id"], old, changes, "import", note=note)
-        done += 1
-        if progress is not None and done % 5000 == 0:
-            progress(done, total)
-    percent = dict(conn.execute("SELECT id, progress FROM task WHERE id IN (%s)" % ",".join(
-        str(t) for t, _n in plan.progress_notes))) if plan.progress_notes else {}
+    with _indexes_rebuilt(conn, len(plan.adds) >= BULK_ROWS and len(plan.adds) > existing):
+        for start in range(0, len(plan.adds), CHUNK):
+            task_rows, events, evidence = [], [], []
+            for rec in plan.adds[start:start + CHUNK]:
+                task_rows.append(_task_row(rec, tid, problems, now))
+                _add_events(rec, tid, task_rows[-1][13], now, note, who, events, evidence)
+                tid += 1
+            conn.executemany(_INSERT_TASK, task_rows)
+            conn.executemany(_INSERT_EVENT, events)
+            conn.executemany(_INSERT_EVIDENCE, evidence)
+            done += len(task_rows)
+            if progress is not None:
+                progress(done, total)
+        for rec, old, changes in plan.updates:
+            if "problem_id" in changes:
+                changes = {**changes, "problem_id": problems.get(changes["problem_id"]) if changes["problem_id"] else None}
+            L._apply_changes(ledger, old["id"], old, changes, "import", note=note)
+            done += 1
+            if progress is not None and done % CHUNK == 0:
+                progress(done, total)
+        _add_notes(conn, plan, now, who)
+    if progress is not None:
+        progress(total, total)
+
+
+def _add_problems(conn, plan: Plan, now: str) -> dict[str, int]:
+    """Insert the new problems; return every problem's id by its text."""
+    problems = {desc: pid for pid, desc in conn.execute("SELECT id, description FROM problem")}
+    pid = _next_id(conn, "problem")
+    rows = []
+    for desc, (category, code) in plan.new_problems.items():
+        problems[desc] = pid
+        rows.append((pid, str(uuid.uuid4()), code, desc, category, now))
+        pid += 1
+    conn.executemany("INSERT INTO problem (id, uid, code, description, category, created) VALUES (?,?,?,?,?,?)", rows)
+    return problems
+
+
+def _task_row(rec: Record, tid: int, problems: dict, now: str) -> tuple:
+    v = rec.values
+    status = v.get("status") or "open"
+    percent = v.get("progress")
+    if percent is None:
+        percent = 100 if status == "closed" else 0
+    closed_at = v.get("closed_at")
+    if status == "closed" and "closed_at" not in v:
+        closed_at = now
+    return (tid, rec.uid or str(uuid.uuid4()), problems.get(rec.problem) if rec.problem else None,
+            v["title"], v.get("target"), v.get("kind"), v.get("category"), v.get("unit"),
+            v.get("leader"), v.get("owner"), v.get("helpers"), v.get("due"), status, percent,
+            v.get("note"), rec.created or now, now, closed_at, v.get("closed_by"))
+
+
+def _add_events(rec: Record, tid: int, percent: int, now: str, note: str, who, events: list, evidence: list) -> None:
+    """A new task's events: its copied history (JSON), else an ``add``; then
+    its progress note and evidence lines."""
+    title = rec.values["title"]
+    if rec.history:
+        events.extend((tid, *ev) for ev in rec.history)
+    else:
+        events.append((tid, now, "add", None, None, title, note, who))
+        if rec.progress_note:
+            events.append((tid, now, "progress", "progress", str(percent), str(percent), rec.progress_note, who))
+    for line in rec.evidence:
+        evidence.append((tid, now, line))
+        events.append((tid, now, "evidence", None, None, None, line, who))
+
+
+def _add_notes(conn, plan: Plan, now: str, who) -> None:
+    """Progress notes and evidence lines that the file adds to existing tasks."""
+    events, evidence = [], []
+    ids = ",".join(str(t) for t, _n in plan.progress_notes)
+    percent = dict(conn.execute(f"SELECT id, progress FROM task WHERE id IN ({ids})")) if ids else {}
     for task_id, text in plan.progress_notes:
         events.append((task_id, now, "progress", "progress", str(percent[task_id]), str(percent[task_id]), text, who))
     for task_id, text in plan.evidence:
@@ -796,6 +971,3 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
         events.append((task_id, now, "evidence", None, None, None, text, who))
     conn.executemany(_INSERT_EVENT, events)
     conn.executemany(_INSERT_EVIDENCE, evidence)
-    if progress is not None:
-        progress(total, total)
-
