@@ -308,12 +308,7 @@ def convert(raw: dict, row: int, heads: dict, today: date) -> Record:
     if "progress" in raw:  # JSON: the percentage
         values["progress"] = _percent(raw["progress"], heads.get("progress", "progress"))
     if "progress_note" in raw:
-        note = _text(raw["progress_note"], heads.get("progress_note", "progress_note"))
-        m = _PERCENT.fullmatch(note) if note else None
-        if m and not m.group(1).strip() and "progress" not in values:
-            values["progress"] = min(100, round(float(m.group(2))))
-        else:
-            rec.progress_note = note
+        rec.progress_note = _text(raw["progress_note"], heads.get("progress_note", "progress_note"))
     if "closed_at" in raw:
         values["closed_at"] = _timestamp(raw["closed_at"], heads.get("closed_at", "closed_at"), today)
     if "evidence" in raw:
