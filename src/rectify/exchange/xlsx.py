@@ -13,6 +13,7 @@ computed values (``data_only``).
 
 from __future__ import annotations
 
+import math
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from rectify.i18n import _
 BAND_FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "blue": "DDEBF7"}
 HEADER_FILL = "D9D9D9"
 MAX_WIDTH = 46
+LINE_HEIGHT = 15  # points a line of 11-point text takes, Chinese included
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,6 +47,17 @@ def _widths(headers: list[str], rows: list[list], minimum: list[int]) -> list[fl
                 + [display_width(_shown(r[i])) + 2 for r in sample if r[i] is not None])
         widths.append(min(max(w, minimum[i] // 2, 6), max(minimum[i], 12), MAX_WIDTH))
     return widths
+
+
+def _lines(values: list, widths: list[float]) -> int:
+    """How many lines the tallest wrapped cell of a row takes."""
+    most = 1
+    for value, width in zip(values, widths):
+        if not isinstance(value, str) or (len(value) * 2 < width - 1 and "\n" not in value):
+            continue
+        room = max(width - 1, 1)
+        most = max(most, sum(max(1, math.ceil(display_width(line) / room)) for line in value.split("\n")))
+    return min(most, 40)
 
 
 def _shown(value) -> str:
@@ -77,7 +90,8 @@ def write(path: Path, layout: Layout) -> None:
     ws = wb.create_sheet(layout.sheet_name)
     ncols = len(layout.headers)
     last = get_column_letter(ncols)
-    for i, width in enumerate(_widths(layout.headers, layout.rows, layout.widths), start=1):
+    widths = _widths(layout.headers, layout.rows, layout.widths)
+    for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A3"
     ws.print_title_rows = "2:2"
@@ -110,8 +124,11 @@ def write(path: Path, layout: Layout) -> None:
         heads.append(cell)
     ws.append(heads)
 
-    for values, band in zip(layout.rows, layout.bands):
+    for index, (values, band) in enumerate(zip(layout.rows, layout.bands), start=3):
         fill = fills.get(band or "")
+        lines = _lines(values, widths)
+        if lines > 1:  # wrapped text: Excel and LibreOffice keep a stored height, so store one that fits
+            ws.row_dimensions[index].height = LINE_HEIGHT * lines + 2
         cells = []
         for col, value in enumerate(values):
             cell = WriteOnlyCell(ws, value=value)
