@@ -368,3 +368,55 @@ def test_evidence_to_a_folder_and_a_tampered_file_is_flagged(cli, tmp_path, db):
     assert manifest[0]["check"] == "changed"
     assert (out / manifest[0]["file"]).read_text() == "changed"
     assert cli("export", "--evidence", out).exit_code == 2  # never written into a folder that has files
+
+
+# -- more shapes of sheet ------------------------------------------------------------
+
+
+def test_utf16_tab_separated_text_as_excel_saves_it(cli, tmp_path):
+    f = tmp_path / "unicode.txt"
+    f.write_bytes("\ufeff整改措施\t责任部门\t完成时限\r\n清理凭证\t财务处\t2026年12月31日\r\n".encode("utf-16-le"))
+    cli.ok("import", f)
+    task = cli.json("list")[0]
+    assert (task["title"], task["unit"], task["due"]) == ("清理凭证", "财务处", "2026-12-31")
+
+
+def test_english_capa_headers(cli, tmp_path):
+    f = tmp_path / "capa.csv"
+    f.write_text("Finding,Corrective action,Owner,Due date,Type\n"
+                 "Calibration records missing,Recalibrate gauges,Ann,31 Dec 2026,immediate\n", encoding="utf-8")
+    cli.ok("import", f)
+    task = cli.json("list")[0]
+    assert (task["problem"]["description"], task["title"], task["owner"], task["due"], task["kind"]) == (
+        "Calibration records missing", "Recalibrate gauges", "Ann", "2026-12-31", "immediate")
+
+
+def test_a_kind_that_contradicts_the_deadline_word_is_a_bad_row(cli, tmp_path):
+    f = tmp_path / "k.csv"
+    f.write_text("整改措施,整改类型,整改时限\nA,立行立改,长期坚持\nB,长期坚持,2027年6月底\n", encoding="utf-8")
+    res = cli("import", f)
+    assert res.exit_code == 6 and "row 2:" in res.stderr and "row 3:" not in res.stderr
+
+
+def test_a_sheet_without_measures_makes_each_problem_a_task(cli, tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text("序号,问题描述,责任单位\n1,会风文风不实,党政办\n2,经费管理不严,财务处\n", encoding="utf-8")
+    res = cli.ok("import", f)
+    assert "measure" in res.stderr
+    assert sorted((t["title"], t["problem"]["description"]) for t in cli.json("list")) == [
+        ("会风文风不实", "会风文风不实"), ("经费管理不严", "经费管理不严")]
+
+
+def test_repeated_header_rows_are_skipped(cli, tmp_path):
+    f = tmp_path / "r.csv"
+    f.write_text("整改措施,责任单位\nA,财务处\n整改措施,责任单位\nB,组织部\n", encoding="utf-8")
+    res = cli.ok("import", f)
+    assert "repeated header" in res.stderr
+    assert sorted(t["title"] for t in cli.json("list")) == ["A", "B"]
+
+
+def test_a_file_without_a_header_row_is_refused(cli, tmp_path):
+    f = tmp_path / "x.csv"
+    f.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+    res = cli("import", f)
+    assert res.exit_code == 6 and "header" in res.stderr

@@ -36,8 +36,6 @@ HEADER_SCAN_ROWS = 20
 # Task columns an import may set, as stored.
 TASK_FIELDS = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "due", "note", "category",
                "status", "progress", "closed_at", "closed_by")
-TEXT_FIELDS = ("title", "target", "unit", "leader", "owner", "helpers", "note", "category", "closed_by",
-               "problem", "progress_note")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

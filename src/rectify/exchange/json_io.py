@@ -16,11 +16,6 @@ from pathlib import Path
 from rectify.errors import ImportFileError
 from rectify.i18n import _
 
-# Keys of the export that an import reads past: derived, or ids of another ledger.
-DERIVED = ("id", "overdue", "band", "updated")
-# Keys that carry data but are not columns of a sheet.
-EXTRA = ("created", "history", "evidence", "progress")
-
 
 def write(stream, tasks: list[dict]) -> None:
     json.dump(tasks, stream, ensure_ascii=False, indent=1)
