@@ -108,14 +108,30 @@ def export_cmd(
 
                 exporter.atomic_write(Path(output), write_csv)
             else:
-                sys.stdout.write("\ufeff")
-                exporter.write_csv(sys.stdout, led, tasks, lang)
+                _write_bytes_to_stdout(lambda f: exporter.write_csv(f, led, tasks, lang))
         if fmt and output:
             say(ngettext("Exported {n} task to {path}.", "Exported {n} tasks to {path}.", len(tasks)).format(
                 n=len(tasks), path=output))
         if evidence:
             entries = exporter.write_evidence(led, tasks, Path(evidence))
             _report_evidence(entries, evidence)
+
+
+def _write_bytes_to_stdout(write) -> None:
+    """CSV text as UTF-8 with a BOM on stdout, whatever the console's encoding
+    (a Chinese Windows console would otherwise choke on the BOM)."""
+    import io
+
+    buf = io.StringIO(newline="")
+    write(buf)
+    data = ("\ufeff" + buf.getvalue()).encode("utf-8")
+    out = getattr(sys.stdout, "buffer", None)
+    sys.stdout.flush()
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        out.write(data)
+        out.flush()
 
 
 def _report_evidence(entries: list[dict], target: str) -> None:
