@@ -29,12 +29,15 @@ def _blank(value) -> bool:
 
 
 def _fill(grid: list[list], merges, *, tall_only: bool) -> list[list]:
+    """The merged ranges' values copied into every cell they cover (only the
+    ranges spanning rows, with ``tall_only``), clipped to the cells in use."""
     out = [list(r) for r in grid] if not tall_only else grid
+    width = max((len(r) for r in out), default=0)
     for r1, c1, r2, c2 in merges:
         if tall_only and r1 == r2:
             continue
-        r2 = min(r2, len(out))
-        if r1 > r2:
+        r2, c2 = min(r2, len(out)), min(c2, width)
+        if r1 > r2 or c1 > c2:
             continue
         value = out[r1 - 1][c1 - 1] if c1 - 1 < len(out[r1 - 1]) else None
         for r in range(r1, r2 + 1):
