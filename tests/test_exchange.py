@@ -420,3 +420,28 @@ def test_a_file_without_a_header_row_is_refused(cli, tmp_path):
     f.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     res = cli("import", f)
     assert res.exit_code == 6 and "header" in res.stderr
+
+
+def test_a_sheet_cannot_close_a_task_without_an_independent_checker(cli, tmp_path, db):
+    task_id = cli.add("清理凭证", "--owner", "张三")
+    out = tmp_path / "ledger.csv"
+    cli.ok("export", "--format", "csv", "--output", out, "--lang", "zh")
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    head = rows[0]
+
+    def write(status: str, checker: str) -> None:
+        rows[1][head.index("完成情况")] = status
+        rows[1][head.index("复核人")] = checker
+        with open(out, "w", encoding="utf-8-sig", newline="") as f:
+            csv.writer(f).writerows(rows)
+
+    before = dump(db)
+    for checker in ("", "张三"):
+        write("已销号", checker)
+        res = cli("import", out)
+        assert res.exit_code == 6 and "checker" in res.stderr, res
+        assert dump(db) == before
+    write("已销号", "李四")
+    cli.ok("import", out)
+    task = cli.json("show", task_id)
+    assert (task["status"], task["closed_by"]) == ("closed", "李四")

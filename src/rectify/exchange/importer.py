@@ -149,6 +149,10 @@ def build_plan(ledger, source: Source) -> Plan:
             continue
         seen_task[old["id"]] = rec.row
         changes = _changes(rec, old, has_problem, problem_text)
+        refusal = _closing_refusal(changes, rec, old)
+        if refusal:
+            plan.bad.append((rec.row, refusal))
+            continue
         if has_problem and rec.problem and rec.problem not in problems and rec.problem not in plan.new_problems:
             if "problem_id" in changes:
                 plan.new_problems[rec.problem] = (rec.values.get("category"), rec.code)
@@ -187,6 +191,21 @@ def _changes(rec: Record, old: dict, has_problem: bool, problem_text: dict) -> d
     if has_problem and problem_text.get(old["problem_id"]) != rec.problem:
         changes["problem_id"] = rec.problem  # a text here; the id is known when applied
     return changes
+
+
+def _closing_refusal(changes: dict, rec: Record, old: dict) -> str | None:
+    """A sheet may not close a task the ledger holds open unless it names a
+    checker other than the person responsible: the rule `rectify close` keeps.
+    (A task new to this ledger may arrive closed: that records a past fact.)"""
+    if changes.get("status") != "closed":
+        return None
+    checker = (rec.values.get("closed_by") or "").strip()
+    owner = (rec.values.get("owner") or old["owner"] or "").strip()
+    if not checker:
+        return _("closes task {id} without naming its checker: fill in the checker column, or close it with `rectify close`.").format(id=old["id"])
+    if owner and checker.casefold() == owner.casefold():
+        return _("closes task {id} with its own person responsible as checker; another person must verify it.").format(id=old["id"])
+    return None
 
 
 def _latest_notes(ledger) -> dict[int, str]:
