@@ -102,13 +102,14 @@ def table(t: L.Table, *, band_cells: tuple[int, ...] = ()) -> str:
 def trend_svg(trend: list[dict]) -> str:
     """The 8-week trend as an inline SVG line chart: unfinished and closed tasks."""
     width, height = 640, 250
-    left, right, top, bottom = 52, 20, 34, 36
+    left, right, top, bottom = 40, 16, 48, 36
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max([max(p["open"], p["closed"]) for p in trend] + [1])
-    step = plot_w / max(len(trend) - 1, 1)
+    inset = 20  # keeps the first and last points clear of the axis labels
+    step = (plot_w - 2 * inset) / max(len(trend) - 1, 1)
 
     def x(i: int) -> float:
-        return round(left + i * step, 1)
+        return round(left + inset + i * step, 1)
 
     def y(v: int) -> float:
         return round(top + plot_h * (1 - v / peak), 1)

@@ -222,7 +222,8 @@ NUMERIC = {"col_days_late", "col_count", "col_progress"}
 
 def _task_table(title: str, tasks: list, total: int, columns: list[tuple[str, object]]) -> Table:
     right = {0} | {i + 1 for i, (c, _f) in enumerate(columns) if c in NUMERIC}
-    table = Table(title, [label("col_id")] + [label(c) for c, _f in columns], right=right)
+    wide = 1 + [c for c, _f in columns].index("col_measure")
+    table = Table(title, [label("col_id")] + [label(c) for c, _f in columns], right=right, wide=wide)
     return _rows(table, tasks, total, lambda t: [str(t["id"])] + [f(t) or "" for _c, f in columns])
 
 

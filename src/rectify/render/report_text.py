@@ -107,8 +107,10 @@ def grid(con: Console, columns: list[str], rows: list[list[str]], *, right: set[
         for k in range(max(len(c) for c in cells)):
             parts = []
             for i, lines in enumerate(cells):
-                text = _pad(lines[k] if k < len(lines) else "", widths[i], i in right)
-                parts.append((text, style.get(i, "") if k == 0 else ""))
+                text = lines[k] if k < len(lines) else ""
+                space = " " * max(0, widths[i] - cell_len(text))
+                styled = (text, style.get(i, "") if k == 0 else "")
+                parts += [(space, ""), styled] if i in right else [styled, (space, "")]
                 if i < count - 1:
                     parts.append((GAP, ""))
             _line(con, parts)
