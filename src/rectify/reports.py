@@ -216,19 +216,20 @@ class Snapshot:
     # -- tasks ---------------------------------------------------------------
 
     def source(self, candidates: str) -> str:
-        """A FROM item: the candidate tasks that existed, as they were, with ``updated``."""
+        """A FROM item: the candidate tasks that existed, as they were, with ``updated``.
+        ``candidates`` is a condition on the *current* columns of ``task``."""
         if self.current:
             return (f"(SELECT id, uid, created, updated, {', '.join(REBUILT)} FROM task"
-                    f" WHERE created <= :until AND id IN ({candidates}))")
-        return self._rebuilt(f"{candidates} UNION SELECT task_id FROM {self.changed}")
+                    f" WHERE created <= :until AND ({candidates}))")
+        return self._rebuilt(f"SELECT id FROM task WHERE ({candidates}) UNION SELECT task_id FROM {self.changed}")
 
     def tasks(self, candidates: str, where: str, order: str, params: dict | None = None, *,
               extra: str = "") -> list[dict]:
         """Tasks as they stood, as ``list --json`` objects (plus ``extra``
         columns named x_NAME, given as NAME).
 
-        ``candidates`` selects ids by the *current* columns (so an index can
-        answer it); ``where`` then filters the tasks as they were, alias ``r``.
+        ``candidates`` is a condition on the *current* columns (so an index
+        can answer it); ``where`` then filters the tasks as they were, alias ``r``.
         Tasks changed since the moment are always candidates."""
         sql = f"""SELECT r.*, p.description AS problem_description, p.code AS problem_code,
                          {band_sql('r', 'until')} AS band {extra}
@@ -242,21 +243,22 @@ class Snapshot:
         return out
 
     def section(self, candidates: str, where: str, order: str, params: dict, limit: int | None, *,
-                extra: str = "") -> tuple[list[dict], int]:
-        """The first ``limit`` tasks (all for None) and how many there are in all.
-        With a limit, the ids are picked first, so that only the tasks shown
-        are built in full."""
+                extra: str = "", total: int | None = None) -> tuple[list[dict], int]:
+        """The first ``limit`` tasks (all for None) and how many there are in all
+        (``total``, when already known). With a limit, the ids are picked
+        first, so that only the tasks shown are built in full."""
         if limit is None:
             tasks = self.tasks(candidates, where, order, params, extra=extra)
             return tasks, len(tasks)
+        count = "0" if total is not None else "count(*) OVER ()"
         picked = self.ledger.query(
-            f"SELECT r.id, count(*) OVER () {extra} FROM {self.source(candidates)} r"
+            f"SELECT r.id, {count} FROM {self.source(candidates)} r"
             f" WHERE {where} ORDER BY {order} LIMIT {int(limit)}", {**self.params, **params})
         if not picked:
             return [], 0
         ids = ",".join(str(int(row[0])) for row in picked)
-        tasks = self.tasks(f"SELECT id FROM task WHERE id IN ({ids})", f"r.id IN ({ids})", order, params, extra=extra)
-        return tasks, picked[0][1]
+        tasks = self.tasks(f"id IN ({ids})", f"r.id IN ({ids})", order, params, extra=extra)
+        return tasks, picked[0][1] if total is None else total
 
 
 def _add(counts: dict, other: dict, sign: int) -> None:
@@ -356,10 +358,11 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int = STALE_DAYS, li
     p = {"start": monday.isoformat() + "T00:00:00",
          "next_monday": (sunday + timedelta(days=1)).isoformat(),
          "next_sunday": (sunday + timedelta(days=7)).isoformat()}
-    created = "SELECT id FROM task WHERE created >= :start AND created <= :until"
-    touched = (f"SELECT task_id FROM event WHERE field IN ('status', 'closed_at') AND at >= :start AND at <= :until"
-               f" UNION {created}")
-    unfinished = f"SELECT id FROM task WHERE status IN {ACTIVE_SQL}"
+    created = "created >= :start AND created <= :until"
+    touched = ("id IN (SELECT task_id FROM event WHERE field IN ('status', 'closed_at') AND at >= :start"
+               f" AND at <= :until UNION SELECT id FROM task WHERE {created})")
+    unfinished = f"status IN {ACTIVE_SQL}"
+    now = _summary(snap, "unit", stale_days)
     closed = "r.status = 'closed' AND r.closed_at >= :start"
     late = f"r.status IN {ACTIVE_SQL} AND r.due < :today"
     sections = {
@@ -369,19 +372,19 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int = STALE_DAYS, li
         "due_next_week": (f"{unfinished} AND due >= :next_monday AND due <= :next_sunday",
                           f"r.status IN {ACTIVE_SQL} AND r.due >= :next_monday AND r.due <= :next_sunday",
                           "r.due, r.unit IS NULL, r.unit, r.id", ""),
-        "stale": (f"SELECT id FROM task WHERE kind = 'long_term' AND status IN {ACTIVE_SQL}", stale_sql("r"),
-                  "x_last_progress IS NOT NULL, x_last_progress, r.id",
+        "stale": (f"kind = 'long_term' AND {unfinished}", stale_sql("r"), "r.unit IS NULL, r.unit, r.created, r.id",
                   f", {last_progress_sql('r')} AS x_last_progress"),
         "established": (touched, closed + " AND r.kind = 'long_term'", "r.closed_at, r.id", ""),
     }
     lists, counts = {}, {}
+    known = {"overdue": now["overdue"], "stale": now["stale"]}
     for name, (candidates, where, order, extra) in sections.items():
-        lists[name], counts[name] = snap.section(candidates, where, order, p, limit, extra=extra)
+        lists[name], counts[name] = snap.section(candidates, where, order, p, limit, extra=extra,
+                                                 total=known.get(name))
     for task in lists["overdue"]:
         task["days_late"] = (at.day - date.fromisoformat(task["due"])).days
     _add_outcomes(ledger, lists["established"], at)
     lists["extended"], counts["extended"] = _extensions(ledger, snap, p, limit)
-    now = _summary(snap, "unit", stale_days)
     return {
         "week": week_label(monday),
         "from": monday.isoformat(),
@@ -415,7 +418,7 @@ def _extensions(ledger, snap: Snapshot, p: dict, limit: int | None) -> tuple[lis
     if not events:
         return [], total
     ids = ",".join(str(int(e["task_id"])) for e in events)
-    tasks = {t["id"]: t for t in snap.tasks(f"SELECT id FROM task WHERE id IN ({ids})", f"r.id IN ({ids})", "r.id", p)}
+    tasks = {t["id"]: t for t in snap.tasks(f"id IN ({ids})", f"r.id IN ({ids})", "r.id", p)}
     return [{**tasks[e["task_id"]], "extension": {"at": e["at"], "from": e["old"], "to": e["new"], "reason": e["note"]}}
             for e in events if e["task_id"] in tasks], total
 
@@ -491,7 +494,7 @@ def sheets(ledger, unit: str | None = None) -> dict:
     p = {"unit": unit}
     only = " AND unit = :unit" if unit is not None else ""
     tasks = snap.tasks(
-        f"SELECT id FROM task WHERE status IN {ACTIVE_SQL} AND due <= :blue_until{only}",
+        f"status IN {ACTIVE_SQL} AND due <= :blue_until{only}",
         f"r.status IN {ACTIVE_SQL} AND r.due <= :blue_until" + (" AND r.unit = :unit" if unit is not None else ""),
         "r.unit IS NULL, r.unit, r.due, r.id", p)
     if unit is not None and not tasks and not ledger.scalar("SELECT 1 FROM task WHERE unit = ?", (unit,)):

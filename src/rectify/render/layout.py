@@ -52,6 +52,7 @@ LABELS = {
     "this_week": N_("This week"),
     "last_week": N_("Last week"),
     "change": N_("Change"),
+    "points": N_("{value} pt"),
     "established_total": N_("Rules and institutions established"),
     "new": N_("New this week"),
     "closed_week": N_("Closed this week"),
@@ -114,9 +115,10 @@ def pct(fraction: float) -> str:
 
 
 def signed(delta: float, percent: bool = False) -> str:
-    if percent:
-        return f"{delta * 100:+.1f} pt" if delta else "0"
-    return f"{delta:+d}" if delta else "0"
+    """A change: +3, -2, 0; for rates in percentage points, +2.5 pt."""
+    if not delta:
+        return "0"
+    return label("points", value=f"{delta * 100:+.1f}") if percent else f"{delta:+d}"
 
 
 def join_names(names: list[str]) -> str:
