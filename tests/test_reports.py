@@ -440,3 +440,9 @@ def test_moment_of_today_is_now(monkeypatch):
     monkeypatch.setenv("RECTIFY_NOW", NOW)
     assert reports.moment(TODAY) == reports.moment() == reports.Moment(TODAY, NOW)
     assert reports.moment(TODAY - timedelta(days=1)).until == "2026-11-24T23:59:59"
+
+
+def test_the_cli_default_stale_days_is_the_ledgers():
+    from rectify import cli_reports, ledger
+
+    assert cli_reports.STALE_DAYS == ledger.STALE_DAYS

@@ -107,7 +107,7 @@ def weekly_cmd(
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
                                         help=_("Report the week of DATE, as it stood at the end of DATE.")),
     fmt: str = typer.Option("text", "--format", "-f", metavar="text|md|html", help=_("text, md or html.")),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE",
                                           help=_("Write to FILE instead of the screen.")),
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N",
                               help=_("At most N rows in each list of text, md and html (0: all). JSON lists all.")),
@@ -167,9 +167,9 @@ def _plain(draw) -> str:
     "responsible. Hand them out in place of reminder e-mails. With --output DIR, one file per unit.\n\n"
     "Example: rectify sheets --format html --output 督办单/"))
 def sheets_cmd(
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Only this responsible unit.")),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="UNIT", help=_("Only this responsible unit.")),
     fmt: str = typer.Option("text", "--format", "-f", metavar="text|md|html", help=_("text, md or html.")),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="DIR",
+    output: Optional[Path] = typer.Option(None, "--output", metavar="DIR",
                                           help=_("Write one file per unit into DIR (created if missing).")),
 ) -> None:
     from rectify import reports
