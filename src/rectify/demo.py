@@ -56,7 +56,9 @@ PLAN = [
          [(62, "progress", "审核完成"), (61, "evidence", "档案审核报告.txt"), (59, "submit", None), (55, "close", "刘洋")]),
         ("完善干部档案管理工作规程", "规程印发", "long_term", "组织部", "赵书记", "褚红", 20,
          [(45, "progress", "规程已起草"), (10, "evidence", "档案管理规程（送审稿）.txt"), (9, "submit", None),
-          (6, "reject", "缺少党委会审议记录"), (2, "progress", "已提交党委会审议")]),
+          (6, "reject", "缺少党委会审议记录"), (2, "progress", "已提交党委会审议"),
+          # closed hours ago, so the weekly printout has a rule established this week
+          (0.2, "evidence", "党委会会议纪要.txt"), (0.15, "submit", None), (0.1, "close", "王校长")]),
     ]),
     ("意识形态", "理论学习中心组学习制度落实不到位", [
         ("制定年度理论学习计划并严格执行", "按计划完成学习", "long_term", "宣传部", "赵书记", "卫东", 60,
@@ -81,7 +83,7 @@ PLAN = [
         ("建立网站安全定期检测机制", "每季度检测一次", "long_term", "信息中心", "孙副校长", "韩冰", 150,
          [(48, "progress", "制定检测方案")]),
         ("二级网站备案整改", "备案率100%", "immediate", "信息中心", "孙副校长", "杨帆", 2,
-         [(12, "extend", 14)]),
+         [(0.3, "extend", 14)]),
     ]),
 ]
 
