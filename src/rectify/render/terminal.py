@@ -122,7 +122,7 @@ def task_table(tasks: list[dict], total: int, offset: int = 0, *, hint: str | No
     columns = [
         (_("ID"), {"justify": "right", "no_wrap": True}),
         (_("Due"), {"no_wrap": True}),
-        *([(_("Late"), {"justify": "right", "no_wrap": True})] if late else []),
+        *([(_("Late"), {"no_wrap": True})] if late else []),
         (_("Kind"), {"no_wrap": True}),
         (_("Status"), {"no_wrap": True}),
         (_("Unit"), {"max_width": 16}),
@@ -210,10 +210,10 @@ def describe_event(ev: dict) -> str:
     if field == "status":
         text = f"{status_label(ev['old'])} → {status_label(ev['new'])}"
     elif field == "kind":
-        text = f"{field_label('kind')}: {kind_label(ev['old']) or '-'} → {kind_label(ev['new'])}"
+        text = _("{field}: {old} → {new}").format(field=field_label("kind"), old=kind_label(ev["old"]) or "-", new=kind_label(ev["new"]))
     else:
         old, new = (_show_value(field, ev[k]) for k in ("old", "new"))
-        text = f"{field_label(field)}: {old or '-'} → {new or '-'}"
+        text = _("{field}: {old} → {new}").format(field=field_label(field), old=old or "-", new=new or "-")
     if ev["note"] and action != "progress":
         if action in ("reject", "reopen", "cancel", "extend"):
             text += "  " + _("(reason: {reason})").format(reason=ev["note"])

@@ -1,0 +1,541 @@
+"""Both languages, in full: the catalog is complete and current, the language is
+chosen as documented, a Chinese user sees no English they did not type, an
+English user sees no Chinese but their own data, and what programs read (JSON,
+exit codes) is the same in both."""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import os
+import re
+import shutil
+import string
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, run_process
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "rectify"
+LOCALE = PACKAGE / "locale"
+PO = LOCALE / "zh_CN" / "LC_MESSAGES" / "rectify.po"
+MO = LOCALE / "zh_CN" / "LC_MESSAGES" / "rectify.mo"
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as scripts/i18n.sh extracts
+
+CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
+# -- the catalog ---------------------------------------------------------------
+
+
+def _extracted() -> dict:
+    """msgid (or (singular, plural)) -> where, extracted from the source now."""
+    from babel.messages.extract import extract_from_dir
+
+    found = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
+        found.setdefault(message, f"{filename}:{lineno}")
+    return found
+
+
+def _catalog():
+    from babel.messages.pofile import read_po
+
+    with open(PO, "rb") as f:
+        return read_po(f, locale="zh_CN")
+
+
+def _strings(msgstr) -> tuple:
+    return (msgstr,) if isinstance(msgstr, str) else tuple(msgstr)
+
+
+def test_every_message_in_the_source_has_a_chinese_translation():
+    catalog = _catalog()
+    missing = []
+    for msgid, where in _extracted().items():
+        entry = catalog.get(msgid[0] if isinstance(msgid, tuple) else msgid)
+        if entry is None or entry.fuzzy or not all(s.strip() for s in _strings(entry.string)):
+            missing.append(f"{where}: {msgid!r}")
+    assert not missing, "untranslated (run scripts/i18n.sh, translate, run it again):\n" + "\n".join(missing)
+
+
+def test_the_catalog_holds_no_stale_messages():
+    in_source = {m[0] if isinstance(m, tuple) else m for m in _extracted()}
+    stale = [m.id for m in _catalog() if m.id and (m.id[0] if isinstance(m.id, tuple) else m.id) not in in_source]
+    assert not stale, f"in rectify.po but no longer in the source (run scripts/i18n.sh): {stale}"
+
+
+def test_the_committed_mo_is_the_compiled_po():
+    from babel.messages.mofile import write_mo
+
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalog(), use_fuzzy=False)
+    assert MO.read_bytes() == compiled.getvalue(), "rectify.mo is stale: run scripts/i18n.sh compile"
+
+
+def _fields(text: str) -> list[str]:
+    return sorted(f"{{{name}{'!' + conv if conv else ''}}}"
+                  for _lit, name, _spec, conv in string.Formatter().parse(text) if name is not None)
+
+
+def test_translations_keep_the_placeholders_of_their_message():
+    wrong = []
+    for entry in _catalog():
+        if not entry.id:
+            continue
+        ids = _strings(entry.id)
+        for text in _strings(entry.string):
+            if text and _fields(text) not in [_fields(i) for i in ids]:
+                wrong.append(f"{ids[0]!r} -> {text!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_english_source_messages_hold_no_chinese():
+    chinese = [f"{where}: {m!r}" for m, where in _extracted().items() if CJK.search(str(m))]
+    assert not chinese, "an English user would see Chinese:\n" + "\n".join(chinese)
+
+
+# -- choosing the language -----------------------------------------------------
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, "en"),
+    ({"LANG": "zh_CN.UTF-8"}, "zh"),
+    ({"LANG": "zh_TW.UTF-8"}, "zh"),
+    ({"LANG": "en_US.UTF-8"}, "en"),
+    ({"LANG": "C"}, "en"),
+    ({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+    ({"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+    ({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+    ({"RECTIFY_LANG": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+    ({"RECTIFY_LANG": "zh", "LC_ALL": "en_US.UTF-8"}, "zh"),
+    ({"RECTIFY_LANG": "中文"}, "zh"),
+])
+def test_detect(env, expected):
+    from rectify.i18n import detect
+
+    assert detect(env) == expected
+
+
+def _env(lang: str | None = None, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("RECTIFY_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    if lang:
+        env["LANG"] = lang
+    env.update(extra)
+    return env
+
+
+def test_lang_option_beats_the_environment_even_for_help():
+    # Help texts are built when the CLI module is imported, so __main__ reads
+    # --lang before that; typer's own words follow it too.
+    zh = subprocess.run([sys.executable, "-m", "rectify", "--lang", "zh", "add", "--help"],
+                        capture_output=True, text=True, env=_env("en_US.UTF-8"))
+    assert zh.returncode == 0 and "用法：" in zh.stdout and "选项" in zh.stdout and "示例" in zh.stdout
+    assert "Usage" not in zh.stdout and "Options" not in zh.stdout
+    en = subprocess.run([sys.executable, "-m", "rectify", "--lang=en", "add", "--help"],
+                        capture_output=True, text=True, env=_env("zh_CN.UTF-8"))
+    assert en.returncode == 0 and "Usage:" in en.stdout and not CJK.search(en.stdout)
+
+
+def test_rectify_lang_beats_the_locale_and_errors_follow():
+    res = subprocess.run([sys.executable, "-m", "rectify", "lst"], capture_output=True, text=True,
+                         env=_env("zh_CN.UTF-8", RECTIFY_LANG="en"))
+    assert res.returncode == 2 and "No such command" in res.stderr
+    res = subprocess.run([sys.executable, "-m", "rectify", "lst"], capture_output=True, text=True,
+                         env=_env("en_US.UTF-8", LC_ALL="zh_CN.UTF-8"))
+    assert res.returncode == 2 and "没有这个命令" in res.stderr and "Did you mean" not in res.stderr
+
+
+def test_catalogs_load_lazily_and_only_for_chinese():
+    code = ("import sys; from rectify import cli, i18n; i18n._('Due');"
+            " print(i18n._translation is not None, 'rectify.typer_zh' in sys.modules)")
+    for lang, loaded in (("en_US.UTF-8", "False"), ("zh_CN.UTF-8", "True")):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(lang))
+        assert out.stdout.split() == [loaded, loaded], out
+
+
+# -- dates for people ------------------------------------------------------------
+
+
+def test_dates_read_as_iso_in_english_and_as_chinese_in_chinese():
+    from rectify import dates, i18n
+
+    today = date(2026, 11, 25)
+    i18n.set_language("en")
+    assert dates.show_date("2026-12-31") == "2026-12-31"
+    assert dates.show_day(date(2026, 12, 31), today) == "2026-12-31"
+    assert dates.show_time("2026-11-25T09:05:33") == "2026-11-25 09:05"
+    assert dates.show_late(1) == "overdue by 1 day" and dates.show_late(3) == "overdue by 3 days"
+    i18n.set_language("zh")
+    assert dates.show_date("2026-12-31") == "2026年12月31日"
+    assert dates.show_day("2026-12-31", today) == "12月31日(周四)"
+    assert dates.show_day("2026-12-31", today, weekday=False) == "12月31日"
+    assert dates.show_day("2027-01-05", today) == "2027年1月5日"
+    assert dates.show_time("2026-11-25T09:05:33") == "2026年11月25日 09:05"
+    assert dates.show_late(3) == "逾期3天"
+    assert dates.days_late("2026-11-22", today) == 3 and dates.days_late("2026-11-26", today) == 0
+    assert dates.show_date(None) == dates.show_day("") == ""
+
+
+def test_show_and_list_speak_chinese_dates(cli):
+    t = cli.add("整改", "--due", "2026-11-20")
+    out = cli.ok("--lang", "zh", "show", t).stdout
+    assert "11月20日(周五)" in out and "逾期5天" in out and "2026-11-20" not in out
+    listing = cli.ok("--lang", "zh", "list").stdout
+    assert "11月20日(周五)" in listing and "5天" in listing.splitlines()[1]
+    assert "2026-11-20" in cli.ok("list").stdout and "5 days" in cli.ok("list").stdout
+
+
+# -- layout: mixed Chinese and Latin text lines up ----------------------------------
+
+MIXED = [
+    ("修订《Procurement Policy》并组织全员学习培训，建立长效机制 with quarterly review", "IT信息中心",
+     "Zhang三", "2026-11-20"),
+    ("Close the overdue reimbursements", "财务处", "李华", "2027-03-31"),
+    ("清理", "Finance & Audit Office", "Christopher Wang", "2026-12-02"),
+    ("全面清理2025年以来公务接待报销凭证，补齐审批手续，逐项对账销号，形成专项整改报告", "党委办公室（校长办公室）",
+     "欧阳明", None),
+]
+
+
+def _cells(line: str, stops: list[int]) -> list[str]:
+    """Cut ``line`` at display columns ``stops``; a stop inside a wide character fails."""
+    from rich.cells import cell_len
+
+    pieces, current, column, stops = [], "", 0, list(stops)
+    for ch in line:
+        if stops and column == stops[0]:
+            pieces.append(current)
+            current, stops = "", stops[1:]
+        assert not (stops and column < stops[0] < column + cell_len(ch)), f"a wide character straddles a column: {line!r}"
+        current += ch
+        column += cell_len(ch)
+    pieces.append(current)
+    return pieces + [""] * len(stops)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [80, 200])
+def test_list_lines_up_mixed_width_text(cli, monkeypatch, lang, width):
+    from rich.cells import cell_len
+
+    for title, unit, owner, due in MIXED:
+        cli.add(title, "--unit", unit, "--owner", owner, "--kind", "immediate", *(["--due", due] if due else []))
+    monkeypatch.setenv("COLUMNS", str(width))
+    lines = cli.ok("--lang", lang, "list").stdout.rstrip("\n").splitlines()
+    assert all(cell_len(line) <= width for line in lines), [cell_len(x) for x in lines]
+    # Where each column starts: left-aligned ones where their header starts;
+    # the right-aligned % column (every task at 0%) one cell before its end.
+    header, starts, pos = lines[0], [], 0
+    labels = header.split()
+    for label in labels[1:-1]:
+        at = header.index(label, pos)
+        starts.append(cell_len(header[:at]))
+        pos = at + len(label)
+    starts.append(cell_len(header.rstrip()) - cell_len(labels[-1]))
+    rows: list[list[str]] = []
+    for line in lines[1:]:
+        for stop in starts:  # two blank cells part each column from the one before
+            assert _cells(line, [stop - 2, stop])[1] == "  ", f"column at {stop} is not apart in {line!r}"
+        pieces = [p.strip() for p in _cells(line, starts)]
+        if pieces[0]:
+            rows.append(pieces)
+        else:  # a continuation line: folded text carries on in its own column
+            assert all(not p for p in pieces[1:3]), line
+            rows[-1] = [a + b for a, b in zip(rows[-1], pieces)]
+    assert [int(r[0]) for r in rows] == [1, 3, 2, 4]  # by deadline, undated last
+    for row in rows:
+        title, unit, owner, due = MIXED[int(row[0]) - 1]
+        assert [v.replace(" ", "") for v in (unit, owner, title)] == [c.replace(" ", "") for c in row[-4:-1]], row
+        assert row[-1] == "0"
+    if width == 200:
+        assert rows[0][2] == ("5天" if lang == "zh" else "5 days")  # the Late column
+        assert rows[0][1] == ("11月20日(周五)" if lang == "zh" else "2026-11-20")
+
+
+# -- what people see, in each language ----------------------------------------------
+
+DEMO_EVIDENCE = "会议纪要.txt"
+EN_EVIDENCE = "minutes.txt"
+
+
+@functools.cache
+def _commands() -> tuple[str, ...]:
+    from rectify.cli import app
+    import typer.main
+
+    return tuple(sorted(typer.main.get_command(app).commands))
+
+
+def _batch(cases: list[dict], lang: str, tmp: Path) -> list[dict]:
+    env = _env(lang, RECTIFY_NOW=NOW, RECTIFY_HOME=str(tmp / "home"), RECTIFY_USER="tester", NO_COLOR="1",
+               COLUMNS="200")
+    env.pop("RECTIFY_DB", None)
+    res = subprocess.run([sys.executable, str(Path(__file__).parent / "cli_batch.py")], input=json.dumps(cases),
+                         capture_output=True, text=True, env=env, timeout=240)
+    assert res.returncode == 0, res.stderr[-3000:]
+    results = json.loads(res.stdout)
+    for case, result in zip(cases, results):
+        result["argv"] = case["argv"]
+        result["expect"] = case.get("expect", 0)
+        result["parity"] = case.get("parity", False)
+        result["env"] = case.get("env", {})
+        assert result["exception"] is None, result
+        assert result["code"] == result["expect"], result
+    return results
+
+
+def _help_cases() -> list[dict]:
+    return ([{"argv": [], "expect": 2}, {"argv": ["--help"]}] + [{"argv": [name, "--help"]} for name in _commands()])
+
+
+def _usage_errors(db: str) -> list[dict]:
+    """Mistakes typer itself catches: the same in every ledger."""
+    return [
+        {"argv": ["lst"], "expect": 2},
+        {"argv": ["--db", db, "list", "--bogus"], "expect": 2},
+        {"argv": ["--db", db, "list", "--limit", "abc"], "expect": 2},
+        {"argv": ["--db", db, "list", "--page", "0"], "expect": 2},
+        {"argv": ["--db", db, "list", "--kind"], "expect": 2},
+        {"argv": ["--db", db, "close", "1"], "expect": 2},
+        {"argv": ["--db", db, "add"], "expect": 2},
+        {"argv": ["--db", db, "show", "1", "2"], "expect": 2},
+        {"argv": ["--db", db, "show", "x"], "expect": 2},
+        {"argv": ["--db", db, "add", "x", "--json=yes"], "expect": 2},
+    ]
+
+
+def _ledger_errors(db: str, tmp: Path, kind_word: str) -> list[dict]:
+    """Mistakes rectify catches: each leaves the ledger as it was."""
+    not_a_ledger = tmp / "notes.txt"
+    not_a_ledger.write_text("hello")
+    return [
+        {"argv": ["--db", db, "show", "999"], "expect": 3},
+        {"argv": ["--db", db, "edit", "999", "--owner", "x"], "expect": 3},
+        {"argv": ["--db", db, "add", "x", "--problem", "999"], "expect": 3},
+        {"argv": ["--db", db, "add", "x", "--due", "someday"], "expect": 2},
+        {"argv": ["--db", db, "add", "x", "--due", "03/04/2026"], "expect": 2},
+        {"argv": ["--db", db, "add", "x", "--due", "2026-02-30"], "expect": 2},
+        {"argv": ["--db", db, "add", "x", "--due", "3000-01-01"], "expect": 2},
+        {"argv": ["--db", db, "add", "x", "--kind", "sometimes"], "expect": 2},
+        {"argv": ["--db", db, "add", "  "], "expect": 2},
+        {"argv": ["--db", db, "add", "x", "--problem", "1", "--new-problem", "y"], "expect": 2},
+        {"argv": ["--db", db, "list", "--status", "finished"], "expect": 2},
+        {"argv": ["--db", db, "list", "--due-within", "soon"], "expect": 2},
+        {"argv": ["--db", db, "list", "--limit", "-1"], "expect": 2},
+        {"argv": ["--db", db, "edit", "1"], "expect": 2},
+        {"argv": ["--db", db, "edit", "1", "--due", "2099-12-31"], "expect": 4},
+        {"argv": ["--db", db, "classify", "1"], "expect": 2},
+        {"argv": ["--db", db, "classify", "1", kind_word, "--auto"], "expect": 2},
+        {"argv": ["--db", db, "progress", "1", "x", "--percent", "101"], "expect": 2},
+        {"argv": ["--db", db, "evidence", "1"], "expect": 2},
+        {"argv": ["--db", db, "evidence", "1", str(tmp / "missing.pdf")], "expect": 2},
+        {"argv": ["--db", db, "close", "1", "--by", "x"], "expect": 4},
+        {"argv": ["--db", db, "reopen", "1", "--reason", "x"], "expect": 4},
+        {"argv": ["--db", db, "reject", "1", "--reason", " "], "expect": 2},
+        {"argv": ["--db", db, "extend", "1", "2000-01-01", "--reason", "x"], "expect": 4},
+        {"argv": ["--db", db, "extend", "1", "2099-01-01", "--reason", ""], "expect": 2},
+        {"argv": ["--db", db, "list"], "env": {"RECTIFY_NOW": "not-a-time"}, "expect": 2},
+        {"argv": ["--db", str(not_a_ledger), "list"], "expect": 5},
+        {"argv": ["--db", str(tmp), "list"], "expect": 5},
+        {"argv": ["--db", str(tmp / "empty.db"), "list", "--search", "nothing"]},
+        {"argv": ["--db", str(tmp / "empty.db"), "problems"]},
+    ]
+
+
+def _parity_cases(db: str, tmp: Path) -> list[dict]:
+    """Read-only and refused commands on one ledger: JSON and exit codes must
+    not depend on the language."""
+    reads = [["list", "--json"], ["list", "--all", "--json"], ["list", "--overdue", "--json"],
+             ["show", "1", "--json"], ["show", "2", "--json"], ["history", "1", "--json"], ["problems", "--json"]]
+    cases = [{"argv": ["--db", db, *argv], "parity": True} for argv in reads]
+    errors = _ledger_errors(db, tmp, "long_term") + _usage_errors(db)
+    return cases + [dict(c, parity=True) for c in errors]
+
+
+def _walkthrough(db: str, evidence: Path, words: dict) -> list[dict]:
+    """A working day on a ledger: every command that changes it, and reads."""
+    a = ["--db", db]
+    return [
+        {"argv": a + ["add", words["title"], "--kind", words["immediate"], "--due", words["due"], "--unit",
+                      words["unit"], "--owner", words["owner"], "--helper", words["helper"], "--helper",
+                      words["owner2"], "--new-problem", words["problem"], "--category", words["category"]]},
+        {"argv": a + ["add", words["title2"], "--due", "+10d", "--problem", "1"]},
+        {"argv": a + ["add", words["title3"]]},
+        {"argv": a + ["classify", "--auto"]},
+        {"argv": a + ["classify", "--auto", "--yes"]},
+        {"argv": a + ["classify", "--auto"]},
+        {"argv": a + ["classify", "3", words["long_term"]]},
+        {"argv": a + ["classify", "3", words["long_term"]]},
+        {"argv": a + ["edit", "1", "--target", words["target"], "--leader", words["leader"], "--due", "2026-11-18"]},
+        {"argv": a + ["edit", "1", "--target", words["target"]]},
+        {"argv": a + ["start", "1"]},
+        {"argv": a + ["progress", "1", words["note"], "--percent", "40"]},
+        {"argv": a + ["evidence", "1", str(evidence), "--note", words["note"]]},
+        {"argv": a + ["evidence", "2", "--note", words["note"]]},
+        {"argv": a + ["submit", "1"]},
+        {"argv": a + ["close", "1", "--by", words["owner"]], "expect": 4},
+        {"argv": a + ["reject", "1", "--reason", words["reason"]]},
+        {"argv": a + ["submit", "1"]},
+        {"argv": a + ["close", "1", "--by", words["checker"], "--note", words["note"]]},
+        {"argv": a + ["reopen", "1", "--reason", words["reason"]]},
+        {"argv": a + ["submit", "2"]},
+        {"argv": a + ["close", "2", "--by", words["checker"]]},
+        {"argv": a + ["extend", "3", "2027-06-30", "--reason", words["reason"]]},
+        {"argv": a + ["cancel", "3", "--reason", words["reason"]]},
+        {"argv": a + ["progress", "3", words["note"]], "expect": 4},
+        {"argv": a + ["list"]},
+        {"argv": a + ["list", "--all"]},
+        {"argv": a + ["list", "--all", "-n", "1", "--page", "2"]},
+        {"argv": a + ["list", "--overdue"]},
+        {"argv": a + ["show", "1"]},
+        {"argv": a + ["show", "2"]},
+        {"argv": a + ["show", "3"]},
+        {"argv": a + ["history", "1"]},
+        {"argv": a + ["problems"]},
+        {"argv": a + ["where"]},
+    ]
+
+
+EN_WORDS = {
+    "title": "Clear the overdue reimbursements", "title2": "Revise the reimbursement policy",
+    "title3": "Hold a review meeting", "immediate": "immediate", "long_term": "long_term", "due": "2026-11-20",
+    "unit": "Finance Office", "owner": "Li Hua", "owner2": "Wang Fang", "helper": "Zhao Lei",
+    "problem": "Reimbursements pile up", "category": "Finance", "target": "All receipts filed",
+    "leader": "Vice President Sun", "note": "Half of the receipts checked", "reason": "Minutes not signed",
+    "checker": "Chen Jing",
+}
+ZH_WORDS = {
+    "title": "全面清理超期未报销单据", "title2": "修订报销管理办法", "title3": "召开专题民主生活会",
+    "immediate": "立行立改", "long_term": "长期坚持", "due": "11月20日", "unit": "财务处", "owner": "李华",
+    "owner2": "王芳", "helper": "赵磊", "problem": "报销单据积压", "category": "财务管理",
+    "target": "票据全部归档", "leader": "孙副校长", "note": "已核对一半票据", "reason": "会议纪要未签字",
+    "checker": "陈静",
+}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Two processes, one per language, run every case; then the tests read."""
+    tmp = tmp_path_factory.mktemp("langs")
+    en_db, demo_db, zh_db = str(tmp / "en.db"), str(tmp / "demo" / "demo.db"), str(tmp / "zh.db")
+    (tmp / EN_EVIDENCE).write_text("minutes")
+    (tmp / DEMO_EVIDENCE).write_text("纪要")
+    en_cases = (_walkthrough(en_db, tmp / EN_EVIDENCE, EN_WORDS) + _ledger_errors(en_db, tmp, "long_term")
+                + _usage_errors(en_db) + _help_cases())
+    en = _batch(en_cases + _parity_cases(en_db, tmp), "en_US.UTF-8", tmp)
+    demo_reads = [{"argv": ["--db", demo_db, *argv]} for argv in (
+        ["list"], ["list", "--all"], ["list", "--overdue"], ["list", "--due-within", "7天"],
+        ["list", "--kind", "长期坚持"], ["list", "--status", "待验收"], ["list", "-n", "3"],
+        ["list", "--search", "没有这样的任务"], ["problems"], ["where"], ["classify", "--auto"],
+        *(["show", str(i)] for i in range(1, 21)))]
+    zh_cases = ([{"argv": ["demo", demo_db]}, {"argv": ["demo", demo_db], "expect": 2}] + demo_reads
+                + _walkthrough(zh_db, tmp / DEMO_EVIDENCE, ZH_WORDS) + _ledger_errors(zh_db, tmp, "长期坚持")
+                + _usage_errors(zh_db) + _help_cases())
+    zh = _batch(zh_cases + _parity_cases(en_db, tmp), "zh_CN.UTF-8", tmp)
+    return {"tmp": tmp, "en": en, "zh": zh, "dbs": (en_db, demo_db, zh_db)}
+
+
+def _data_strings(db: str) -> set[str]:
+    """Every text a user put into the ledger (and the demo's), from its JSON."""
+    from conftest import Cli
+
+    cli = Cli(Path(db))
+    found: set[str] = set()
+
+    def walk(value):
+        if isinstance(value, str):
+            found.add(value)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    tasks = cli.json("list", "--all")
+    for task in tasks:
+        walk(cli.json("show", str(task["id"])))
+        walk(json.loads(cli.ok("show", str(task["id"]), "--json").stdout))
+    walk(cli.json("problems"))
+    return found
+
+
+def _shown(result: dict) -> str:
+    return result["stdout"] + "\n" + result["stderr"]
+
+
+ALLOWED = [
+    r"(?<![\w-])--?[A-Za-z][\w-]*",  # option names
+    r"\b(?:rectify|sha256|UID|JSON|SQLite|README|zh|en)\b",
+    r"\bRECTIFY_\w+",
+    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",  # uid
+    r"\b[0-9a-f]{12,64}\b",  # sha256
+    r"[^\s'\"(（：:]+\.(?:txt|pdf|docx|xlsx|csv|json|md|html|db)\b",  # file names
+]
+
+
+def _english_left(text: str, typed: set[str]) -> list[str]:
+    for pattern in ALLOWED:
+        text = re.sub(pattern, " ", text)
+    # What the user typed (shorter bits cannot hide an English word, and
+    # taking out every "1" or "y" would break up other words).
+    for value in sorted(typed, key=len, reverse=True):
+        if len(value.strip()) >= 3:
+            text = text.replace(value, " ")
+    commands = set(_commands())
+    return [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in commands]
+
+
+def test_a_chinese_user_sees_no_english_they_did_not_type(runs):
+    tmp = runs["tmp"]
+    _en_db, demo_db, zh_db = runs["dbs"]
+    typed = _data_strings(demo_db) | _data_strings(zh_db) | {str(tmp), "tester", "demo"}
+    seen = []
+    for result in runs["zh"]:
+        if result["parity"]:
+            continue  # these read the English ledger
+        words = _english_left(_shown(result), typed | set(result["argv"]) | set(result["env"].values()))
+        if words:
+            seen.append(f"rectify {' '.join(result['argv'])}: {sorted(set(words))}\n{_shown(result)[:1500]}")
+    assert not seen, "\n\n".join(seen[:5])
+
+
+def test_an_english_user_sees_no_chinese(runs):
+    seen = [f"rectify {' '.join(r['argv'])}:\n{_shown(r)[:1500]}" for r in runs["en"] if CJK.search(_shown(r))]
+    assert not seen, "\n\n".join(seen[:5])
+
+
+def test_every_command_is_covered_in_both_languages(runs):
+    for lang in ("en", "zh"):
+        used = {arg for r in runs[lang] for arg in r["argv"] if arg in _commands()}
+        assert used == set(_commands()), f"{lang}: no case runs {set(_commands()) - used}"
+
+
+def test_json_and_exit_codes_are_the_same_in_both_languages(runs):
+    en = [r for r in runs["en"] if r["parity"]]
+    zh = [r for r in runs["zh"] if r["parity"]]
+    assert [r["argv"] for r in en] == [r["argv"] for r in zh] and en
+    for a, b in zip(en, zh):
+        assert a["code"] == b["code"], a["argv"]
+        if "--json" in a["argv"]:
+            assert a["stdout"] == b["stdout"], a["argv"]
+    everything = json.loads(en[1]["stdout"])
+    assert {t["kind"] for t in everything} >= {"immediate", "long_term"}
+    assert {t["status"] for t in everything} == {"in_progress", "closed", "cancelled"}
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", t["due"]) for t in everything if t["due"])
+
+
+def test_chinese_errors_are_one_line_and_chinese(runs):
+    for result in runs["zh"]:
+        if result["code"] in (3, 4, 5) or (result["code"] == 2 and "rectify：错误：" in result["stderr"]):
+            assert result["stderr"].startswith("rectify：错误："), result
+            assert result["stderr"].count("\n") == 1, result
