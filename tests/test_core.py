@@ -351,3 +351,16 @@ def test_show_renders_for_a_person(cli):
     t = cli.add("修订制度", "--owner", "张三", "--due", "2026-11-20")
     out = cli.ok("show", t).stdout
     assert "修订制度" in out and "张三" in out and "overdue" in out and "2026-11-20" in out
+
+
+def test_demo_builds_a_realistic_ledger_elsewhere(cli, db, tmp_path):
+    target = tmp_path / "demo" / "ledger.db"
+    res = cli.ok("demo", str(target))
+    assert str(target) in res.stdout and "Measure" in res.stdout
+    assert not db.exists()  # never the user's ledger
+    tasks = cli("--db", str(target), "list", "--all", "--json", db=False).json()
+    assert len(tasks) >= 20
+    assert {t["status"] for t in tasks} == {"open", "in_progress", "submitted", "closed", "cancelled"}
+    assert {t["kind"] for t in tasks} == {"immediate", "long_term"}
+    assert any(t["overdue"] for t in tasks) and any(t["band"] == "blue" for t in tasks)
+    assert cli("demo", str(target)).exit_code == 2  # never overwrites a file it was pointed at

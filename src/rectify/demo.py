@@ -49,7 +49,7 @@ PLAN = [
         ("建立闲置资产调剂共享制度", "出台制度", "long_term", "国资处", "孙副校长", "郑伟", 90,
          [(25, "progress", "起草制度初稿")]),
         ("处置报废资产", "完成报废处置", "immediate", "国资处", "孙副校长", "冯磊", 3,
-         [(33, "progress", "报废申请已报批")]),
+         [(33, "progress", "报废申请已报批"), (4, "progress", "已联系资质回收单位")]),
     ]),
     ("选人用人", "干部人事档案审核不严，个别档案信息不一致", [
         ("对中层干部档案开展专项审核", "审核全覆盖", "immediate", "组织部", "赵书记", "陈静", -40,
@@ -154,7 +154,8 @@ def build(path: Path | None = None) -> Path:
 
 def _play(ledger: Ledger, scratch: Path, task_id: int, action: str, arg) -> None:
     if action == "progress":
-        L.add_progress(ledger, task_id, arg)
+        done = L.get_task(ledger, task_id)["progress"]
+        L.add_progress(ledger, task_id, arg, min(90, done + 30))
     elif action == "evidence":
         file = scratch / arg
         file.write_text(f"{arg}\n(demo evidence)\n", encoding="utf-8")
