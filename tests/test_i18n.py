@@ -429,7 +429,10 @@ def runs(tmp_path_factory):
     en_db, demo_db, zh_db = str(tmp / "en.db"), str(tmp / "demo" / "demo.db"), str(tmp / "zh.db")
     (tmp / EN_EVIDENCE).write_text("minutes")
     (tmp / DEMO_EVIDENCE).write_text("纪要")
-    en_cases = (_walkthrough(en_db, tmp / EN_EVIDENCE, EN_WORDS) + _ledger_errors(en_db, tmp, "long_term")
+    en_demo = str(tmp / "en-demo" / "demo.db")
+    en_cases = ([{"argv": ["demo", en_demo]}] + [{"argv": ["--db", en_demo, *argv]} for argv in (
+                    ["list", "--all"], ["problems"], ["show", "3"], ["show", "11"], ["show", "20"])]
+                + _walkthrough(en_db, tmp / EN_EVIDENCE, EN_WORDS) + _ledger_errors(en_db, tmp, "long_term")
                 + _usage_errors(en_db) + _help_cases())
     en = _batch(en_cases + _parity_cases(en_db, tmp), "en_US.UTF-8", tmp)
     demo_reads = [{"argv": ["--db", demo_db, *argv]} for argv in (
@@ -512,6 +515,23 @@ def test_a_chinese_user_sees_no_english_they_did_not_type(runs):
 def test_an_english_user_sees_no_chinese(runs):
     seen = [f"rectify {' '.join(r['argv'])}:\n{_shown(r)[:1500]}" for r in runs["en"] if CJK.search(_shown(r))]
     assert not seen, "\n\n".join(seen[:5])
+
+
+def test_the_demo_speaks_english_to_an_english_user():
+    from rectify import demo
+    from rectify.demo_en import ENGLISH, in_english
+
+    def strings(value):
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                yield from strings(v)
+
+    chinese = {text for text in strings([demo.PLAN, demo.SOURCE]) if CJK.search(text)}
+    assert chinese <= set(ENGLISH), f"demo text without English in demo_en.ENGLISH: {chinese - set(ENGLISH)}"
+    assert not any(CJK.search(text) for text in strings(in_english(demo.PLAN)))
+    assert not any(CJK.search(text) for text in ENGLISH.values())
 
 
 def test_every_command_is_covered_in_both_languages(runs):
