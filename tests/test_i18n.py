@@ -346,6 +346,7 @@ def _ledger_errors(db: str, tmp: Path, kind_word: str) -> list[dict]:
         {"argv": ["--db", db, "list"], "env": {"RECTIFY_NOW": "not-a-time"}, "expect": 2},
         {"argv": ["--db", str(not_a_ledger), "list"], "expect": 5},
         {"argv": ["--db", str(tmp), "list"], "expect": 5},
+        {"argv": ["--db", str(not_a_ledger / "ledger.db"), "add", "x"], "expect": 5},
         {"argv": ["--db", str(tmp / "empty.db"), "list", "--search", "nothing"]},
         {"argv": ["--db", str(tmp / "empty.db"), "problems"]},
     ]

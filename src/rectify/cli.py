@@ -18,7 +18,7 @@ import typer
 
 from rectify import __version__
 from rectify.errors import ExitCode, InputError, LedgerError, RectifyError
-from rectify.i18n import _, is_zh, set_language
+from rectify.i18n import _, is_zh, reason, set_language
 
 if is_zh():  # typer's and click's own words too (help panels, usage errors)
     from rectify import typer_zh
@@ -84,9 +84,9 @@ def command(name: str | None = None, **kw):
             except RectifyError as e:
                 fail(e.message, e.exit_code)
             except sqlite3.OperationalError as e:
-                fail(_("The ledger could not be used: {reason}.").format(reason=e), ExitCode.LEDGER)
+                fail(_("The ledger could not be used: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
             except sqlite3.DatabaseError as e:
-                fail(_("The ledger file is damaged or not a ledger: {reason}.").format(reason=e), ExitCode.LEDGER)
+                fail(_("The ledger file is damaged or not a ledger: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
             except KeyboardInterrupt:
                 fail(_("Interrupted; nothing was changed."), ExitCode.INTERRUPTED)
             except BrokenPipeError:

@@ -94,3 +94,21 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction; translate it later with ``_``."""
     return message
+
+
+# Reasons the system gives in English (OSError.strerror, sqlite3's messages),
+# marked so that the catalog translates the usual ones; others stay as given.
+SYSTEM_REASONS = (
+    N_("No such file or directory"), N_("Permission denied"), N_("Is a directory"), N_("Not a directory"),
+    N_("No space left on device"), N_("Read-only file system"), N_("File exists"),
+    N_("Operation not permitted"), N_("Disk quota exceeded"), N_("Too many open files"),
+    N_("Input/output error"), N_("database is locked"), N_("attempt to write a readonly database"),
+    N_("file is not a database"), N_("disk I/O error"), N_("unable to open database file"),
+    N_("database disk image is malformed"), N_("database or disk is full"),
+)
+
+
+def reason(error: BaseException) -> str:
+    """Why an OS or SQLite call failed, in the user's language when it is a usual reason."""
+    text = getattr(error, "strerror", None) or str(error)
+    return _(text) if text in SYSTEM_REASONS else text
