@@ -16,7 +16,9 @@ under Chinese ``install()`` does this, once, before any output:
 - ``typer.rich_utils``'s titles and fixed strings are set, and its help
   texts fold instead of being cut off, when that module loads. It imports
   rich and loads only for help and errors, so an import hook waits for it
-  instead of importing it: a plain ``rectify add`` stays cheap.
+  instead of importing it: a plain ``rectify add`` stays cheap;
+- rich breaks lines between Chinese characters rather than only at spaces
+  (``cjk_words``), also through an import hook.
 
 Nothing here runs under English. The templates are marked with ``N_`` and
 translated in the catalog like every other message.
@@ -141,6 +143,39 @@ def _patch_rich_utils(ru) -> None:
     ru._make_rich_text = folding_rich_text
 
 
+# Line breaking. rich wraps at spaces, so a Chinese sentence is one long word:
+# it jumps whole to the next line or is chopped anywhere, and a line may start
+# with "，" or "。". Under Chinese, rich's word splitter breaks between Chinese
+# characters instead, keeps closing punctuation with the character before it
+# and opening punctuation with the one after (the usual 禁则), and leaves
+# Latin words whole.
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_CLOSING = "，。、；：！？）」』》〉】〕”’…,.;:!?)\\]"
+_OPENING = "（「『《〈【〔“‘(\\["
+_word_pattern = None
+
+
+def cjk_words(text: str):
+    """``rich._wrap.words`` for Chinese: (start, end, word) for each piece a
+    line may break after, its trailing spaces included."""
+    global _word_pattern
+    if _word_pattern is None:
+        import re
+
+        _word_pattern = re.compile(
+            rf"\s*[{_OPENING}]*(?:(?![{_CLOSING}{_OPENING}])[{_CJK}]|[^\s{_CJK}]+|\S)[{_CLOSING}]*\s*")
+    position = 0
+    match = _word_pattern.match(text, position)
+    while match is not None and match.end() > position:
+        yield match.start(), match.end(), match.group(0)
+        position = match.end()
+        match = _word_pattern.match(text, position)
+
+
+def _patch_rich_wrap(wrap) -> None:
+    wrap.words = cjk_words
+
+
 class _AfterImport:
     """A meta-path finder that runs ``patch(module)`` once ``name`` is loaded."""
 
@@ -218,3 +253,4 @@ def install() -> None:
                 cls.name = _(label)
 
     _when_imported("typer.rich_utils", _patch_rich_utils)
+    _when_imported("rich._wrap", _patch_rich_wrap)
