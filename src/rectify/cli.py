@@ -525,3 +525,4 @@ def main(argv: list[str] | None = None) -> None:
             _("rectify: internal error: {error}. Please report it; rerun with RECTIFY_DEBUG=1 for details.").format(
                 error=f"{type(e).__name__}: {e}") + "\n")
         sys.exit(ExitCode.FAILURE)
+from rectify import cli_exchange  # noqa: E402,F401

@@ -1,0 +1,316 @@
+"""``rectify export`` and ``rectify import``: the ledger in and out as xlsx, CSV
+and JSON (see rectify.exchange). Loaded at the end of cli.py, so the commands
+join the one app; openpyxl and rich load only inside the commands.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from rectify.cli import (JSON_HELP, _closing, command, emit_json, ledger_path, list_cmd, list_filters, open_ledger,
+                         say)
+from rectify.errors import ImportFileError, InputError
+from rectify.i18n import _, ngettext
+
+FORMATS = ("xlsx", "csv", "json")
+# The filter options of `list`, declared once there and reused as they are.
+_FILTER = {name: p.default for name, p in inspect.signature(list_cmd.__wrapped__).parameters.items()}
+SHOWN_ROWS = 50  # rows of each kind a dry run lists on screen
+
+
+def _format(fmt: str | None, output: str | None) -> str | None:
+    if fmt:
+        fmt = fmt.strip().lower()
+        if fmt not in FORMATS:
+            raise InputError(_("Unknown format {fmt!r}: use xlsx, csv or json.").format(fmt=fmt))
+        return fmt
+    if output:
+        suffix = Path(output).suffix.lower().lstrip(".")
+        if suffix in FORMATS:
+            return suffix
+    return None
+
+
+def _sheet_lang(lang: str | None) -> str:
+    from rectify.i18n import is_zh, normalize
+
+    if lang:
+        value = normalize(lang)
+        if value is None:
+            raise InputError(_("Unknown header language {lang!r}: use zh or en.").format(lang=lang))
+        return value
+    return "zh" if is_zh() else "en"
+
+
+@command("export", help=_(
+    "Export tasks as an xlsx ledger in the house layout, as CSV (UTF-8 with BOM) or as JSON "
+    "(the `list --json` objects with evidence and history; re-importable). Every state is exported "
+    "unless --status says otherwise; the other filters are those of `list`. --evidence writes the "
+    "evidence files with a manifest (task, file, sha256, date) to a folder or a .zip. Cells that a "
+    "spreadsheet would evaluate (= + - @) are written as text.\n\n"
+    "Example: rectify export --format xlsx --output 整改台账.xlsx --unit 财务处 --evidence 佐证材料.zip"))
+def export_cmd(
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="xlsx|csv|json",
+                                      help=_("xlsx, csv or json (default: from the --output name).")),
+    output: Optional[str] = typer.Option(None, "--output", metavar="FILE",
+                                         help=_("Write here (csv and json go to stdout without it).")),
+    sheet_lang: Optional[str] = typer.Option(None, "--lang", metavar="zh|en",
+                                             help=_("Header language (default: zh when rectify speaks Chinese).")),
+    evidence: Optional[str] = typer.Option(None, "--evidence", metavar="DIR|FILE.zip",
+                                           help=_("Also write the evidence files and a manifest here.")),
+    overdue: bool = _FILTER["overdue"],
+    due_within: Optional[str] = _FILTER["due_within"],
+    kind: Optional[str] = _FILTER["kind"],
+    status: Optional[List[str]] = _FILTER["status"],
+    unit: Optional[str] = _FILTER["unit"],
+    owner: Optional[str] = _FILTER["owner"],
+    leader: Optional[str] = _FILTER["leader"],
+    problem: Optional[int] = _FILTER["problem"],
+    category: Optional[str] = _FILTER["category"],
+    search: Optional[str] = _FILTER["search"],
+) -> None:
+    from rectify import dates
+    from rectify.exchange import exporter, json_io
+
+    fmt = _format(fmt, output)
+    if fmt is None and not evidence:
+        raise InputError(_("Give --format xlsx, csv or json (or an --output name ending in one of them), or --evidence."))
+    if fmt == "xlsx" and not output:
+        raise InputError(_("An xlsx export needs --output FILE.xlsx: a workbook is not written to the terminal."))
+    lang = _sheet_lang(sheet_lang)
+    filters = list_filters(overdue=overdue, due_within=due_within, kind=kind, status=status, unit=unit,
+                           owner=owner, leader=leader, problem=problem, category=category, search=search, all_=True)
+    today = dates.today()
+    with _closing(open_ledger()) as led:
+        tasks = exporter.select(led, filters, today)
+        if fmt == "xlsx":
+            exporter.write_xlsx(Path(output), led, tasks, lang, today)
+        elif fmt == "json":
+            objects = exporter.json_objects(led, tasks)
+            if output:
+                def write_json(tmp: Path) -> None:
+                    with open(tmp, "w", encoding="utf-8") as f:
+                        json_io.write(f, objects)
+
+                exporter.atomic_write(Path(output), write_json)
+            else:
+                json_io.write(sys.stdout, objects)
+        elif fmt == "csv":
+            if output:
+                def write_csv(tmp: Path) -> None:
+                    with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
+                        exporter.write_csv(f, led, tasks, lang)
+
+                exporter.atomic_write(Path(output), write_csv)
+            else:
+                _write_bytes_to_stdout(lambda f: exporter.write_csv(f, led, tasks, lang))
+        if fmt and output:
+            say(ngettext("Exported {n} task to {path}.", "Exported {n} tasks to {path}.", len(tasks)).format(
+                n=len(tasks), path=output))
+        if evidence:
+            entries = exporter.write_evidence(led, tasks, Path(evidence))
+            _report_evidence(entries, evidence)
+
+
+def _write_bytes_to_stdout(write) -> None:
+    """CSV text as UTF-8 with a BOM on stdout, whatever the console's encoding
+    (a Chinese Windows console would otherwise choke on the BOM)."""
+    import io
+
+    buf = io.StringIO(newline="")
+    write(buf)
+    data = ("\ufeff" + buf.getvalue()).encode("utf-8")
+    out = getattr(sys.stdout, "buffer", None)
+    sys.stdout.flush()
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        out.write(data)
+        out.flush()
+
+
+def _report_evidence(entries: list[dict], target: str) -> None:
+    say(_("Wrote {files} evidence files and manifest.csv ({n} entries) to {path}.").format(
+        files=sum(e["check"] in ("ok", "changed") for e in entries), n=len(entries), path=target))
+    for e in entries:
+        if e["check"] == "missing":
+            say(_("warning: task {task}: evidence file {file} is missing from the evidence folder.").format(
+                task=e["task"], file=e["file"]))
+        elif e["check"] == "changed":
+            say(_("warning: task {task}: evidence file {file} no longer matches its recorded sha256.").format(
+                task=e["task"], file=e["file"]))
+
+
+@command("import", help=_(
+    "Import tasks from an xlsx, CSV or JSON ledger. The header row is found (not only row 1), header "
+    "variants are understood (责任部门/责任单位, 完成时限/整改时限 ...), merged cells fill the rows they "
+    "span, deadlines may be dates, text or the words 长期坚持 / 立行立改. Every row is checked first: "
+    "if any cannot be read nothing is written (exit 6) unless --skip-bad. A row with a uid updates that "
+    "task; one without updates the task with the same problem and measure; other rows are added; "
+    "nothing is deleted, and re-importing a file changes nothing.\n\n"
+    "Example: rectify import 财务处整改台账.xlsx --dry-run"))
+def import_cmd(
+    file: str = typer.Argument(..., metavar="FILE"),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=_("Show what would change; write nothing.")),
+    sheet: Optional[str] = typer.Option(None, "--sheet", metavar="NAME", help=_("The worksheet to read (xlsx).")),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help=_("Import the good rows; list the ones skipped.")),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    import gc
+
+    # A large file makes hundreds of thousands of objects and no cycles: the
+    # cyclic collector would only rescan them, about a fifth of the run.
+    gc.disable()
+    try:
+        _import(file, dry_run, sheet, skip_bad, as_json)
+    finally:
+        gc.enable()
+
+
+def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json: bool) -> None:
+    from rectify.exchange import importer
+
+    source = importer.read_source(Path(file), sheet=sheet)
+    for note in source.notes:
+        say(note)
+    if source.unmapped:
+        say(_("Columns not understood (ignored): {names}.").format(names=", ".join(source.unmapped)))
+    exists = ledger_path().exists()
+    first = None  # a plan made before the write lock: against nothing, or for a dry run
+    if dry_run or not exists or (source.bad and not skip_bad):
+        with _closing(open_ledger()) as led:
+            first = importer.build_plan(led, source)
+            blank = not led.exists
+        _refuse_bad(source, first, skip_bad, dry_run, as_json)
+        if dry_run:
+            _report(source, first, dry_run=True, as_json=as_json)
+            return
+    with _closing(open_ledger(write=True)) as led:
+        with led.transaction():
+            # A plan made against no ledger holds while the new ledger is still empty.
+            if first is not None and blank and importer.is_empty(led):
+                plan = first
+            else:
+                plan = importer.build_plan(led, source)
+            _refuse_bad(source, plan, skip_bad, dry_run, as_json)
+            total = len(plan.adds) + len(plan.updates)
+            with _progress(total) as tick:
+                importer.apply_plan(led, plan, source.name, tick)
+    _report(source, plan, dry_run=False, as_json=as_json)
+
+
+def _refuse_bad(source, plan, skip_bad: bool, dry_run: bool, as_json: bool) -> None:
+    if not plan.bad or skip_bad:
+        return
+    if as_json:
+        emit_json(_report_data(source, plan, dry_run))
+    for row, reason in sorted(plan.bad):
+        say(_("{unit} {row}: {reason}").format(unit=_row_word(source), row=row, reason=reason))
+    raise ImportFileError(ngettext(
+        "{name}: {n} {unit} cannot be read (listed above); nothing was written. Fix it, or use --skip-bad.",
+        "{name}: {n} {unit}s cannot be read (listed above); nothing was written. Fix them, or use --skip-bad.",
+        len(plan.bad)).format(name=source.name, n=len(plan.bad), unit=_row_word(source)))
+
+
+def _row_word(source) -> str:
+    return _("item") if source.format == "json" else _("row")
+
+
+def _report_data(source, plan, dry_run: bool) -> dict:
+    return {
+        "file": source.name,
+        "format": source.format,
+        "sheet": source.sheet,
+        "dry_run": dry_run,
+        "added": len(plan.adds),
+        "updated": len(plan.updates),
+        "unchanged": len(plan.unchanged),
+        "skipped": [{"row": row, "reason": reason} for row, reason in sorted(plan.bad)],
+        "unmapped": source.unmapped,
+        "notes": source.notes,
+        "rows": {
+            "add": [{"row": r.row, "title": r.values["title"]} for r in plan.adds],
+            "update": [{"row": r.row, "id": old["id"], "fields": _changed_fields(plan, r, old, changes)}
+                       for r, old, changes in plan.updates],
+            "unchanged": [{"row": r.row, "id": task_id} for r, task_id in plan.unchanged],
+        },
+    }
+
+
+def _changed_fields(plan, rec, old, changes) -> list[str]:
+    fields = [("problem" if k == "problem_id" else k) for k in changes]
+    if any(t == old["id"] for t, _n in plan.progress_notes):
+        fields.append("progress note")
+    if any(t == old["id"] for t, _n in plan.evidence):
+        fields.append("evidence")
+    return fields
+
+
+def _report(source, plan, *, dry_run: bool, as_json: bool) -> None:
+    if as_json:
+        emit_json(_report_data(source, plan, dry_run))
+        return
+    counts = {"added": len(plan.adds), "updated": len(plan.updates), "unchanged": len(plan.unchanged)}
+    if dry_run:
+        print(_("Dry run, nothing written: would add {added}, update {updated}, leave {unchanged} unchanged.").format(**counts))
+        unit = _row_word(source)
+        for rec in plan.adds[:SHOWN_ROWS]:
+            print("  " + _("add     {unit} {row}: {title}").format(unit=unit, row=rec.row, title=_one_line(rec.values["title"])))
+        _more(len(plan.adds))
+        notes = {t for t, _n in plan.progress_notes} | {t for t, _n in plan.evidence}
+        for rec, old, changes in plan.updates[:SHOWN_ROWS]:
+            fields = [_(("problem" if k == "problem_id" else k)) for k in changes]
+            if old["id"] in notes:
+                fields.append(_("progress note or evidence"))
+            print("  " + _("update  {unit} {row}: task {id} ({fields})").format(
+                unit=unit, row=rec.row, id=old["id"], fields=", ".join(fields)))
+        _more(len(plan.updates))
+    else:
+        print(_("Imported {name}: added {added}, updated {updated}, {unchanged} unchanged.").format(
+            name=source.name, **counts))
+    if plan.bad:
+        say(ngettext("Skipped {n} {unit}:", "Skipped {n} {unit}s:", len(plan.bad)).format(
+            n=len(plan.bad), unit=_row_word(source)))
+        for row, reason in sorted(plan.bad):
+            say("  " + _("{unit} {row}: {reason}").format(unit=_row_word(source), row=row, reason=reason))
+
+
+def _more(n: int) -> None:
+    if n > SHOWN_ROWS:
+        print("  " + _("... and {n} more (see --json)").format(n=n - SHOWN_ROWS))
+
+
+def _one_line(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= 60 else line[:59] + "…"
+
+
+class _progress:
+    """A rich progress bar on stderr for a large import, when stderr is a terminal."""
+
+    THRESHOLD = 2000
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        if self.total < self.THRESHOLD or not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress
+
+        from rectify.render.terminal import console
+
+        self.bar = Progress(console=console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task(_("Importing"), total=self.total)
+        return lambda done, total: self.bar.update(task, completed=done)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()

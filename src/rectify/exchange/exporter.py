@@ -1,0 +1,261 @@
+"""Export: the ledger's tasks as sheet rows or JSON objects, and the evidence
+files with a manifest. Plain data in, files out; the CLI picks the target.
+
+A sheet row, column by column (see ``columns.COLUMNS``): 序号 is the problem's
+code, or else its running number in the export (a number the import knows is
+only a position); 整改时限 is a date, or 长期坚持 / 立行立改 for a task with a
+kind and no date; 整改进展 is the latest progress note; 完成情况 is the state in
+ledger wording, with the percentage when it says more than the state does;
+佐证材料 names each piece of evidence on its own line.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import tempfile
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+from rectify import ledger as L
+from rectify.errors import InputError
+from rectify.exchange import columns as C
+from rectify.i18n import _
+from rectify.paths import evidence_dir
+
+FIELDS = [c.field for c in C.COLUMNS]
+
+
+def select(ledger, filters: dict, today: date) -> list[dict]:
+    """The tasks to export: the filters of ``list``, every state unless --status."""
+    tasks, _total = L.list_tasks(ledger, {**filters, "all": True}, today=today)
+    return tasks
+
+
+def _by_task(rows, ids: set[int]) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = {}
+    for row in rows:
+        if row["task_id"] in ids:
+            out.setdefault(row["task_id"], []).append(dict(row))
+    return out
+
+
+def _evidence(ledger, ids: set[int]) -> dict[int, list[dict]]:
+    return _by_task(ledger.query(
+        "SELECT id, task_id, added, name, path, sha256, size, note FROM evidence ORDER BY task_id, id"), ids)
+
+
+def json_objects(ledger, tasks: list[dict]) -> list[dict]:
+    """``list --json`` objects with ``evidence`` and ``history``, as ``show --json``."""
+    ids = {t["id"] for t in tasks}
+    evidence = _evidence(ledger, ids)
+    history = _by_task(ledger.query(
+        "SELECT id, task_id, at, action, field, old, new, note, actor FROM event ORDER BY task_id, id"), ids)
+    out = []
+    for task in tasks:
+        ev = [{k: v for k, v in e.items() if k != "task_id"} for e in evidence.get(task["id"], [])]
+        hist = [{k: v for k, v in e.items() if k != "task_id"} for e in history.get(task["id"], [])]
+        out.append({**task, "evidence": ev, "history": hist})
+    return out
+
+
+def _latest_notes(ledger, ids: set[int]) -> dict[int, str]:
+    rows = ledger.query(
+        "SELECT task_id, note FROM event WHERE id IN (SELECT max(id) FROM event WHERE action = 'progress' "
+        "AND note IS NOT NULL GROUP BY task_id)")
+    return {r["task_id"]: r["note"] for r in rows if r["task_id"] in ids}
+
+
+def status_cell(task: dict, lang: str) -> str:
+    word = C.STATUS_WORDS[lang][task["status"]]
+    percent = task["progress"]
+    default = 100 if task["status"] == "closed" else 0
+    return word if percent == default else f"{word} {percent}%"
+
+
+def sheet_rows(ledger, tasks: list[dict], lang: str) -> list[list]:
+    """One list of cell values per task, in ``FIELDS`` order."""
+    ids = {t["id"] for t in tasks}
+    notes = _latest_notes(ledger, ids)
+    evidence = _evidence(ledger, ids)
+    numbers: dict[object, int] = {}
+    rows = []
+    for task in tasks:
+        problem = task["problem"]
+        if problem and problem["code"]:
+            seq: object = problem["code"]
+        else:
+            key = problem["id"] if problem else ("task", task["id"])
+            seq = numbers.setdefault(key, len(numbers) + 1)
+        due: object = date.fromisoformat(task["due"]) if task["due"] else None
+        if due is None and task["kind"]:
+            due = C.KIND_WORDS[lang][task["kind"]]
+        closed_at = datetime.fromisoformat(task["closed_at"]) if task["closed_at"] else None
+        lines = [e["name"] or e["note"] for e in evidence.get(task["id"], []) if e["name"] or e["note"]]
+        value = {
+            "seq": seq,
+            "category": task["category"],
+            "problem": problem["description"] if problem else None,
+            "title": task["title"],
+            "target": task["target"],
+            "kind": C.KIND_WORDS[lang][task["kind"]] if task["kind"] else None,
+            "leader": task["leader"],
+            "unit": task["unit"],
+            "owner": task["owner"],
+            "helpers": task["helpers"],
+            "due": due,
+            "progress_note": notes.get(task["id"]),
+            "status": status_cell(task, lang),
+            "evidence": "\n".join(lines) or None,
+            "closed_at": closed_at,
+            "closed_by": task["closed_by"],
+            "note": task["note"],
+            "uid": task["uid"],
+        }
+        rows.append([value[f] for f in FIELDS])
+    return rows
+
+
+def headers(lang: str) -> list[str]:
+    return [C.header(f, lang) for f in FIELDS]
+
+
+def write_xlsx(path: Path, ledger, tasks: list[dict], lang: str, today: date) -> None:
+    from rectify.exchange import xlsx
+
+    text = C.SHEET_TEXT[lang]
+    layout = xlsx.Layout(
+        title=text["title"].format(date=today.isoformat(), n=len(tasks)),
+        headers=headers(lang),
+        rows=sheet_rows(ledger, tasks, lang),
+        bands=[t["band"] for t in tasks],
+        widths=[c.width for c in C.COLUMNS],
+        date_columns={FIELDS.index("closed_at")},
+        legend=[text["legend"]],
+        sheet_name=text["sheet"],
+    )
+    atomic_write(path, lambda tmp: xlsx.write(tmp, layout))
+
+
+def write_csv(stream, ledger, tasks: list[dict], lang: str) -> None:
+    from rectify.exchange import csv_io
+
+    csv_io.write(stream, headers(lang), sheet_rows(ledger, tasks, lang))
+
+
+def atomic_write(path: Path, write) -> None:
+    """Write through a temporary file beside ``path``, then rename: a failed
+    export never leaves half a file under the real name."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
+    fd, tmp = tempfile.mkstemp(prefix=".rectify-export-", suffix=path.suffix, dir=folder)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o644 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as e:
+        raise InputError(_("Cannot write {path}: {reason}.").format(path=path, reason=e.strerror or e)) from None
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# -- evidence ----------------------------------------------------------------
+
+MANIFEST_FIELDS = ("task", "uid", "title", "file", "name", "sha256", "size", "date", "note", "check")
+
+
+def evidence_entries(ledger, tasks: list[dict]) -> list[dict]:
+    """Each piece of evidence of ``tasks``, with whether its file is intact."""
+    ids = {t["id"] for t in tasks}
+    by_id = {t["id"]: t for t in tasks}
+    folder = evidence_dir(ledger.path)
+    entries = []
+    for task_id, items in sorted(_evidence(ledger, ids).items()):
+        task = by_id[task_id]
+        for e in items:
+            entry = {"task": task_id, "uid": task["uid"], "title": task["title"], "file": e["path"],
+                     "name": e["name"], "sha256": e["sha256"], "size": e["size"], "date": e["added"],
+                     "note": e["note"], "check": "note", "source": None}
+            if e["path"]:
+                source = folder / e["path"]
+                entry["source"] = source
+                entry["check"] = "ok" if source.is_file() else "missing"
+            entries.append(entry)
+    return entries
+
+
+def _copy_checked(entry: dict, sink) -> None:
+    """Stream the file to ``sink`` while hashing; mark it changed if the hash differs."""
+    digest = hashlib.sha256()
+    with open(entry["source"], "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+            sink(chunk)
+    if digest.hexdigest() != entry["sha256"]:
+        entry["check"] = "changed"
+
+
+def _zip_time(stamp: str | None) -> tuple:
+    try:
+        moment = datetime.fromisoformat(stamp or "")
+    except ValueError:
+        return (1980, 1, 1, 0, 0, 0)
+    return tuple(max(moment, datetime(1980, 1, 1)).timetuple())[:6]
+
+
+def _manifest_csv(entries: list[dict]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(MANIFEST_FIELDS)
+    from rectify.exchange.csv_io import cell_text
+
+    for e in entries:
+        writer.writerow([cell_text(e[k]) for k in MANIFEST_FIELDS])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
+    """The evidence files of ``tasks`` and ``manifest.csv`` into a folder or a .zip."""
+    entries = evidence_entries(ledger, tasks)
+    target = Path(target)
+    if target.suffix.lower() == ".zip":
+        def build(tmp: Path) -> None:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+                for e in entries:
+                    if e["check"] == "ok":
+                        info = zipfile.ZipInfo(e["file"], date_time=_zip_time(e["date"]))
+                        info.compress_type = zipfile.ZIP_DEFLATED
+                        with zf.open(info, "w") as member:
+                            _copy_checked(e, member.write)
+                zf.writestr("manifest.csv", _manifest_csv(entries))
+
+        atomic_write(target, build)
+        return entries
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise InputError(_("{path} exists and is not an empty folder; give a new folder or a .zip name.").format(
+            path=target))
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for e in entries:
+            if e["check"] == "ok":
+                dest = target / e["file"]
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with open(dest, "wb") as out:
+                    _copy_checked(e, out.write)
+        (target / "manifest.csv").write_bytes(_manifest_csv(entries))
+    except OSError as e:
+        raise InputError(_("Cannot write the evidence to {path}: {reason}.").format(path=target, reason=e.strerror)) from None
+    return entries
