@@ -303,6 +303,7 @@ def _batch(cases: list[dict], lang: str, tmp: Path) -> list[dict]:
         result["parity"] = case.get("parity", False)
         result["env"] = case.get("env", {})
         result["layout"] = case.get("layout")
+        result["typed"] = case.get("typed", [])  # what the user wrote in a file given
         assert result["exception"] is None, result
         assert result["code"] == result["expect"], result
     return results
@@ -421,6 +422,35 @@ def _walkthrough(db: str, evidence: Path, words: dict) -> list[dict]:
     ]
 
 
+def _exchange(db: str, tmp: Path, lang: str) -> list[dict]:
+    """export and import, in the language's own sheet layout, good and bad files."""
+    a, out = ["--db", db], tmp
+    out.mkdir(parents=True)
+    bad = out / "bad.csv"
+    bad.write_text({"zh": "整改措施,整改类型,整改时限,奇怪的列\nA,立行立改,长期坚持\n,x,y\nC,sometimes,2026-12-01\n",
+                    "en": "Measure,Kind,Due,Strange column\nA,immediate,long-term\n,x,y\nC,sometimes,2026-12-01\n"}[lang],
+                   encoding="utf-8")
+    other = ["--db", str(out / "imported.db")]
+    return [
+        {"argv": a + ["export", "--format", "csv"]},
+        {"argv": a + ["export", "--output", str(out / "ledger.xlsx"), "--evidence", str(out / "evidence.zip")]},
+        {"argv": a + ["export", "--format", "json", "--output", str(out / "ledger.json"), "--status", "closed"]},
+        {"argv": a + ["export", "--output", str(out / "ledger.xlsx")]},
+        {"argv": a + ["export"], "expect": 2},
+        {"argv": a + ["export", "--format", "xlsx"], "expect": 2},
+        {"argv": a + ["export", "--format", "pdf"], "expect": 2},
+        {"argv": a + ["export", "--format", "csv", "--lang", "fr"], "expect": 2},
+        {"argv": other + ["import", str(out / "ledger.xlsx"), "--dry-run"]},
+        {"argv": other + ["import", str(out / "ledger.xlsx")]},
+        {"argv": other + ["import", str(out / "ledger.xlsx")]},
+        {"argv": other + ["import", str(out / "ledger.json"), "--dry-run"]},
+        {"argv": other + ["import", str(bad)], "expect": 6, "typed": ["sometimes"]},
+        {"argv": other + ["import", str(bad), "--skip-bad"], "typed": ["sometimes"]},
+        {"argv": other + ["import", str(out / "missing.xlsx")], "expect": 2},
+        {"argv": other + ["import", str(bad), "--sheet", "x"], "expect": 2},
+    ]
+
+
 EN_WORDS = {
     "title": "Clear the overdue reimbursements", "title2": "Revise the reimbursement policy",
     "title3": "Hold a review meeting", "immediate": "immediate", "long_term": "long_term", "due": "2026-11-20",
@@ -448,7 +478,8 @@ def runs(tmp_path_factory):
     en_demo = str(tmp / "en-demo" / "demo.db")
     en_cases = ([{"argv": ["demo", en_demo]}] + [{"argv": ["--db", en_demo, *argv]} for argv in (
                     ["list", "--all"], ["problems"], ["show", "3"], ["show", "11"], ["show", "20"])]
-                + _walkthrough(en_db, tmp / EN_EVIDENCE, EN_WORDS) + _ledger_errors(en_db, tmp, "long_term")
+                + _walkthrough(en_db, tmp / EN_EVIDENCE, EN_WORDS) + _exchange(en_db, tmp / "exchange-en", "en")
+                + _ledger_errors(en_db, tmp, "long_term")
                 + _usage_errors(en_db) + _help_cases())
     en = _batch(en_cases + _parity_cases(en_db, tmp), "en_US.UTF-8", tmp)
     demo_reads = [{"argv": ["--db", demo_db, *argv]} for argv in (
@@ -460,7 +491,8 @@ def runs(tmp_path_factory):
     zh_cases = ([{"argv": ["demo", demo_db]}, {"argv": ["demo", demo_db], "expect": 2}] + demo_reads
                 + _mixed_cases(mixed_db)
                 + [{"argv": ["--db", mixed_db, "list"], "env": {"COLUMNS": str(w)}, "layout": w} for w in (80, 200)]
-                + _walkthrough(zh_db, tmp / DEMO_EVIDENCE, ZH_WORDS) + _ledger_errors(zh_db, tmp, "长期坚持")
+                + _walkthrough(zh_db, tmp / DEMO_EVIDENCE, ZH_WORDS) + _exchange(zh_db, tmp / "exchange-zh", "zh")
+                + _exchange(demo_db, tmp / "exchange-demo", "zh") + _ledger_errors(zh_db, tmp, "长期坚持")
                 + _usage_errors(zh_db) + _help_cases())
     zh = _batch(zh_cases + _parity_cases(en_db, tmp), "zh_CN.UTF-8", tmp)
     return {"tmp": tmp, "en": en, "zh": zh, "dbs": (en_db, demo_db, zh_db)}
@@ -496,12 +528,12 @@ def _shown(result: dict) -> str:
 
 
 ALLOWED = [
+    r"[^\s'\"(（：:]+\.(?:txt|pdf|docx|xlsx|csv|json|zip|md|html|db)\b",  # file names and paths
     r"(?<![\w-])--?[A-Za-z][\w-]*",  # option names
-    r"\b(?:rectify|sha256|UID|JSON|SQLite|README|zh|en)\b",
+    r"\b(?:rectify|sha256|UID|uid|JSON|SQLite|README|zh|en|xlsx|csv|json|zip|CSV|UTF|BOM|GB18030|WPS|Excel)\b",
     r"\bRECTIFY_\w+",
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",  # uid
     r"\b[0-9a-f]{12,64}\b",  # sha256
-    r"[^\s'\"(（：:]+\.(?:txt|pdf|docx|xlsx|csv|json|md|html|db)\b",  # file names
 ]
 
 
@@ -525,7 +557,8 @@ def test_a_chinese_user_sees_no_english_they_did_not_type(runs):
     for result in runs["zh"]:
         if result["parity"] or result["layout"]:
             continue  # these show English data (the English ledger, MIXED)
-        words = _english_left(_shown(result), typed | set(result["argv"]) | set(result["env"].values()))
+        words = _english_left(_shown(result), typed | set(result["argv"]) | set(result["env"].values())
+                              | set(result["typed"]))
         if words:
             seen.append(f"rectify {' '.join(result['argv'])}: {sorted(set(words))}\n{_shown(result)[:1500]}")
     assert not seen, "\n\n".join(seen[:5])
