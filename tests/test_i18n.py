@@ -317,6 +317,7 @@ def _usage_errors(db: str) -> list[dict]:
     """Mistakes typer itself catches: the same in every ledger."""
     return [
         {"argv": ["lst"], "expect": 2},
+        {"argv": ["--lang", "fr", "list"], "expect": 2},
         {"argv": ["--db", db, "list", "--bogus"], "expect": 2},
         {"argv": ["--db", db, "list", "--limit", "abc"], "expect": 2},
         {"argv": ["--db", db, "list", "--page", "0"], "expect": 2},

@@ -62,6 +62,10 @@ def root(
 ) -> None:
     _state["db"] = db
     if lang:
+        from rectify.i18n import normalize
+
+        if normalize(lang) is None:
+            raise typer.BadParameter(_("use zh or en."), param_hint="'--lang'")
         set_language(lang)
 
 
