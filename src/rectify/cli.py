@@ -505,10 +505,10 @@ def demo_cmd(path: Optional[str] = typer.Argument(None, metavar=_("PATH"),
     list_cmd.__wrapped__(overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
                          leader=None, problem=None, category=None, search=None, all_=False, limit=None,
                          page=1, as_json=False)
-    summary = getattr(sys.modules[__name__], "summary_cmd", None)
-    if summary is not None:
-        print()
-        summary.__wrapped__()
+    from rectify.cli_reports import print_summary
+
+    print()
+    print_summary()
 
 
 # -- entry point ------------------------------------------------------------
@@ -529,4 +529,8 @@ def main(argv: list[str] | None = None) -> None:
             _("rectify: internal error: {error}. Please report it; rerun with RECTIFY_DEBUG=1 for details.").format(
                 error=f"{type(e).__name__}: {e}") + "\n")
         sys.exit(ExitCode.FAILURE)
+
+
+# Commands defined in their own modules register themselves on `app` when imported.
 from rectify import cli_exchange  # noqa: E402,F401
+from rectify import cli_reports  # noqa: E402,F401  (registers summary, weekly, sheets)

@@ -85,20 +85,23 @@ TASK_COLUMNS = """
 """
 
 
-def band_sql(alias: str = "t") -> str:
+def band_sql(alias: str = "t", progress_until: str | None = None) -> str:
     """The colour band as an SQL CASE over named parameters :today, :blue_until,
     :yellow_until and :quiet_since. One definition for lists and reports.
 
     red: overdue. yellow: open or in progress, due within 30 days, and no
     progress note for 14 days. blue: any other unfinished task due within 7 days.
+    ``progress_until`` names a parameter bounding the progress notes counted
+    (a report as of a past moment ignores the notes written after it).
     """
     t = alias
+    bound = f" AND e.at <= :{progress_until}" if progress_until else ""
     return f"""CASE
         WHEN {t}.status IN ('closed', 'cancelled') OR {t}.due IS NULL THEN NULL
         WHEN {t}.due < :today THEN 'red'
         WHEN {t}.status IN ('open', 'in_progress') AND {t}.due <= :yellow_until
              AND COALESCE((SELECT max(e.at) FROM event e
-                           WHERE e.task_id = {t}.id AND e.field = 'progress'), {t}.created) < :quiet_since
+                           WHERE e.task_id = {t}.id AND e.field = 'progress'{bound}), {t}.created) < :quiet_since
             THEN 'yellow'
         WHEN {t}.due <= :blue_until THEN 'blue'
         ELSE NULL END"""

@@ -1,0 +1,226 @@
+"""The report commands: summary, weekly, sheets.
+
+They register on the app of ``rectify.cli``, whose last line imports this
+module. Like the rest of the CLI: no SQL and no layout here, and the heavy
+modules (rich, the reports themselves) load inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from rectify.cli import JSON_HELP, _closing, command, emit_json, ledger_path, open_ledger, say
+from rectify.errors import InputError
+from rectify.i18n import _
+
+FORMATS = ("text", "md", "html")
+SUFFIXES = {"text": ".txt", "md": ".md", "html": ".html"}
+STALE_DAYS = 30  # ledger.STALE_DAYS; repeated to keep `import rectify.cli` light
+DEFAULT_LIMIT = 100
+
+AS_OF_HELP = _("The day to report on, in any form `add --due` takes: 2026-11-20, 上周五, last friday ...")
+STALE_HELP = _("A long-term task with no progress note for this many days is stale.")
+
+
+def _format(value: str) -> str:
+    fmt = value.strip().lower()
+    fmt = {"markdown": "md", "txt": "text"}.get(fmt, fmt)
+    if fmt not in FORMATS:
+        raise InputError(_("Unknown format {value!r}: use text, md or html.").format(value=value))
+    return fmt
+
+
+def _stale(days: int) -> int:
+    if days < 1:
+        raise InputError(_("--stale-days must be 1 or more, not {days}.").format(days=days))
+    return days
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise InputError(_("Cannot write {path}: {reason}.").format(path=path, reason=e.strerror)) from None
+
+
+def _context() -> dict:
+    from rectify import dates
+
+    return {"ledger": ledger_path().name, "printed": dates.now().isoformat(sep=" ", timespec="minutes")}
+
+
+# -- summary --------------------------------------------------------------------
+
+
+@command("summary", help=_(
+    "Progress summary: totals by state, the completion rate (closed / (all − cancelled)) overall and for "
+    "immediate and long-term tasks, overdue and due within 7 days, the colour bands, stale long-term tasks, "
+    "and a breakdown with a progress bar per row. --as-of gives the figures as they stood at the end of a "
+    "past day, rebuilt from the history.\n\n"
+    "Example: rectify summary --by category · rectify summary --as-of 2026-10-31 --json"))
+def summary_cmd(
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
+    by: str = typer.Option("unit", "--by", metavar="unit|category|kind|leader|owner",
+                           help=_("The breakdown: unit, category, kind, leader or owner.")),
+    stale_days: int = typer.Option(STALE_DAYS, "--stale-days", metavar="N", help=STALE_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    print_summary(as_of=as_of, by=by, stale_days=stale_days, as_json=as_json)
+
+
+def print_summary(*, as_of: str | None = None, by: str = "unit", stale_days: int = STALE_DAYS,
+                  as_json: bool = False) -> None:
+    """``rectify summary``: also shown by ``rectify demo``."""
+    from rectify import reports
+
+    _stale(stale_days)
+    at = reports.as_of(as_of)
+    with _closing(open_ledger()) as led:
+        data = reports.summary(led, at, by=by.strip().lower(), stale_days=stale_days)
+    if as_json:
+        emit_json(data)
+        return
+    from rectify.render.report_text import show_summary
+
+    show_summary(data)
+
+
+# -- weekly -----------------------------------------------------------------------
+
+
+@command("weekly", help=_(
+    "The weekly progress report for one ISO week (Monday to Sunday; default this week): headline figures "
+    "and the change since the week before; tasks new and closed this week; overdue at the week's end by "
+    "unit; due next week; extensions; stale long-term tasks; rules and institutions established; the trend "
+    "over 8 weeks. A past week gives the same figures whenever it is asked for. Formats: text, md "
+    "(Markdown), html (self-contained, printable on A4).\n\n"
+    "Example: rectify weekly --week 2026-W48 --format html --output weekly.html"))
+def weekly_cmd(
+    week: Optional[str] = typer.Option(None, "--week", "-w", metavar="WEEK",
+                                       help=_("2026-W48, 2026年第48周, last week, 上周, or any date in the week.")),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
+                                        help=_("Report the week of DATE, as it stood at the end of DATE.")),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="text|md|html", help=_("text, md or html.")),
+    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE",
+                                          help=_("Write to FILE instead of the screen.")),
+    limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N",
+                              help=_("At most N rows in each list of text, md and html (0: all). JSON lists all.")),
+    stale_days: int = typer.Option(STALE_DAYS, "--stale-days", metavar="N", help=STALE_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    from rectify import reports
+
+    fmt = _format(fmt)
+    _stale(stale_days)
+    if limit < 0:
+        raise InputError(_("--limit must be 0 or more."))
+    monday, at = reports.report_week(week, as_of)
+    with _closing(open_ledger()) as led:
+        data = reports.weekly(led, monday, at, stale_days=stale_days, limit=None if as_json else (limit or None))
+    if as_json:
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "md":
+        from rectify.render import markdown
+
+        text = markdown.weekly(data, context=_context())
+    elif fmt == "html":
+        from rectify.render import html
+
+        text = html.weekly(data, context=_context())
+    else:
+        from rectify.render.report_text import show_weekly
+
+        if output is None:
+            show_weekly(data, context=_context())
+            return
+        text = _plain(lambda con: show_weekly(data, con, context=_context()))
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write(output, text)
+        say(_("Wrote {path}.").format(path=output))
+
+
+def _plain(draw) -> str:
+    """What ``draw(console)`` prints, as plain text."""
+    import io
+
+    from rectify.render.report_text import file_console
+
+    buffer = io.StringIO()
+    draw(file_console(buffer))
+    return buffer.getvalue()
+
+
+# -- sheets ------------------------------------------------------------------------
+
+
+@command("sheets", help=_(
+    "Supervision sheets (督办单): one per responsible unit, listing its overdue tasks and those due within "
+    "7 days in the colour bands (red overdue, yellow behind, blue due soon), with the leader and person "
+    "responsible. Hand them out in place of reminder e-mails. With --output DIR, one file per unit.\n\n"
+    "Example: rectify sheets --format html --output 督办单/"))
+def sheets_cmd(
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="UNIT", help=_("Only this responsible unit.")),
+    fmt: str = typer.Option("text", "--format", "-f", metavar="text|md|html", help=_("text, md or html.")),
+    output: Optional[Path] = typer.Option(None, "--output", metavar="DIR",
+                                          help=_("Write one file per unit into DIR (created if missing).")),
+) -> None:
+    from rectify import reports
+    from rectify.render.layout import label
+
+    fmt = _format(fmt)
+    with _closing(open_ledger()) as led:
+        data = reports.sheets(led, unit)
+    if not data["sheets"]:
+        say(label("no_sheets", days=data["due_within"]))
+        return
+    if output is None:
+        if fmt == "text":
+            from rectify.render.report_text import show_sheets
+
+            show_sheets(data)
+        else:
+            sys.stdout.write(_render_sheets(data, fmt))
+        return
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InputError(_("Cannot create the folder {path}: {reason}.").format(path=output, reason=e.strerror)) from None
+    names: set[str] = set()
+    for sheet in data["sheets"]:
+        path = output / _file_name(sheet["unit"], SUFFIXES[fmt], names)
+        _write(path, _render_sheets({**data, "sheets": [sheet]}, fmt))
+        print(path)
+    say(_("Wrote {n} sheets to {path}.").format(n=len(data["sheets"]), path=output))
+
+
+def _render_sheets(data: dict, fmt: str) -> str:
+    if fmt == "md":
+        from rectify.render import markdown
+
+        return markdown.sheets(data)
+    if fmt == "html":
+        from rectify.render import html
+
+        return html.sheets(data)
+    from rectify.render.report_text import show_sheets
+
+    return _plain(lambda con: show_sheets(data, con))
+
+
+def _file_name(unit: str | None, suffix: str, taken: set[str]) -> str:
+    """``sheet-<unit><suffix>``: the unit made safe as a file name, and unique."""
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "_", (unit or "").strip()).strip(". ") or "no-unit"
+    name, n = f"sheet-{stem[:80]}{suffix}", 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"sheet-{stem[:80]}-{n}{suffix}"
+    taken.add(name.casefold())
+    return name

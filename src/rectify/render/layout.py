@@ -1,0 +1,336 @@
+"""What the reports show, independent of the format: the labels (in one place,
+marked with N_() and translated with ``label``), and the tables each report
+is made of, as plain strings. The text, Markdown and HTML renderers only lay
+these out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rectify.i18n import N_, _
+from rectify.model import kind_label, status_label
+
+LABELS = {
+    # summary
+    "summary_title": N_("Rectification summary"),
+    "as_of": N_("as of {date}"),
+    "total": N_("Tasks"),
+    "open": N_("Unfinished"),
+    "closed": N_("Closed"),
+    "cancelled": N_("Cancelled"),
+    "overdue": N_("Overdue"),
+    "due_soon": N_("Due within 7 days"),
+    "completion_rate": N_("Completion rate"),
+    "all": N_("All tasks"),
+    "rate_note": N_("closed / (all − cancelled)"),
+    "immediate": N_("Immediate (立行立改)"),
+    "long_term": N_("Long-term (长期坚持)"),
+    "unclassified": N_("Unclassified"),
+    "states": N_("By state"),
+    "bands": N_("Colour bands"),
+    "red": N_("red: overdue"),
+    "yellow": N_("yellow: behind (no progress note for 14 days, due within 30)"),
+    "blue": N_("blue: due within 7 days"),
+    "stale": N_("Stale long-term tasks (no progress note for {days} days)"),
+    "by": N_("By {what}"),
+    "unit": N_("unit"),
+    "category": N_("category"),
+    "kind": N_("kind"),
+    "leader": N_("leader"),
+    "owner": N_("owner"),
+    "none": N_("(none)"),
+    # weekly
+    "weekly_title": N_("Weekly rectification report"),
+    "week_range": N_("Week {week}, {start} to {end}"),
+    "figures_at": N_("Figures as at the end of {date}"),
+    "figures_now": N_("Figures as at {date} (the week is under way)"),
+    "scope": N_("Scope: every task in the ledger {ledger}"),
+    "generated": N_("Printed {moment}"),
+    "headline": N_("Headline figures"),
+    "figure": N_("Figure"),
+    "this_week": N_("This week"),
+    "last_week": N_("Last week"),
+    "change": N_("Change"),
+    "points": N_("{value} pt"),
+    "established_total": N_("Rules and institutions established"),
+    "new": N_("New this week"),
+    "closed_week": N_("Closed this week"),
+    "overdue_units": N_("Overdue at the week's end, by unit"),
+    "overdue_tasks": N_("Overdue tasks"),
+    "due_next_week": N_("Due next week"),
+    "extended": N_("Extensions granted"),
+    "stale_list": N_("Stale long-term tasks"),
+    "established": N_("Rules and institutions established this week (long-term tasks closed)"),
+    "trend": N_("Trend over the last 8 weeks: unfinished and closed tasks"),
+    "nothing": N_("None."),
+    "more": N_("… and {n} more (`--limit 0` shows them all)."),
+    # columns
+    "col_id": N_("ID"),
+    "col_measure": N_("Measure"),
+    "col_unit": N_("Unit"),
+    "col_owner": N_("Owner"),
+    "col_leader": N_("Leader"),
+    "col_due": N_("Due"),
+    "col_kind": N_("Kind"),
+    "col_status": N_("Status"),
+    "col_progress": N_("Progress"),
+    "col_created": N_("Recorded"),
+    "col_closed": N_("Closed"),
+    "col_closed_by": N_("Checker"),
+    "col_days_late": N_("Days late"),
+    "col_count": N_("Tasks"),
+    "col_from": N_("From"),
+    "col_to": N_("To"),
+    "col_reason": N_("Reason"),
+    "col_last_note": N_("Last progress note"),
+    "col_outcome": N_("Outcome"),
+    "col_evidence": N_("Evidence"),
+    "col_band": N_("Band"),
+    "col_when": N_("Deadline"),
+    # sheets
+    "sheet_title": N_("Supervision sheet (督办单)"),
+    "sheet_unit": N_("Responsible unit: {unit}"),
+    "sheet_leaders": N_("Leaders in charge: {names}"),
+    "sheet_counts": N_("{overdue} overdue, {soon} due within {days} days"),
+    "sheet_empty": N_("Nothing overdue or due within {days} days."),
+    "sheet_ask": N_("Red: overdue, act at once. Yellow: behind, report progress. Blue: due within {days} days."),
+    "days_late": N_("{n} days late"),
+    "days_left": N_("in {n} days"),
+    "due_today": N_("today"),
+    "band_red": N_("red"),
+    "band_yellow": N_("yellow"),
+    "band_blue": N_("blue"),
+    "no_sheets": N_("Nothing is overdue or due within {days} days: no sheets."),
+}
+
+
+def label(key: str, **values) -> str:
+    text = _(LABELS[key])
+    return text.format(**values) if values else text
+
+
+def pct(fraction: float) -> str:
+    return f"{fraction * 100:.1f}%"
+
+
+def signed(delta: float, percent: bool = False) -> str:
+    """A change: +3, -2, 0; for rates in percentage points, +2.5 pt."""
+    if not delta:
+        return "0"
+    return label("points", value=f"{delta * 100:+.1f}") if percent else f"{delta:+d}"
+
+
+def join_names(names: list[str]) -> str:
+    chinese = any("\u4e00" <= ch <= "\u9fff" for n in names for ch in n)
+    return ("、" if chinese else ", ").join(names)
+
+
+def name_or_none(value: str | None) -> str:
+    return value if value else label("none")
+
+
+@dataclass
+class Table:
+    """A titled table of strings; ``bands`` gives each row's colour band."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    bands: list[str | None] = field(default_factory=list)
+    right: set[int] = field(default_factory=set)  # right-aligned (numeric) columns
+    more: int = 0  # rows left out by the limit
+    wide: int = 1  # the column that takes the spare width
+
+
+def _rows(table: Table, items: list, total: int, row) -> Table:
+    for item in items:
+        table.rows.append(row(item))
+        table.bands.append(item.get("band"))
+    table.more = total - len(items)
+    return table
+
+
+def _measure(task: dict) -> str:
+    return task["title"]
+
+
+# -- summary ----------------------------------------------------------------
+
+
+def summary_figures(data: dict) -> list[tuple[str, str]]:
+    """(label, value) pairs of the headline figures."""
+    return [
+        (label("total"), str(data["total"])),
+        (label("open"), str(data["open"])),
+        (label("closed"), str(data["closed"])),
+        (label("cancelled"), str(data["cancelled"])),
+        (label("overdue"), str(data["overdue"])),
+        (label("due_soon"), str(data["due_soon"])),
+        (label("stale", days=data["stale_days"]), str(data["stale"])),
+    ]
+
+
+def breakdown_rows(data: dict) -> list[tuple[str | None, dict]]:
+    """The rows of the ``--by`` table: (key, group); for kinds the kind, None when unclassified."""
+    by = data["by"]
+    if by == "kind":
+        rows = [(k, data["by_kind"][k]) for k in ("immediate", "long_term")]
+        if data["unclassified"]["total"]:
+            rows.append((None, data["unclassified"]))
+        return rows
+    return [(key or None, group) for key, group in data[f"by_{by}"].items()]
+
+
+def group_name(by: str, key: str | None) -> str:
+    if by == "kind":
+        return kind_label(key) if key else label("unclassified")
+    return name_or_none(key)
+
+
+# -- weekly ----------------------------------------------------------------
+
+
+def headline(data: dict) -> Table:
+    now, before = data["summary"], data["previous"]
+    table = Table(label("headline"), [label("figure"), label("this_week"), label("last_week"), label("change")],
+                  right={1, 2, 3}, wide=0)
+
+    def count(name: str, a: int, b: int) -> None:
+        table.rows.append([name, str(a), str(b), signed(a - b)])
+        table.bands.append(None)
+
+    def ratio(name: str, a: float, b: float) -> None:
+        table.rows.append([name, pct(a), pct(b), signed(a - b, percent=True)])
+        table.bands.append(None)
+
+    count(label("total"), now["total"], before["total"])
+    count(label("open"), now["open"], before["open"])
+    count(label("closed"), now["closed"], before["closed"])
+    count(label("cancelled"), now["cancelled"], before["cancelled"])
+    ratio(label("completion_rate"), now["completion_rate"], before["completion_rate"])
+    for kind in ("immediate", "long_term"):
+        ratio(f"{label('completion_rate')}: {label(kind)}", now["by_kind"][kind]["completion_rate"],
+              before["by_kind"][kind]["completion_rate"])
+    count(label("overdue"), now["overdue"], before["overdue"])
+    count(label("due_soon"), now["due_soon"], before["due_soon"])
+    count(label("stale", days=now["stale_days"]), now["stale"], before["stale"])
+    count(label("established_total"), now["by_kind"]["long_term"]["closed"], before["by_kind"]["long_term"]["closed"])
+    return table
+
+
+NUMERIC = {"col_days_late", "col_count", "col_progress"}
+
+
+def _task_table(title: str, tasks: list, total: int, columns: list[tuple[str, object]]) -> Table:
+    right = {0} | {i + 1 for i, (c, _f) in enumerate(columns) if c in NUMERIC}
+    wide = 1 + [c for c, _f in columns].index("col_measure")
+    table = Table(title, [label("col_id")] + [label(c) for c, _f in columns], right=right, wide=wide)
+    return _rows(table, tasks, total, lambda t: [str(t["id"])] + [f(t) or "" for _c, f in columns])
+
+
+def overdue_by_unit(rows: list[dict]) -> Table:
+    table = Table(label("overdue_units"), [label("col_unit"), label("overdue"), label("open")], right={1, 2}, wide=0)
+    for row in rows:
+        table.rows.append([name_or_none(row["unit"]), str(row["overdue"]), str(row["open"])])
+        table.bands.append("red")
+    return table
+
+
+def weekly_tables(data: dict) -> list[Table]:
+    """The weekly report's tables after the headline, in order (the trend apart).
+    The lists may hold fewer tasks than "counts" says: the rest is noted."""
+    counts = data["counts"]
+    status = lambda t: status_label(t["status"])  # noqa: E731
+    unit = lambda t: t["unit"]  # noqa: E731
+    owner = lambda t: t["owner"]  # noqa: E731
+    due = lambda t: t["due"]  # noqa: E731
+
+    def tasks(name: str, title: str, columns: list) -> Table:
+        return _task_table(label(title), data[name], counts[name], columns)
+
+    return [
+        tasks("new", "new", [("col_measure", _measure), ("col_unit", unit), ("col_owner", owner),
+                             ("col_kind", lambda t: kind_label(t["kind"])), ("col_due", due)]),
+        tasks("closed", "closed_week", [("col_measure", _measure), ("col_unit", unit),
+                                        ("col_closed", lambda t: (t["closed_at"] or "")[:10]),
+                                        ("col_closed_by", lambda t: t["closed_by"])]),
+        overdue_by_unit(data["overdue_by_unit"]),
+        tasks("overdue", "overdue_tasks", [("col_unit", unit), ("col_measure", _measure), ("col_owner", owner),
+                                           ("col_leader", lambda t: t["leader"]), ("col_due", due),
+                                           ("col_days_late", lambda t: str(t["days_late"]))]),
+        tasks("due_next_week", "due_next_week", [("col_measure", _measure), ("col_unit", unit), ("col_owner", owner),
+                                                 ("col_due", due), ("col_status", status)]),
+        tasks("extended", "extended", [("col_measure", _measure), ("col_unit", unit),
+                                       ("col_from", lambda t: t["extension"]["from"]),
+                                       ("col_to", lambda t: t["extension"]["to"]),
+                                       ("col_reason", lambda t: t["extension"]["reason"])]),
+        tasks("stale", "stale_list", [("col_measure", _measure), ("col_unit", unit), ("col_owner", owner),
+                                      ("col_last_note", lambda t: (t["last_progress"] or "")[:10]), ("col_due", due)]),
+        tasks("established", "established", [("col_measure", _measure), ("col_unit", unit),
+                                             ("col_outcome", lambda t: t["outcome"]),
+                                             ("col_evidence", lambda t: ", ".join(n for n in t["evidence"] if n))]),
+    ]
+
+
+def trend_lines(trend: list[dict], width: int = 40) -> list[str]:
+    """The 8-week trend drawn in text: two bars a week, on one scale."""
+    peak = max([max(p["open"], p["closed"]) for p in trend] + [1])
+    names = (label("open"), label("closed"))
+    pad = max(len(n) for n in names)
+    lines = []
+    for p in trend:
+        for i, (name, key, mark) in enumerate(((names[0], "open", "█"), (names[1], "closed", "▒"))):
+            n = p[key]
+            lines.append(f"{p['week'] if i == 0 else '':8}  {name:<{pad}}  {mark * round(n / peak * width)} {n}".rstrip())
+    return lines
+
+
+def week_heading(data: dict, context: dict | None = None) -> tuple[str, list[str]]:
+    """The report's title, and the lines under it: the moment of the figures,
+    the scope (the ledger) and when it was printed, from ``context``."""
+    title = f"{label('weekly_title')} · " + label("week_range", week=data["week"], start=data["from"], end=data["to"])
+    under_way = data["as_of"] < data["to"]
+    lines = [label("figures_now" if under_way else "figures_at", date=data["as_of"])]
+    context = context or {}
+    if context.get("ledger"):
+        lines.append(label("scope", ledger=context["ledger"]))
+    if context.get("printed"):
+        lines.append(label("generated", moment=context["printed"]))
+    return title, lines
+
+
+# -- sheets -----------------------------------------------------------------
+
+
+def due_words(task: dict) -> str:
+    days = task["days_left"]
+    if days < 0:
+        return label("days_late", n=-days)
+    if days == 0:
+        return label("due_today")
+    return label("days_left", n=days)
+
+
+def band_name(band: str | None) -> str:
+    return label(f"band_{band}") if band else ""
+
+
+def sheet_table(sheet: dict) -> Table:
+    table = Table("", [label("col_band"), label("col_id"), label("col_measure"), label("col_leader"), label("col_owner"),
+                   label("col_due"), label("col_when"), label("col_status"), label("col_progress")],
+                  right={1, 8}, wide=2)
+    for t in sheet["tasks"]:
+        table.rows.append([band_name(t["band"]), str(t["id"]), t["title"], t["leader"] or "", t["owner"] or "",
+                           t["due"], due_words(t), status_label(t["status"]), f"{t['progress']}%"])
+        table.bands.append(t["band"])
+    return table
+
+
+def sheet_lines(sheet: dict, days: int) -> list[str]:
+    """The lines above a sheet's table."""
+    lines = [label("sheet_unit", unit=name_or_none(sheet["unit"]))]
+    if sheet["leaders"]:
+        lines.append(label("sheet_leaders", names=join_names(sheet["leaders"])))
+    lines.append(label("sheet_counts", overdue=sheet["overdue"], soon=sheet["due_soon"], days=days))
+    return lines

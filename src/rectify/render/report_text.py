@@ -1,0 +1,206 @@
+"""The reports on the terminal: the summary with a progress bar per row, the
+weekly printout with its trend drawn in text, supervision sheets.
+
+Plain text when NO_COLOR is set, stdout is not a terminal, or for a file.
+The tables are laid out here rather than by rich's Table, which takes about
+a millisecond a row: a printout of a large ledger has hundreds of rows.
+Widths are counted in terminal cells, so Chinese text lines up.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from rectify.render import layout as L
+from rectify.render.layout import label
+from rectify.render.terminal import BAND_STYLES, console
+
+GAP = "  "
+MIN_WIDE = 16  # the narrowest the wrapping column gets
+
+
+def file_console(stream, width: int = 110) -> Console:
+    """A console writing plain text to ``stream`` (a file or a buffer)."""
+    return Console(file=stream, color_system=None, highlight=False, width=width, soft_wrap=False,
+                   emoji=False, markup=False)
+
+
+def bar(fraction: float, width: int = 20) -> str:
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+# -- lines and tables ------------------------------------------------------------
+
+
+def _plain(con: Console) -> bool:
+    return con.color_system is None
+
+
+def _line(con: Console, parts: list[tuple[str, str]]) -> None:
+    """One line made of (text, style) parts."""
+    if _plain(con):
+        con.file.write("".join(text for text, _style in parts).rstrip() + "\n")
+        return
+    line = Text(no_wrap=True, overflow="ignore")
+    for text, style in parts:
+        line.append(text, style=style or None)
+    line.rstrip()
+    con.print(line, crop=False, soft_wrap=True)
+
+
+def _say(con: Console, text: str, style: str = "") -> None:
+    _line(con, [(text, style)])
+
+
+def _heading(con: Console, text: str) -> None:
+    _say(con, "")
+    _say(con, text, "bold underline")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells: at a space where there is
+    one in the line, anywhere in Chinese."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, used = "", 0
+        for ch in paragraph:
+            size = cell_len(ch)
+            if used + size > width and line:
+                cut = line.rfind(" ")
+                if cut > 0:
+                    lines.append(line[:cut])
+                    line = line[cut + 1:]
+                else:
+                    lines.append(line)
+                    line = ""
+                used = cell_len(line)
+            line += ch
+            used += size
+        lines.append(line)
+    return lines
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    space = " " * max(0, width - cell_len(text))
+    return space + text if right else text + space
+
+
+def grid(con: Console, columns: list[str], rows: list[list[str]], *, right: set[int] = frozenset(),
+         wide: int | None = None, styles: list[dict[int, str]] | None = None) -> None:
+    """Print a table: a bold header (when ``columns``), then the rows; the
+    ``wide`` column wraps to fit the console; ``styles`` gives per row a style
+    per cell index."""
+    count = len(columns) if columns else len(rows[0])
+    widths = [max([cell_len(columns[i]) if columns else 0] + [cell_len(r[i]) for r in rows]) for i in range(count)]
+    if wide is not None:
+        others = sum(w for i, w in enumerate(widths) if i != wide) + len(GAP) * (count - 1)
+        widths[wide] = max(min(widths[wide], con.width - others), min(MIN_WIDE, widths[wide]))
+    if columns:
+        _line(con, [(_pad(c, widths[i], i in right) + (GAP if i < count - 1 else ""), "bold")
+                    for i, c in enumerate(columns)])
+    for n, row in enumerate(rows):
+        style = styles[n] if styles else {}
+        cells = [_wrap(cell, widths[i]) if i == wide else [cell] for i, cell in enumerate(row)]
+        for k in range(max(len(c) for c in cells)):
+            parts = []
+            for i, lines in enumerate(cells):
+                text = lines[k] if k < len(lines) else ""
+                space = " " * max(0, widths[i] - cell_len(text))
+                styled = (text, style.get(i, "") if k == 0 else "")
+                parts += [(space, ""), styled] if i in right else [styled, (space, "")]
+                if i < count - 1:
+                    parts.append((GAP, ""))
+            _line(con, parts)
+
+
+def print_table(con: Console, table: L.Table, band_cells: tuple[int, ...] = (0,)) -> None:
+    if table.title:
+        _heading(con, table.title)
+    if not table.rows:
+        _say(con, label("nothing"))
+        return
+    styles = [{i: BAND_STYLES.get(band or "", "") for i in band_cells} for band in table.bands]
+    grid(con, table.columns, table.rows, right=table.right, wide=table.wide, styles=styles)
+    if table.more:
+        _say(con, label("more", n=table.more))
+
+
+# -- summary --------------------------------------------------------------------
+
+
+def show_summary(data: dict, con: Console | None = None) -> None:
+    con = con or console()
+    _say(con, f"{label('summary_title')} · {label('as_of', date=data['as_of'])}", "bold underline")
+    grid(con, [], [[name, value] for name, value in L.summary_figures(data)], right={1})
+
+    _heading(con, f"{label('completion_rate')} ({label('rate_note')})")
+    rates = [(label("all"), data["completion_rate"])]
+    rates += [(label(kind), data["by_kind"][kind]["completion_rate"]) for kind in ("immediate", "long_term")]
+    grid(con, [], [[name, bar(r), L.pct(r)] for name, r in rates], right={2})
+
+    _heading(con, label("states"))
+    _say(con, "  ".join(f"{L.status_label(s)} {n}" for s, n in data["states"].items()))
+    _heading(con, label("bands"))
+    bands = list(data["bands"].items())
+    grid(con, [], [[label(band), str(n)] for band, n in bands], right={1},
+         styles=[{0: BAND_STYLES[band]} for band, _n in bands])
+
+    by = data["by"]
+    _heading(con, label("by", what=label(by)))
+    rows, styles = [], []
+    for key, group in L.breakdown_rows(data):
+        rows.append([L.group_name(by, key), str(group["total"]), str(group["closed"]), str(group["overdue"]),
+                     bar(group["completion_rate"], 16), L.pct(group["completion_rate"])])
+        styles.append({3: BAND_STYLES["red"]} if group["overdue"] else {})
+    if rows:
+        grid(con, [label(by).capitalize(), label("total"), label("closed"), label("overdue"), label("completion_rate"), ""],
+             rows, right={1, 2, 3, 5}, wide=0, styles=styles)
+    else:
+        _say(con, label("nothing"))
+
+
+# -- weekly ------------------------------------------------------------------------
+
+
+def show_weekly(data: dict, con: Console | None = None, *, context: dict | None = None) -> None:
+    con = con or console()
+    title, lines = L.week_heading(data, context)
+    _say(con, title, "bold underline")
+    for line in lines:
+        _say(con, line)
+    print_table(con, L.headline(data), band_cells=())
+    for table in L.weekly_tables(data):
+        print_table(con, table)
+    _heading(con, label("trend"))
+    for line in L.trend_lines(data["trend"]):
+        _say(con, line)
+
+
+# -- sheets ------------------------------------------------------------------------
+
+
+def show_sheet(sheet: dict, as_of: str, days: int, con: Console) -> None:
+    _say(con, f"{label('sheet_title')} · {label('as_of', date=as_of)}", "bold underline")
+    for line in L.sheet_lines(sheet, days):
+        _say(con, line)
+    _say(con, "")
+    table = L.sheet_table(sheet)
+    if table.rows:
+        print_table(con, table, band_cells=(0, 6))
+    else:
+        _say(con, label("sheet_empty", days=days))
+    _say(con, "")
+    _say(con, label("sheet_ask", days=days))
+
+
+def show_sheets(data: dict, con: Console | None = None) -> None:
+    con = con or console()
+    for i, sheet in enumerate(data["sheets"]):
+        if i:
+            _say(con, "")
+            _say(con, "─" * min(con.width, 80), "dim")
+            _say(con, "")
+        show_sheet(sheet, data["as_of"], data["due_within"], con)

@@ -1,0 +1,518 @@
+"""Summaries, the weekly printout and supervision sheets (督办单), as plain data.
+
+Every figure is the ledger as it stood at a *moment*: the end of a day, or
+now. A task's field at moment M is the ``old`` value of the first event that
+changed the field after M (ordered by time, then id), or else its current
+value; a task exists at M when it was created by then. So a report for a past
+day gives the same figures whatever has changed since.
+
+The work is SQL over indexed columns, never a Python loop over every task:
+
+* now (nothing recorded after the moment): counts come straight from the
+  current columns, mostly from the composite indexes of migration m002;
+* a past moment: only the tasks changed or created after it are rebuilt, in
+  two temporary tables. Each count is the count over the current columns,
+  minus those changed tasks as they are now, plus the same tasks as they were;
+* the 8-week trend telescopes the state changes: the number in a state at M
+  is the number in it now, less the tasks created after M, less each later
+  change's step into the state, plus its step out.
+
+The colour bands are ``ledger.band_sql``, the same CASE as ``list``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rectify import dates
+from rectify.errors import InputError, NotFoundError
+from rectify.i18n import _
+from rectify.ledger import BLUE_DAYS, STALE_DAYS, band_params, band_sql, task_dict
+from rectify.model import ACTIVE
+
+BREAKDOWNS = ("unit", "category", "kind", "leader", "owner")
+KINDS = ("immediate", "long_term")
+STATES = ("open", "in_progress", "submitted", "closed", "cancelled")
+TREND_WEEKS = 8
+END_OF_DAY = "T23:59:59"
+ACTIVE_SQL = "('open', 'in_progress', 'submitted')"
+
+# The task fields a past moment rebuilds from the event history.
+REBUILT = ("title", "target", "kind", "status", "due", "unit", "leader", "owner", "helpers",
+           "category", "note", "progress", "problem_id", "closed_at", "closed_by")
+_INTEGERS = ("progress", "problem_id")
+
+
+# -- moments ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Moment:
+    """What a report describes: ``day`` judges deadlines and bands; ``until``
+    is the last recorded second it includes (ISO, like event times)."""
+
+    day: date
+    until: str
+
+
+def moment(day: date | None = None) -> Moment:
+    """The end of ``day``, or now for today or no day. A future day is refused."""
+    now = dates.now()
+    if day is None or day == now.date():
+        return Moment(now.date(), now.isoformat(timespec="seconds"))
+    if day > now.date():
+        raise InputError(_("{day} is in the future; a report shows what has happened by a day that has begun.").format(
+            day=day.isoformat()))
+    return Moment(day, day.isoformat() + END_OF_DAY)
+
+
+def as_of(text: str | None) -> Moment:
+    """``--as-of``: any date the parser knows; none means now."""
+    return moment(dates.parse_date(text) if text else None)
+
+
+def week_label(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def report_week(week: str | None = None, day: str | None = None) -> tuple[date, Moment]:
+    """``--week`` or ``--as-of`` -> (the week's Monday, the report's moment).
+
+    A past week is reported as at its Sunday's end; the week under way as at
+    now; ``--as-of DATE`` reports DATE's week as at the end of DATE."""
+    if week and day:
+        raise InputError(_("Give --week or --as-of, not both."))
+    if day:
+        at = as_of(day)
+        return at.day - timedelta(days=at.day.weekday()), at
+    monday, sunday = dates.iso_week(week or "this week")
+    today = dates.today()
+    if monday > today:
+        raise InputError(_("The week {week} has not begun yet.").format(week=week_label(monday)))
+    return monday, moment(min(sunday, today))
+
+
+def rate(closed: int, total: int, cancelled: int) -> float:
+    """Completion rate (完成率): closed / (all − cancelled); 0 when nothing is to be done."""
+    todo = total - cancelled
+    return closed / todo if todo else 0.0
+
+
+# -- the ledger at a moment ---------------------------------------------------
+
+
+def stale_sql(alias: str) -> str:
+    """Long-term and unfinished, recorded before :stale_since, and no progress
+    note from :stale_since to the moment."""
+    s = alias
+    return (f"{s}.kind = 'long_term' AND {s}.status IN {ACTIVE_SQL} AND {s}.created < :stale_since"
+            f" AND NOT EXISTS (SELECT 1 FROM event e WHERE e.task_id = {s}.id AND e.field = 'progress'"
+            f" AND e.at >= :stale_since AND e.at <= :until)")
+
+
+def last_progress_sql(alias: str) -> str:
+    return (f"(SELECT max(e.at) FROM event e WHERE e.task_id = {alias}.id AND e.field = 'progress'"
+            f" AND e.at <= :until)")
+
+
+class Snapshot:
+    """The ledger as it stood at ``at``.
+
+    When something was recorded after the moment, two temporary tables hold
+    what rebuilding needs: the overlay (per changed task, the first ``old``
+    of each field changed since) and the set of tasks changed or created
+    since. Everything else is read from the current columns."""
+
+    _serial = itertools.count(1)
+
+    def __init__(self, ledger, at: Moment, stale_days: int = STALE_DAYS):
+        self.ledger = ledger
+        self.at = at
+        self.params = {**band_params(at.day), "until": at.until,
+                       "stale_since": (at.day - timedelta(days=stale_days)).isoformat()}
+        self.current = not ledger.scalar(
+            "SELECT EXISTS (SELECT 1 FROM event WHERE at > :until) OR EXISTS (SELECT 1 FROM task WHERE created > :until)",
+            self.params)
+        if not self.current:
+            n = next(self._serial)
+            self.overlay, self.changed = f"report_overlay_{n}", f"report_changed_{n}"
+            self._build()
+
+    def _build(self) -> None:
+        conn = self.ledger.conn
+        columns = ", ".join(f"has_{f} INTEGER, {f}" for f in REBUILT)
+        conn.execute(f"CREATE TEMP TABLE {self.overlay} (task_id INTEGER PRIMARY KEY, {columns})")
+        picks = ", ".join(f"max(field = '{f}'), max(CASE WHEN field = '{f}' THEN old END)" for f in REBUILT)
+        fields = ", ".join(f"'{f}'" for f in REBUILT)
+        # INDEXED BY: unprompted, SQLite walks the whole event table in
+        # (task_id, field) order to spare the window's sort.
+        conn.execute(
+            f"""INSERT INTO {self.overlay}
+                SELECT task_id, {picks} FROM (
+                    SELECT task_id, field, old,
+                           row_number() OVER (PARTITION BY task_id, field ORDER BY at, id) AS nth
+                    FROM event INDEXED BY event_at WHERE at > :until AND field IN ({fields}))
+                WHERE nth = 1 GROUP BY task_id""", self.params)
+        conn.execute(f"CREATE TEMP TABLE {self.changed} (task_id INTEGER PRIMARY KEY)")
+        conn.execute(f"INSERT INTO {self.changed} SELECT task_id FROM {self.overlay}"
+                     " UNION SELECT id FROM task WHERE created > :until", self.params)
+
+    def _rebuilt(self, ids: str) -> str:
+        """A FROM item: the tasks of subquery ``ids`` that existed, as they were."""
+        def column(f: str) -> str:
+            old = f"CAST(o.{f} AS INTEGER)" if f in _INTEGERS else f"o.{f}"
+            return f"CASE WHEN o.has_{f} THEN {old} ELSE t.{f} END AS {f}"
+
+        # updated: the time of the last field change by then (each change that
+        # sets it writes an event at that time), or the creation.
+        updated = (f"CASE WHEN o.task_id IS NULL THEN t.updated ELSE COALESCE((SELECT max(e.at) FROM event e"
+                   f" WHERE e.task_id = t.id AND e.field IS NOT NULL AND e.at <= :until), t.created) END AS updated")
+        return (f"(SELECT t.id, t.uid, t.created, {updated}, {', '.join(column(f) for f in REBUILT)}"
+                f" FROM task t LEFT JOIN {self.overlay} o ON o.task_id = t.id"
+                f" WHERE t.created <= :until AND t.id IN ({ids}))")
+
+    # -- counts --------------------------------------------------------------
+
+    def tally(self, by: str) -> dict:
+        """Counts keyed by tuples (see ``_tally``) for the whole ledger at the moment."""
+        counts = self._tally("task", by)
+        if not self.current:
+            ids = f"SELECT task_id FROM {self.changed}"
+            _add(counts, self._tally(f"(SELECT * FROM task WHERE id IN ({ids}))", by), -1)
+            _add(counts, self._tally(self._rebuilt(ids), by), +1)
+        return counts
+
+    def _tally(self, source: str, by: str) -> dict:
+        """("cell", unit, kind, status) -> tasks; ("late", unit, kind, status) ->
+        those past their deadline (overdue when the state is unfinished);
+        ("soon",) -> due within 7 days; ("by", key, status), ("by_late", key,
+        status) for ``by``; ("band", band) for yellow and blue; ("stale",)."""
+        q = self.ledger.query
+        p = self.params
+        late = "count(CASE WHEN s.due < :today THEN 1 END)"  # cheaper than testing the state per row
+        counts: dict = {}
+        for unit, kind, status, n, past in q(
+                f"SELECT s.unit, s.kind, s.status, count(*), {late} FROM {source} s GROUP BY s.unit, s.kind, s.status", p):
+            counts[("cell", unit, kind, status)] = n
+            counts[("late", unit, kind, status)] = past
+        if by not in ("unit", "kind"):
+            for key, status, n, past in q(
+                    f"SELECT s.{by}, s.status, count(*), {late} FROM {source} s GROUP BY s.{by}, s.status", p):
+                counts[("by", key, status)] = n
+                counts[("by_late", key, status)] = past
+        counts[("soon",)] = q(f"SELECT count(*) FROM {source} s WHERE s.status IN {ACTIVE_SQL}"
+                              " AND s.due >= :today AND s.due <= :blue_until", p)[0][0]
+        for band, n in q(
+                f"SELECT {band_sql('s', 'until')} AS band, count(*) FROM {source} s"
+                f" WHERE s.status IN {ACTIVE_SQL} AND s.due >= :today AND s.due <= :yellow_until GROUP BY band", p):
+            if band:
+                counts[("band", band)] = n
+        counts[("stale",)] = q(f"SELECT count(*) FROM {source} s WHERE {stale_sql('s')}", p)[0][0]
+        return counts
+
+    # -- tasks ---------------------------------------------------------------
+
+    def source(self, candidates: str) -> str:
+        """A FROM item: the candidate tasks that existed, as they were, with ``updated``.
+        ``candidates`` is a condition on the *current* columns of ``task``."""
+        if self.current:
+            return (f"(SELECT id, uid, created, updated, {', '.join(REBUILT)} FROM task"
+                    f" WHERE created <= :until AND ({candidates}))")
+        return self._rebuilt(f"SELECT id FROM task WHERE ({candidates}) UNION SELECT task_id FROM {self.changed}")
+
+    def tasks(self, candidates: str, where: str, order: str, params: dict | None = None, *,
+              extra: str = "") -> list[dict]:
+        """Tasks as they stood, as ``list --json`` objects (plus ``extra``
+        columns named x_NAME, given as NAME).
+
+        ``candidates`` is a condition on the *current* columns (so an index
+        can answer it); ``where`` then filters the tasks as they were, alias ``r``.
+        Tasks changed since the moment are always candidates."""
+        sql = f"""SELECT r.*, p.description AS problem_description, p.code AS problem_code,
+                         {band_sql('r', 'until')} AS band {extra}
+                  FROM {self.source(candidates)} r LEFT JOIN problem p ON p.id = r.problem_id
+                  WHERE {where} ORDER BY {order}"""
+        out = []
+        for row in self.ledger.query(sql, {**self.params, **(params or {})}):
+            task = task_dict(row, self.at.day)
+            task.update({k[2:]: row[k] for k in row.keys() if k.startswith("x_")})
+            out.append(task)
+        return out
+
+    def section(self, candidates: str, where: str, order: str, params: dict, limit: int | None, *,
+                extra: str = "", total: int | None = None) -> tuple[list[dict], int]:
+        """The first ``limit`` tasks (all for None) and how many there are in all
+        (``total``, when already known). With a limit, the ids are picked
+        first, so that only the tasks shown are built in full."""
+        if limit is None:
+            tasks = self.tasks(candidates, where, order, params, extra=extra)
+            return tasks, len(tasks)
+        count = "0" if total is not None else "count(*) OVER ()"
+        picked = self.ledger.query(
+            f"SELECT r.id, {count} FROM {self.source(candidates)} r"
+            f" WHERE {where} ORDER BY {order} LIMIT {int(limit)}", {**self.params, **params})
+        if not picked:
+            return [], 0
+        ids = ",".join(str(int(row[0])) for row in picked)
+        tasks = self.tasks(f"id IN ({ids})", f"r.id IN ({ids})", order, params, extra=extra)
+        return tasks, picked[0][1] if total is None else total
+
+
+def _add(counts: dict, other: dict, sign: int) -> None:
+    for key, n in other.items():
+        counts[key] = counts.get(key, 0) + sign * n
+
+
+# -- summary ------------------------------------------------------------------
+
+
+def _group() -> dict:
+    return {"total": 0, "open": 0, "closed": 0, "cancelled": 0, "overdue": 0}
+
+
+def _count(group: dict, status: str, n: int) -> None:
+    group["total"] += n
+    if status in ACTIVE:
+        group["open"] += n
+    elif status in ("closed", "cancelled"):
+        group[status] += n
+
+
+def _finish(groups: dict) -> dict:
+    """Drop empty groups (a unit that did not exist yet), add the rate, sort by key."""
+    out = {}
+    for key in sorted(groups, key=lambda k: (k is None, k or "")):
+        g = groups[key]
+        if g["total"]:
+            out["" if key is None else key] = {**g, "completion_rate": rate(g["closed"], g["total"], g["cancelled"])}
+    return out
+
+
+def summary(ledger, at: Moment, *, by: str = "unit", stale_days: int = STALE_DAYS) -> dict:
+    """The figures of ``rectify summary`` (the JSON contract; see README)."""
+    if by not in BREAKDOWNS:
+        raise InputError(_("Unknown breakdown {by!r}: use unit, category, kind, leader or owner.").format(by=by))
+    return _summary(Snapshot(ledger, at, stale_days), by, stale_days)
+
+
+def _summary(snap: Snapshot, by: str, stale_days: int) -> dict:
+    at = snap.at
+    counts = snap.tally(by)
+    states = dict.fromkeys(STATES, 0)
+    by_kind: dict = {k: _group() for k in KINDS}
+    unclassified = _group()
+    by_unit: dict = {}
+    by_other: dict = {}
+    for key, n in counts.items():
+        if key[0] == "cell":
+            _tag, unit, kind, status = key
+            states[status] += n
+            _count(by_kind.get(kind, unclassified), status, n)
+            _count(by_unit.setdefault(unit, _group()), status, n)
+        elif key[0] == "late" and key[3] in ACTIVE:
+            _tag, unit, kind, _status = key
+            by_kind.get(kind, unclassified)["overdue"] += n
+            by_unit.setdefault(unit, _group())["overdue"] += n
+        elif key[0] == "by":
+            _count(by_other.setdefault(key[1], _group()), key[2], n)
+        elif key[0] == "by_late" and key[2] in ACTIVE:
+            by_other.setdefault(key[1], _group())["overdue"] += n
+    total = sum(states.values())
+    overdue = sum(g["overdue"] for g in by_unit.values())
+    result = {
+        "as_of": at.day.isoformat(),
+        "total": total,
+        "open": sum(states[s] for s in ACTIVE),
+        "closed": states["closed"],
+        "cancelled": states["cancelled"],
+        "overdue": overdue,
+        "due_soon": counts.get(("soon",), 0),
+        "completion_rate": rate(states["closed"], total, states["cancelled"]),
+        "states": states,
+        "bands": {"red": overdue, "yellow": counts.get(("band", "yellow"), 0), "blue": counts.get(("band", "blue"), 0)},
+        "by_kind": {k: {**g, "completion_rate": rate(g["closed"], g["total"], g["cancelled"])} for k, g in by_kind.items()},
+        "unclassified": {**unclassified, "completion_rate": rate(unclassified["closed"], unclassified["total"],
+                                                                 unclassified["cancelled"])},
+        "by_unit": _finish(by_unit),
+        "stale": counts.get(("stale",), 0),
+        "stale_days": stale_days,
+        "by": by,
+    }
+    if by not in ("unit", "kind"):
+        result[f"by_{by}"] = _finish(by_other)
+    return result
+
+
+# -- the weekly report --------------------------------------------------------
+
+
+def weekly(ledger, monday: date, at: Moment, *, stale_days: int = STALE_DAYS, limit: int | None = None) -> dict:
+    """The weekly printout for the ISO week starting ``monday``, as at ``at``
+    (the JSON contract; see README). ``limit`` keeps the first tasks of each
+    list (for a printout); "counts" always says how many there are."""
+    sunday = monday + timedelta(days=6)
+    snap = Snapshot(ledger, at, stale_days)
+    p = {"start": monday.isoformat() + "T00:00:00",
+         "next_monday": (sunday + timedelta(days=1)).isoformat(),
+         "next_sunday": (sunday + timedelta(days=7)).isoformat()}
+    created = "created >= :start AND created <= :until"
+    touched = ("id IN (SELECT task_id FROM event WHERE field IN ('status', 'closed_at') AND at >= :start"
+               f" AND at <= :until UNION SELECT id FROM task WHERE {created})")
+    unfinished = f"status IN {ACTIVE_SQL}"
+    now = _summary(snap, "unit", stale_days)
+    closed = "r.status = 'closed' AND r.closed_at >= :start"
+    late = f"r.status IN {ACTIVE_SQL} AND r.due < :today"
+    sections = {
+        "new": (created, "r.created >= :start", "r.created, r.id", ""),
+        "closed": (touched, closed, "r.closed_at, r.id", ""),
+        "overdue": (f"{unfinished} AND due < :today", late, "r.unit IS NULL, r.unit, r.due, r.id", ""),
+        "due_next_week": (f"{unfinished} AND due >= :next_monday AND due <= :next_sunday",
+                          f"r.status IN {ACTIVE_SQL} AND r.due >= :next_monday AND r.due <= :next_sunday",
+                          "r.due, r.unit IS NULL, r.unit, r.id", ""),
+        "stale": (f"kind = 'long_term' AND {unfinished}", stale_sql("r"), "r.unit IS NULL, r.unit, r.created, r.id",
+                  f", {last_progress_sql('r')} AS x_last_progress"),
+        "established": (touched, closed + " AND r.kind = 'long_term'", "r.closed_at, r.id", ""),
+    }
+    lists, counts = {}, {}
+    known = {"overdue": now["overdue"], "stale": now["stale"]}
+    for name, (candidates, where, order, extra) in sections.items():
+        lists[name], counts[name] = snap.section(candidates, where, order, p, limit, extra=extra,
+                                                 total=known.get(name))
+    for task in lists["overdue"]:
+        task["days_late"] = (at.day - date.fromisoformat(task["due"])).days
+    _add_outcomes(ledger, lists["established"], at)
+    lists["extended"], counts["extended"] = _extensions(ledger, snap, p, limit)
+    return {
+        "week": week_label(monday),
+        "from": monday.isoformat(),
+        "to": sunday.isoformat(),
+        "as_of": at.day.isoformat(),
+        "summary": now,
+        "previous": summary(ledger, moment(monday - timedelta(days=1)), stale_days=stale_days),
+        "new": lists["new"],
+        "closed": lists["closed"],
+        "overdue": lists["overdue"],
+        "overdue_by_unit": sorted(({"unit": unit or None, "overdue": g["overdue"], "open": g["open"]}
+                                   for unit, g in now["by_unit"].items() if g["overdue"]),
+                                  key=lambda u: (-u["overdue"], u["unit"] is None, u["unit"] or "")),
+        "due_next_week": lists["due_next_week"],
+        "extended": lists["extended"],
+        "stale": lists["stale"],
+        "established": lists["established"],
+        "counts": counts,
+        "trend": trend(ledger, _trend_cuts(sunday, at)),
+    }
+
+
+def _extensions(ledger, snap: Snapshot, p: dict, limit: int | None) -> tuple[list[dict], int]:
+    """One entry per extension granted in the week: the task as at the moment,
+    with "extension": {"at", "from", "to", "reason"}; and how many there are."""
+    params = {**snap.params, **p}
+    granted = "FROM event WHERE field = 'due' AND action = 'extend' AND at >= :start AND at <= :until"
+    total = ledger.scalar(f"SELECT count(*) {granted}", params)
+    events = ledger.query(f"SELECT task_id, at, old, new, note {granted} ORDER BY at, id"
+                          + (f" LIMIT {int(limit)}" if limit is not None else ""), params)
+    if not events:
+        return [], total
+    ids = ",".join(str(int(e["task_id"])) for e in events)
+    tasks = {t["id"]: t for t in snap.tasks(f"id IN ({ids})", f"r.id IN ({ids})", "r.id", p)}
+    return [{**tasks[e["task_id"]], "extension": {"at": e["at"], "from": e["old"], "to": e["new"], "reason": e["note"]}}
+            for e in events if e["task_id"] in tasks], total
+
+
+def _add_outcomes(ledger, tasks: list[dict], at: Moment) -> None:
+    """For rules established: the checker's remark on closing, and the evidence by then."""
+    if not tasks:
+        return
+    ids = ",".join(str(int(t["id"])) for t in tasks)
+    params = {"until": at.until}
+    evidence: dict = {}
+    for row in ledger.query(f"SELECT task_id, name, note FROM evidence WHERE task_id IN ({ids})"
+                            " AND added <= :until ORDER BY id", params):
+        evidence.setdefault(row["task_id"], []).append(row["name"] or row["note"])
+    remarks = dict(ledger.query(
+        f"""SELECT task_id, note FROM (SELECT task_id, note, row_number() OVER
+                (PARTITION BY task_id ORDER BY at DESC, id DESC) AS nth
+            FROM event WHERE task_id IN ({ids}) AND field = 'status' AND new = 'closed' AND at <= :until)
+            WHERE nth = 1""", params))
+    for task in tasks:
+        task["evidence"] = evidence.get(task["id"], [])
+        task["outcome"] = remarks.get(task["id"]) or task["target"]
+
+
+def _trend_cuts(sunday: date, at: Moment) -> list[tuple[str, str]]:
+    """(week, last second) for the report's week and the seven before, oldest first."""
+    cuts = []
+    for back in range(TREND_WEEKS - 1, -1, -1):
+        end = sunday - timedelta(weeks=back)
+        cuts.append((week_label(end), at.until if back == 0 else end.isoformat() + END_OF_DAY))
+    return cuts
+
+
+def trend(ledger, cuts: list[tuple[str, str]]) -> list[dict]:
+    """Unfinished ("open") and closed tasks at each cut, by telescoping the
+    state changes after it: in state S at M = in S now − created after M and
+    in S now − Σ over later changes ([new in S] − [old in S]), the changes
+    counted only for tasks that existed at M."""
+    params = {f"c{k}": until for k, (_label, until) in enumerate(cuts)}
+
+    def bucket(column: str) -> str:  # how many cuts lie before the value
+        whens = " ".join(f"WHEN {column} > :c{k} THEN {k + 1}" for k in reversed(range(len(cuts))))
+        return f"CASE {whens} ELSE 0 END"
+
+    q = ledger.query
+    now = dict(q("SELECT status, count(*) FROM task GROUP BY status"))
+    newer = q(f"SELECT {bucket('created')}, status, count(*) FROM task WHERE created > :c0 GROUP BY 1, 2", params)
+    moves = q(f"""SELECT {bucket('e.at')}, {bucket('t.created')}, e.old, e.new, count(*)
+                  FROM event e JOIN task t ON t.id = e.task_id
+                  WHERE e.field = 'status' AND e.at > :c0 GROUP BY 1, 2, 3, 4""", params)
+    sets = {"open": set(ACTIVE), "closed": {"closed"}}
+    out = []
+    for k, (label, _until) in enumerate(cuts):
+        point = {"week": label}
+        for name, states in sets.items():
+            n = sum(c for s, c in now.items() if s in states)
+            n -= sum(c for b, s, c in newer if b > k and s in states)
+            n -= sum(c * ((new in states) - (old in states)) for b_at, b_created, old, new, c in moves
+                     if b_at > k and b_created <= k)
+            point[name] = n
+        out.append(point)
+    return out
+
+
+# -- supervision sheets --------------------------------------------------------
+
+
+def sheets(ledger, unit: str | None = None) -> dict:
+    """Supervision sheets (督办单), now: per responsible unit, its overdue tasks
+    and those due within 7 days, in the colour bands, with leader and owner."""
+    at = moment()
+    snap = Snapshot(ledger, at)
+    p = {"unit": unit}
+    only = " AND unit = :unit" if unit is not None else ""
+    tasks = snap.tasks(
+        f"status IN {ACTIVE_SQL} AND due <= :blue_until{only}",
+        f"r.status IN {ACTIVE_SQL} AND r.due <= :blue_until" + (" AND r.unit = :unit" if unit is not None else ""),
+        "r.unit IS NULL, r.unit, r.due, r.id", p)
+    if unit is not None and not tasks and not ledger.scalar("SELECT 1 FROM task WHERE unit = ?", (unit,)):
+        raise NotFoundError(_("No task has the unit {unit!r}. See `rectify summary` for the units.").format(unit=unit))
+    by_unit: dict = {}
+    for task in tasks:
+        task["days_left"] = (date.fromisoformat(task["due"]) - at.day).days
+        by_unit.setdefault(task["unit"], []).append(task)
+    if unit is not None and not by_unit:
+        by_unit[unit] = []
+    return {
+        "as_of": at.day.isoformat(),
+        "due_within": BLUE_DAYS,
+        "sheets": [{
+            "unit": name,
+            "leaders": sorted({t["leader"] for t in items if t["leader"]}),
+            "overdue": sum(1 for t in items if t["overdue"]),
+            "due_soon": sum(1 for t in items if not t["overdue"]),
+            "tasks": items,
+        } for name, items in by_unit.items()],
+    }
