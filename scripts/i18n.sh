@@ -17,6 +17,7 @@ POT=$LOCALE/rectify.pot
 
 if [ "${1:-}" != compile ]; then
     "$PYBABEL" extract -F babel.cfg --no-default-keywords -k _ -k N_ -k ngettext:1,2 \
+        -k pgettext:1c,2 -k NP_:1c,2 \
         --project rectify --copyright-holder "rectify authors" --msgid-bugs-address "" \
         --sort-by-file -o "$POT" src/rectify
     for po in "$LOCALE"/*/LC_MESSAGES/rectify.po; do

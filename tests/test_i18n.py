@@ -6,6 +6,7 @@ exit codes) is the same in both."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import json
 import os
@@ -15,6 +16,7 @@ import string
 import subprocess
 import sys
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,8 @@ PACKAGE = ROOT / "src" / "rectify"
 LOCALE = PACKAGE / "locale"
 PO = LOCALE / "zh_CN" / "LC_MESSAGES" / "rectify.po"
 MO = LOCALE / "zh_CN" / "LC_MESSAGES" / "rectify.mo"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}  # as scripts/i18n.sh extracts
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+            "NP_": ((1, "c"), 2)}  # as scripts/i18n.sh extracts
 
 CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
 
@@ -35,15 +38,19 @@ CJK = re.compile(r"[\u2e80-\u2fff\u3000-\u303f\u3040-\u9fff\uf900-\ufaff\ufe30-\
 
 
 def _extracted() -> dict:
-    """msgid (or (singular, plural)) -> where, extracted from the source now."""
+    """(context, msgid or (singular, plural)) -> where, extracted from the source now."""
     from babel.messages.extract import extract_from_dir
 
     found = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        found.setdefault(message, f"{filename}:{lineno}")
+        found.setdefault((context, message), f"{filename}:{lineno}")
     return found
+
+
+def _key(msgid) -> str:
+    return msgid[0] if isinstance(msgid, tuple) else msgid
 
 
 def _catalog():
@@ -60,16 +67,16 @@ def _strings(msgstr) -> tuple:
 def test_every_message_in_the_source_has_a_chinese_translation():
     catalog = _catalog()
     missing = []
-    for msgid, where in _extracted().items():
-        entry = catalog.get(msgid[0] if isinstance(msgid, tuple) else msgid)
+    for (context, msgid), where in _extracted().items():
+        entry = catalog.get(_key(msgid), context=context)
         if entry is None or entry.fuzzy or not all(s.strip() for s in _strings(entry.string)):
             missing.append(f"{where}: {msgid!r}")
     assert not missing, "untranslated (run scripts/i18n.sh, translate, run it again):\n" + "\n".join(missing)
 
 
 def test_the_catalog_holds_no_stale_messages():
-    in_source = {m[0] if isinstance(m, tuple) else m for m in _extracted()}
-    stale = [m.id for m in _catalog() if m.id and (m.id[0] if isinstance(m.id, tuple) else m.id) not in in_source]
+    in_source = {(context, _key(m)) for context, m in _extracted()}
+    stale = [(m.context, m.id) for m in _catalog() if m.id and (m.context, _key(m.id)) not in in_source]
     assert not stale, f"in rectify.po but no longer in the source (run scripts/i18n.sh): {stale}"
 
 
@@ -99,7 +106,7 @@ def test_translations_keep_the_placeholders_of_their_message():
 
 
 def test_english_source_messages_hold_no_chinese():
-    chinese = [f"{where}: {m!r}" for m, where in _extracted().items() if CJK.search(str(m))]
+    chinese = [f"{where}: {m!r}" for m, where in _extracted().items() if CJK.search(str(m[1]))]
     assert not chinese, "an English user would see Chinese:\n" + "\n".join(chinese)
 
 
@@ -303,6 +310,8 @@ def _batch(cases: list[dict], lang: str, tmp: Path) -> list[dict]:
         result["parity"] = case.get("parity", False)
         result["env"] = case.get("env", {})
         result["layout"] = case.get("layout")
+        result["report_layout"] = case.get("report_layout")
+        result["mixed"] = case.get("mixed", False)  # the other language's data: not for the stray-language checks
         result["typed"] = case.get("typed", [])  # what the user wrote in a file given
         assert result["exception"] is None, result
         assert result["code"] == result["expect"], result
@@ -452,6 +461,53 @@ def _exchange(db: str, tmp: Path, lang: str) -> list[dict]:
     ]
 
 
+def _reports(db: str, tmp: Path, lang: str) -> list[dict]:
+    """summary, weekly (every format) and sheets, good and refused."""
+    # A folder named by digits: a word in a path would count as English shown.
+    a, out = ["--db", db], tmp / str(int(hashlib.sha256(f"{lang}{db}".encode()).hexdigest(), 16) % 10**8)
+    out.mkdir(parents=True)
+    (tmp / "notes.txt").write_text("hello")
+    text_word, by_word = {"zh": ("文本", "类别"), "en": ("text", "category")}[lang]
+    return [
+        {"argv": a + ["summary"]},
+        *({"argv": a + ["summary", "--by", by]} for by in ("kind", "category", "leader", "owner")),
+        {"argv": a + ["summary", "--by", by_word, "--as-of", "2026-10-31"]},
+        {"argv": a + ["weekly"]},
+        {"argv": a + ["weekly", "--week", "2026-W46", "--format", text_word, "--limit", "1"]},
+        {"argv": a + ["weekly", "--week", "2026-W46", "--format", "md"]},
+        {"argv": a + ["weekly", "--format", "html"]},
+        {"argv": a + ["weekly", "--format", "html", "--output", str(out / "weekly.html")]},
+        {"argv": a + ["sheets"]},
+        {"argv": a + ["sheets", "--format", "md"]},
+        {"argv": a + ["sheets", "--format", "html"]},
+        {"argv": a + ["sheets", "--format", "html", "--output", str(out / "sheets")]},
+        {"argv": a + ["sheets", "--unit", "no such unit"], "expect": 3},
+        {"argv": a + ["summary", "--by", "colour"], "expect": 2},
+        {"argv": a + ["summary", "--as-of", "someday"], "expect": 2},
+        {"argv": a + ["summary", "--stale-days", "0"], "expect": 2},
+        {"argv": a + ["weekly", "--format", "pdf"], "expect": 2},
+        {"argv": a + ["weekly", "--week", "2099-W01"], "expect": 2},
+        {"argv": a + ["weekly", "--week", "2026-W40", "--as-of", "2026-10-01"], "expect": 2},
+        {"argv": a + ["weekly", "--limit", "-1"], "expect": 2},
+        {"argv": a + ["weekly", "--format", "html", "--output", str(tmp / "notes.txt" / "w.html")], "expect": 2},
+    ]
+
+
+def _report_layouts(db: str) -> list[dict]:
+    """The reports at 80 and 200 columns, for check_report_layout."""
+    return [{"argv": ["--db", db, *argv], "env": {"COLUMNS": str(w)}, "report_layout": w}
+            for w in (80, 200)
+            for argv in (["summary"], ["summary", "--by", "owner"], ["weekly"], ["weekly", "--week", "2026-W46"],
+                         ["sheets"])]
+
+
+def _report_parity(db: str) -> list[dict]:
+    reads = [["summary", "--json"], ["summary", "--by", "category", "--json"],
+             ["summary", "--as-of", "2026-11-20", "--json"], ["weekly", "--json"],
+             ["weekly", "--week", "2026-W46", "--json"]]
+    return [{"argv": ["--db", db, *argv], "parity": True} for argv in reads]
+
+
 EN_WORDS = {
     "title": "Clear the overdue reimbursements", "title2": "Revise the reimbursement policy",
     "title3": "Hold a review meeting", "immediate": "immediate", "long_term": "long_term", "due": "2026-11-20",
@@ -477,12 +533,15 @@ def runs(tmp_path_factory):
     (tmp / EN_EVIDENCE).write_text("minutes")
     (tmp / DEMO_EVIDENCE).write_text("纪要")
     en_demo = str(tmp / "en-demo" / "demo.db")
+    mixed_en = str(tmp / "mixed-en.db")
     en_cases = ([{"argv": ["demo", en_demo]}] + [{"argv": ["--db", en_demo, *argv]} for argv in (
                     ["list", "--all"], ["problems"], ["show", "3"], ["show", "11"], ["show", "20"])]
                 + _walkthrough(en_db, tmp / EN_EVIDENCE, EN_WORDS) + _exchange(en_db, tmp / "exchange-en", "en")
                 + _ledger_errors(en_db, tmp, "long_term")
-                + _usage_errors(en_db) + _help_cases())
-    en = _batch(en_cases + _parity_cases(en_db, tmp), "en_US.UTF-8", tmp)
+                + _usage_errors(en_db) + _help_cases() + _reports(en_demo, tmp, "en") + _reports(en_db, tmp, "en")
+                + _report_layouts(en_demo)
+                + [dict(c, mixed=True) for c in _mixed_cases(mixed_en) + _report_layouts(mixed_en)])
+    en = _batch(en_cases + _parity_cases(en_db, tmp) + _report_parity(en_demo), "en_US.UTF-8", tmp)
     demo_reads = [{"argv": ["--db", demo_db, *argv]} for argv in (
         ["list"], ["list", "--all"], ["list", "--overdue"], ["list", "--due-within", "7天"],
         ["list", "--kind", "长期坚持"], ["list", "--status", "待验收"], ["list", "-n", "3"],
@@ -494,8 +553,11 @@ def runs(tmp_path_factory):
                 + [{"argv": ["--db", mixed_db, "list"], "env": {"COLUMNS": str(w)}, "layout": w} for w in (80, 200)]
                 + _walkthrough(zh_db, tmp / DEMO_EVIDENCE, ZH_WORDS) + _exchange(zh_db, tmp / "exchange-zh", "zh")
                 + _exchange(demo_db, tmp / "exchange-demo", "zh") + _ledger_errors(zh_db, tmp, "长期坚持")
-                + _usage_errors(zh_db) + _help_cases())
-    zh = _batch(zh_cases + _parity_cases(en_db, tmp), "zh_CN.UTF-8", tmp)
+                + _usage_errors(zh_db) + _help_cases() + _reports(demo_db, tmp, "zh") + _reports(zh_db, tmp, "zh")
+                + _report_layouts(demo_db) + [dict(c, mixed=True) for c in _report_layouts(mixed_db)]
+                + [dict(c, mixed=True) for c in _report_layouts(en_demo)])
+    parity = _parity_cases(en_db, tmp) + _report_parity(en_demo)
+    zh = _batch(zh_cases + parity, "zh_CN.UTF-8", tmp)
     return {"tmp": tmp, "en": en, "zh": zh, "dbs": (en_db, demo_db, zh_db)}
 
 
@@ -524,14 +586,43 @@ def _data_strings(db: str) -> set[str]:
     return found
 
 
+class _Visible(HTMLParser):
+    """The text a browser shows (and reads out) of an HTML page: no markup, no styles."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("style", "script")
+        self.parts += [value for name, value in attrs if name in ("aria-label", "title", "alt") and value]
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("style", "script")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def _visible(text: str) -> str:
+    if not text.lstrip().startswith("<!DOCTYPE html>"):
+        return text
+    parser = _Visible()
+    parser.feed(text)
+    return "\n".join(parser.parts)
+
+
 def _shown(result: dict) -> str:
-    return result["stdout"] + "\n" + result["stderr"]
+    return _visible(result["stdout"]) + "\n" + result["stderr"]
 
 
 ALLOWED = [
     r"[^\s'\"(（：:]+\.(?:txt|pdf|docx|xlsx|csv|json|zip|md|html|db)\b",  # file names and paths
     r"(?<![\w-])--?[A-Za-z][\w-]*",  # option names
     r"\b(?:rectify|sha256|UID|uid|JSON|SQLite|README|zh|en|xlsx|csv|json|zip|CSV|UTF|BOM|GB18030|WPS|Excel)\b",
+    r"\b(?:html|md|Markdown)\b",  # report formats, named as typed
     r"\bRECTIFY_\w+",
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",  # uid
     r"\b[0-9a-f]{12,64}\b",  # sha256
@@ -556,7 +647,7 @@ def test_a_chinese_user_sees_no_english_they_did_not_type(runs):
     typed = _data_strings(demo_db) | _data_strings(zh_db) | {str(tmp), "tester", "demo"}
     seen = []
     for result in runs["zh"]:
-        if result["parity"] or result["layout"]:
+        if result["parity"] or result["layout"] or result["mixed"]:
             continue  # these show English data (the English ledger, MIXED)
         words = _english_left(_shown(result), typed | set(result["argv"]) | set(result["env"].values())
                               | set(result["typed"]))
@@ -566,7 +657,9 @@ def test_a_chinese_user_sees_no_english_they_did_not_type(runs):
 
 
 def test_an_english_user_sees_no_chinese(runs):
-    seen = [f"rectify {' '.join(r['argv'])}:\n{_shown(r)[:1500]}" for r in runs["en"] if CJK.search(_shown(r))]
+    # The whole output, markup and styles too: an English page names no Chinese font in Chinese.
+    seen = [f"rectify {' '.join(r['argv'])}:\n{_shown(r)[:1500]}" for r in runs["en"]
+            if not r["mixed"] and CJK.search(r["stdout"] + r["stderr"])]
     assert not seen, "\n\n".join(seen[:5])
 
 
@@ -619,3 +712,109 @@ def test_chinese_errors_are_one_line_and_chinese(runs):
         if result["code"] in (3, 4, 5) or (result["code"] == 2 and "rectify：错误：" in result["stderr"]):
             assert result["stderr"].startswith("rectify：错误："), result
             assert result["stderr"].count("\n") == 1, result
+
+
+# -- the reports, in each language -----------------------------------------------------
+
+
+def _column_labels(lang: str) -> set[str]:
+    """Every header a report's table may have, in ``lang``."""
+    from rectify import i18n
+    from rectify.render import layout
+
+    i18n.set_language(lang)
+    try:
+        keys = [k for k in layout.LABELS if k.startswith("col_")] + [
+            "figure", "this_week", "last_week", "change", "total", "closed", "overdue", "open", "completion_rate"]
+        found = {layout.label(k) for k in keys}
+        found |= {layout.label(k).capitalize() for k in ("unit", "category", "kind", "leader", "owner")}
+        return found
+    finally:
+        i18n.set_language(None)
+
+
+def _cell_marks(line: str) -> list[bool]:
+    """One mark per terminal cell of ``line``: True where something is printed."""
+    from rich.cells import cell_len
+
+    marks: list[bool] = []
+    for ch in line:
+        marks += [ch != " "] * cell_len(ch)
+    return marks
+
+
+def check_report_layout(output: str, width: int, headers: set[str]) -> int:
+    """No line of a report wider than ``width``; in every table (a header line
+    of known column labels, up to a blank line), the columns apart: between
+    each two headers, two cells that are blank in every line of the table.
+    Returns the number of tables checked."""
+    from rich.cells import cell_len
+
+    lines = output.rstrip("\n").splitlines()
+    assert all(cell_len(line) <= width for line in lines), [line for line in lines if cell_len(line) > width][:3]
+    tables = 0
+    for n, line in enumerate(lines):
+        names = re.split(r" {2,}", line.strip())
+        if len(names) < 2 or not set(names) <= headers:
+            continue
+        block = [line]
+        for following in lines[n + 1:]:
+            if not following.strip() or following.lstrip().startswith(("…", "...")):
+                break
+            block.append(following)
+        assert len(block) > 1, f"a header without rows: {line!r}"
+        marks = [_cell_marks(x) for x in block]
+        span = max(len(m) for m in marks)
+        blank = [not any(m[x] for m in marks if x < len(m)) for x in range(span)]
+        # where each header starts and ends, in cells
+        spans, pos = [], 0
+        for name in names:
+            at = line.index(name, pos)
+            spans.append((cell_len(line[:at]), cell_len(line[:at + len(name)])))
+            pos = at + len(name)
+        for (_a, end), (start, _b) in zip(spans, spans[1:]):
+            between = "".join("x" if not b else " " for b in blank[end:start])
+            assert "  " in between, f"columns run together between {end} and {start}:\n" + "\n".join(block[:6])
+        tables += 1
+    return tables
+
+
+def test_reports_line_up_at_80_and_200_columns(runs):
+    checked = []
+    for lang in ("en", "zh"):
+        headers = _column_labels(lang)
+        for result in runs[lang]:
+            if result["report_layout"]:
+                tables = check_report_layout(result["stdout"], result["report_layout"], headers)
+                assert tables, f"no table found in rectify {' '.join(result['argv'])}:\n{result['stdout'][:800]}"
+                checked.append((lang, result["report_layout"], result["argv"][-1], tables))
+    assert {(lang, w) for lang, w, _c, _t in checked} == {(lang, w) for lang in ("en", "zh") for w in (80, 200)}
+    assert sum(t for *_x, t in checked) >= 60
+
+
+def test_the_chinese_reports_read_as_a_ledger(runs):
+    by_argv = {tuple(r["argv"][2:]): r for r in runs["zh"] if r["argv"][:2] == ["--db", runs["dbs"][1]]}
+    summary = by_argv[("summary",)]["stdout"]
+    assert "完成率" in summary and "立行立改" in summary and "长期坚持" in summary
+    assert all(state in summary for state in ("未启动", "整改中", "待验收", "已销号", "已撤销"))
+    assert re.search(r"截至\d{4}年\d{1,2}月\d{1,2}日", summary)
+    weekly = by_argv[("weekly", "--week", "2026-W46", "--format", "文本", "--limit", "1")]["stdout"]
+    assert "2026年第46周" in weekly and "11月9日" in weekly and "2026-11" not in weekly
+    sheets = by_argv[("sheets",)]["stdout"]
+    assert re.search(r"逾期\d+天", sheets) and "督办单" in sheets and "红色" in sheets
+    html = by_argv[("weekly", "--format", "html")]["stdout"]
+    assert '<html lang="zh-CN">' in html
+    fonts = re.search(r"font-family: ([^;]+);", html).group(1)
+    assert fonts.startswith('"Noto Sans CJK SC"') and "Microsoft YaHei" in fonts and "SimSun" in fonts
+    english = next(r["stdout"] for r in runs["en"] if r["argv"][2:] == ["weekly", "--format", "html"])
+    assert '<html lang="en">' in english and "Noto Sans CJK SC" in english  # Chinese names in the data still print
+    paths = next(r["stdout"] for r in runs["zh"] if r["argv"][2:4] == ["sheets", "--format"] and "--output" in r["argv"])
+    assert "督办单-财务处.html" in paths
+
+
+def test_report_json_is_the_same_in_both_languages(runs):
+    en = {tuple(r["argv"]): r["stdout"] for r in runs["en"] if r["parity"] and r["argv"][2:3] in (["summary"], ["weekly"])}
+    zh = {tuple(r["argv"]): r["stdout"] for r in runs["zh"] if r["parity"] and r["argv"][2:3] in (["summary"], ["weekly"])}
+    assert en == zh and len(en) == 5
+    assert json.loads(en[next(k for k in en if k[2:] == ("summary", "--json"))])["by_kind"].keys() == {
+        "immediate", "long_term"}

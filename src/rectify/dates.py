@@ -183,6 +183,15 @@ def show_late(days: int) -> str:
     return ngettext("overdue by {n} day", "overdue by {n} days", days).format(n=days)
 
 
+def show_week(week: str, *, short: bool = False) -> str:
+    """An ISO week ``2026-W46`` as people say it: ``2026-W46`` in English,
+    ``2026年第46周`` in Chinese (``第46周`` when ``short``)."""
+    if not is_zh():
+        return week
+    year, _sep, number = week.partition("-W")
+    return f"第{int(number)}周" if short else f"{year}年第{int(number)}周"
+
+
 # Failures a rule can signal; parse_date turns each into a DateError.
 
 

@@ -91,9 +91,24 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return t.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate ``message`` as meant in ``context``: for a short word whose
+    translation differs by where it stands (a column "Change" in a report is
+    not the "Change" of a history)."""
+    if language() == "en":
+        return message
+    t = _translation or _load()
+    return t.pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction; translate it later with ``_``."""
     return message
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Mark a string with its context; translate it later with ``pgettext``."""
+    return context, message
 
 
 # Reasons the system gives in English (OSError.strerror, sqlite3's messages),
