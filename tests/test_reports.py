@@ -430,7 +430,9 @@ def test_every_report_help_has_an_example(cli):
 def test_labels_are_marked_once():
     from rectify.render import layout
 
-    assert all(isinstance(v, str) and v for v in layout.LABELS.values())
+    # A label is a message, or (context, message) for pgettext.
+    assert all((isinstance(v, str) and v) or (isinstance(v, tuple) and len(v) == 2 and all(v))
+               for v in layout.LABELS.values())
     assert layout.label("as_of", date="x") == "as of x"
 
 

@@ -18,20 +18,27 @@ import typer
 
 from rectify import __version__
 from rectify.errors import ExitCode, InputError, LedgerError, RectifyError
-from rectify.i18n import _, set_language
+from rectify.i18n import _, is_zh, reason, set_language
+
+if is_zh():  # typer's and click's own words too (help panels, usage errors)
+    from rectify import typer_zh
+
+    typer_zh.install()
 
 app = typer.Typer(
     name="rectify",
     help=_(
-        "rectify: a rectification ledger (整改台账) for inspection and audit findings.\n\n"
-        "Record each problem's tasks, classify them as immediate (立行立改) or long-term (长期坚持), "
-        "follow their progress and close them against evidence (销号).\n\n"
-        "Example: rectify add \"Revise the procurement rules\" --kind long_term --due 2027年3月底 --unit 财务处"
+        "rectify: a rectification ledger for inspection and audit findings.\n\n"
+        "Record each problem's tasks, classify them as immediate or long-term, "
+        "follow their progress and close them against evidence.\n\n"
+        "Example: rectify add \"Revise the procurement rules\" --kind long_term --due 2027-03-31 --unit Finance"
     ),
     epilog=_("The ledger file: `rectify where`. Exit codes: 0 ok, 1 internal error, 2 bad input, "
              "3 not found, 4 forbidden by the ledger's rules, 5 ledger file refused, 6 import refused, 7 check failed."),
     no_args_is_help=True,
     add_completion=False,
+    options_metavar=_("[OPTIONS]"),
+    subcommand_metavar=_("COMMAND [ARGS]..."),
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -46,7 +53,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    db: Optional[str] = typer.Option(None, "--db", metavar="PATH", envvar=None,
+    db: Optional[str] = typer.Option(None, "--db", metavar=_("PATH"), envvar=None,
                                      help=_("The ledger file (default: RECTIFY_DB, then your data folder).")),
     lang: Optional[str] = typer.Option(None, "--lang", metavar="zh|en",
                                        help=_("Language: zh or en (default: RECTIFY_LANG, then the locale).")),
@@ -55,6 +62,10 @@ def root(
 ) -> None:
     _state["db"] = db
     if lang:
+        from rectify.i18n import normalize
+
+        if normalize(lang) is None:
+            raise typer.BadParameter(_("use zh or en."), param_hint="'--lang'")
         set_language(lang)
 
 
@@ -77,15 +88,16 @@ def command(name: str | None = None, **kw):
             except RectifyError as e:
                 fail(e.message, e.exit_code)
             except sqlite3.OperationalError as e:
-                fail(_("The ledger could not be used: {reason}.").format(reason=e), ExitCode.LEDGER)
+                fail(_("The ledger could not be used: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
             except sqlite3.DatabaseError as e:
-                fail(_("The ledger file is damaged or not a ledger: {reason}.").format(reason=e), ExitCode.LEDGER)
+                fail(_("The ledger file is damaged or not a ledger: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
             except KeyboardInterrupt:
                 fail(_("Interrupted; nothing was changed."), ExitCode.INTERRUPTED)
             except BrokenPipeError:
                 sys.stderr.close()
                 raise typer.Exit(0)
 
+        kw.setdefault("options_metavar", _("[OPTIONS]"))
         return app.command(name, **kw)(wrapper)
 
     return decorate
@@ -126,22 +138,22 @@ JSON_HELP = _("Print JSON (stable; see README).")
 
 
 @command("add", help=_(
-    "Add a rectification task (整改任务) and print its id.\n\n"
-    "Example: rectify add \"Clear the overdue reimbursements\" --kind 立行立改 --due 月底 "
-    "--unit 财务处 --owner 张三 --new-problem \"Reimbursement backlog\" --category 财务管理"))
+    "Add a rectification task and print its id.\n\n"
+    "Example: rectify add \"Clear the overdue reimbursements\" --kind immediate --due eom "
+    "--unit Finance --owner \"Li Hua\" --new-problem \"Reimbursement backlog\" --category Finance"))
 def add_cmd(
-    title: str = typer.Argument(..., help=_("The measure (整改措施).")),
-    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate / long_term, or 立行立改 / 长期坚持.")),
-    due: Optional[str] = typer.Option(None, "--due", "-d", help=_("Deadline: 2026-12-31, +2w, eom, 月底, 下周五 ...")),
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit (责任单位).")),
-    owner: Optional[str] = typer.Option(None, "--owner", "-o", help=_("Person responsible (责任人).")),
-    leader: Optional[str] = typer.Option(None, "--leader", help=_("Leader in charge (责任领导).")),
-    helper: Optional[List[str]] = typer.Option(None, "--helper", help=_("A helper (配合人); repeat for more.")),
-    target: Optional[str] = typer.Option(None, "--target", "-t", help=_("Target (整改目标).")),
-    note: Optional[str] = typer.Option(None, "--note", help=_("Remarks (备注).")),
+    title: str = typer.Argument(..., metavar=_("TITLE"), help=_("The measure: what will be done.")),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate or long_term.")),
+    due: Optional[str] = typer.Option(None, "--due", "-d", help=_("Deadline: 2026-12-31, +2w, eom, next friday ...")),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit.")),
+    owner: Optional[str] = typer.Option(None, "--owner", "-o", help=_("Person responsible.")),
+    leader: Optional[str] = typer.Option(None, "--leader", help=_("Leader in charge.")),
+    helper: Optional[List[str]] = typer.Option(None, "--helper", help=_("A helper; repeat for more.")),
+    target: Optional[str] = typer.Option(None, "--target", "-t", help=_("Target: the result that counts as fixed.")),
+    note: Optional[str] = typer.Option(None, "--note", help=_("Remarks.")),
     problem: Optional[int] = typer.Option(None, "--problem", "-p", help=_("Id of the problem this task answers.")),
-    new_problem: Optional[str] = typer.Option(None, "--new-problem", help=_("Record a new problem (反馈问题) with this text.")),
-    category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category (问题类别).")),
+    new_problem: Optional[str] = typer.Option(None, "--new-problem", help=_("Record a new problem (a finding) with this text.")),
+    category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     from rectify import ledger as L
@@ -175,10 +187,10 @@ class _closing:
     "List tasks: open work by default (all but closed and cancelled), by deadline.\n\n"
     "Colours: red overdue; yellow behind (open or in progress, due within 30 days, no progress note "
     "for 14 days); blue due within 7 days.\n\n"
-    "Example: rectify list --overdue --unit 财务处"))
+    "Example: rectify list --overdue --unit Finance"))
 def list_cmd(
-    overdue: bool = typer.Option(False, "--overdue", help=_("Only overdue tasks (逾期).")),
-    due_within: Optional[str] = typer.Option(None, "--due-within", metavar="DAYS", help=_("Only tasks due within this span: 7d, 2w, 7天.")),
+    overdue: bool = typer.Option(False, "--overdue", help=_("Only overdue tasks.")),
+    due_within: Optional[str] = typer.Option(None, "--due-within", metavar=_("DAYS"), help=_("Only tasks due within this span: 7d, 2w.")),
     kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate, long_term or none.")),
     status: Optional[List[str]] = typer.Option(None, "--status", "-s", help=_("open, in_progress, submitted, closed, cancelled; repeatable.")),
     unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit.")),
@@ -229,7 +241,7 @@ def list_filters(*, overdue=False, due_within=None, kind=None, status=None, unit
 
 
 @command("show", help=_("Show one task with its evidence and history.\n\nExample: rectify show 12"))
-def show_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+def show_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
              as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
 
@@ -245,19 +257,19 @@ def show_cmd(task_id: int = typer.Argument(..., metavar="ID"),
 
 @command("edit", help=_(
     "Change fields of a task. An empty value clears a field. A later deadline is an extension: use `extend`.\n\n"
-    "Example: rectify edit 12 --owner 李四 --target \"All receipts filed\""))
+    "Example: rectify edit 12 --owner \"Wang Fang\" --target \"All receipts filed\""))
 def edit_cmd(
-    task_id: int = typer.Argument(..., metavar="ID"),
-    title: Optional[str] = typer.Option(None, "--title", help=_("The measure (整改措施).")),
-    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate / long_term, or 立行立改 / 长期坚持.")),
+    task_id: int = typer.Argument(..., metavar=_("ID")),
+    title: Optional[str] = typer.Option(None, "--title", help=_("The measure: what will be done.")),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate or long_term.")),
     due: Optional[str] = typer.Option(None, "--due", "-d", help=_("Deadline (earlier, or where none was set).")),
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit (责任单位).")),
-    owner: Optional[str] = typer.Option(None, "--owner", "-o", help=_("Person responsible (责任人).")),
-    leader: Optional[str] = typer.Option(None, "--leader", help=_("Leader in charge (责任领导).")),
-    helper: Optional[List[str]] = typer.Option(None, "--helper", help=_("A helper (配合人); repeat for more.")),
-    target: Optional[str] = typer.Option(None, "--target", "-t", help=_("Target (整改目标).")),
-    note: Optional[str] = typer.Option(None, "--note", help=_("Remarks (备注).")),
-    category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category (问题类别).")),
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit.")),
+    owner: Optional[str] = typer.Option(None, "--owner", "-o", help=_("Person responsible.")),
+    leader: Optional[str] = typer.Option(None, "--leader", help=_("Leader in charge.")),
+    helper: Optional[List[str]] = typer.Option(None, "--helper", help=_("A helper; repeat for more.")),
+    target: Optional[str] = typer.Option(None, "--target", "-t", help=_("Target: the result that counts as fixed.")),
+    note: Optional[str] = typer.Option(None, "--note", help=_("Remarks.")),
+    category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
     problem: Optional[int] = typer.Option(None, "--problem", "-p", help=_("Id of the problem this task answers.")),
     new_problem: Optional[str] = typer.Option(None, "--new-problem", help=_("Attach to a new problem with this text.")),
 ) -> None:
@@ -273,21 +285,23 @@ def edit_cmd(
     with _closing(open_ledger(write=True)) as led:
         changed = L.edit_task(led, task_id, fields, problem_id=problem, new_problem=new_problem)
     if changed:
-        say(_("Task {id}: changed {fields}.").format(id=task_id, fields=", ".join(_(f) for f in changed)))
+        from rectify.model import field_label
+
+        say(_("Task {id}: changed {fields}.").format(id=task_id, fields=_(", ").join(field_label(f) for f in changed)))
     else:
         say(_("Task {id}: nothing changed.").format(id=task_id))
 
 
 @command("classify", help=_(
-    "Set a task's kind: immediate (立行立改) or long_term (长期坚持).\n\n"
+    "Set a task's kind: immediate or long_term.\n\n"
     "With --auto, propose a kind for every task that has none. The rule: wording about rules and "
-    "institutions (制度, 机制, 长效, 建章立制, 常态, 体系; policy, procedure, mechanism, regulation) "
+    "institutions (policy, procedure, mechanism, regulation, and the same words in Chinese) "
     "or a deadline more than 90 days after the task was recorded means long_term; a deadline within "
     "90 days means immediate; otherwise no proposal. Proposals apply after you confirm, or at once with --yes.\n\n"
-    "Examples: rectify classify 12 长期坚持 · rectify classify --auto --yes"))
+    "Examples: rectify classify 12 long_term · rectify classify --auto --yes"))
 def classify_cmd(
-    task_id: Optional[int] = typer.Argument(None, metavar="ID"),
-    kind: Optional[str] = typer.Argument(None, metavar="KIND"),
+    task_id: Optional[int] = typer.Argument(None, metavar=_("ID")),
+    kind: Optional[str] = typer.Argument(None, metavar=_("KIND")),
     auto: bool = typer.Option(False, "--auto", help=_("Propose kinds for unclassified tasks.")),
     yes: bool = typer.Option(False, "--yes", "-y", help=_("Apply the proposals without asking.")),
 ) -> None:
@@ -335,11 +349,11 @@ def _classify_auto(yes: bool) -> None:
 
 
 @command("progress", help=_(
-    "Add a dated progress note (整改进展) to a task; an open task moves to in progress.\n\n"
+    "Add a dated progress note to a task; an open task moves to in progress.\n\n"
     "Example: rectify progress 12 \"Draft rules sent for comment\" --percent 60"))
 def progress_cmd(
-    task_id: int = typer.Argument(..., metavar="ID"),
-    note: str = typer.Argument(..., metavar="NOTE"),
+    task_id: int = typer.Argument(..., metavar=_("ID")),
+    note: str = typer.Argument(..., metavar=_("NOTE")),
     percent: Optional[int] = typer.Option(None, "--percent", help=_("Progress, 0 to 100.")),
 ) -> None:
     from rectify import ledger as L
@@ -350,12 +364,12 @@ def progress_cmd(
 
 
 @command("evidence", help=_(
-    "Attach evidence (佐证材料): files are copied into the ledger's evidence folder with their sha256. "
+    "Attach evidence: files are copied into the ledger's evidence folder with their sha256. "
     "Use --note for evidence that is not a file.\n\n"
     "Example: rectify evidence 12 minutes.pdf rules-2026.docx"))
 def evidence_cmd(
-    task_id: int = typer.Argument(..., metavar="ID"),
-    files: Optional[List[str]] = typer.Argument(None, metavar="FILE..."),
+    task_id: int = typer.Argument(..., metavar=_("ID")),
+    files: Optional[List[str]] = typer.Argument(None, metavar=_("FILE...")),
     note: Optional[str] = typer.Option(None, "--note", help=_("A description, or evidence that is not a file.")),
 ) -> None:
     from rectify import ledger as L
@@ -378,22 +392,22 @@ def _status_command(verb: str, task_id: int, *, reason: str | None = None, check
     say(_("Task {id} is now {status}.").format(id=task_id, status=status_label(task["status"])))
 
 
-@command("start", help=_("Mark a task as in progress (整改中).\n\nExample: rectify start 12"))
-def start_cmd(task_id: int = typer.Argument(..., metavar="ID")) -> None:
+@command("start", help=_("Mark a task as in progress.\n\nExample: rectify start 12"))
+def start_cmd(task_id: int = typer.Argument(..., metavar=_("ID"))) -> None:
     _status_command("start", task_id)
 
 
 @command("submit", help=_(
-    "Submit a task for verification (待验收). It needs at least one piece of evidence.\n\nExample: rectify submit 12"))
-def submit_cmd(task_id: int = typer.Argument(..., metavar="ID")) -> None:
+    "Submit a task for verification. It needs at least one piece of evidence.\n\nExample: rectify submit 12"))
+def submit_cmd(task_id: int = typer.Argument(..., metavar=_("ID"))) -> None:
     _status_command("submit", task_id)
 
 
 @command("close", help=_(
-    "Close a submitted task after checking its evidence (对账销号). The checker must not be the person responsible.\n\n"
-    "Example: rectify close 12 --by 王五"))
-def close_cmd(task_id: int = typer.Argument(..., metavar="ID"),
-              by: str = typer.Option(..., "--by", help=_("The checker (复核人).")),
+    "Close a submitted task after checking its evidence. The checker must not be the person responsible.\n\n"
+    "Example: rectify close 12 --by \"Chen Jing\""))
+def close_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
+              by: str = typer.Option(..., "--by", help=_("The checker, who verifies the evidence.")),
               note: Optional[str] = typer.Option(None, "--note", help=_("The checker's remark.")),
               ) -> None:
     _status_command("close", task_id, checker=by, reason=note)
@@ -401,39 +415,41 @@ def close_cmd(task_id: int = typer.Argument(..., metavar="ID"),
 
 @command("reject", help=_("Send a submitted task back to in progress, with a reason.\n\n"
                           "Example: rectify reject 12 --reason \"Minutes not signed\""))
-def reject_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+def reject_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
                reason: str = typer.Option(..., "--reason", "-r", help=_("Why it failed the check."))) -> None:
     _status_command("reject", task_id, reason=reason)
 
 
 @command("reopen", help=_("Reopen a closed task, with a reason; its history is kept.\n\n"
                           "Example: rectify reopen 12 --reason \"Problem recurred in spot check\""))
-def reopen_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+def reopen_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
                reason: str = typer.Option(..., "--reason", "-r", help=_("Why it is reopened."))) -> None:
     _status_command("reopen", task_id, reason=reason)
 
 
-@command("cancel", help=_("Withdraw a task (已撤销), e.g. a duplicate, with a reason.\n\n"
+@command("cancel", help=_("Withdraw a task, e.g. a duplicate, with a reason.\n\n"
                           "Example: rectify cancel 12 --reason \"Duplicate of 9\""))
-def cancel_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+def cancel_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
                reason: str = typer.Option(..., "--reason", "-r", help=_("Why it is withdrawn."))) -> None:
     _status_command("cancel", task_id, reason=reason)
 
 
-@command("extend", help=_("Grant an extension (延期): a later deadline, with a reason. The old deadline stays in history.\n\n"
-                          "Example: rectify extend 12 2027年3月底 --reason \"Awaiting the provincial rules\""))
-def extend_cmd(task_id: int = typer.Argument(..., metavar="ID"),
-               new_due: str = typer.Argument(..., metavar="NEW_DUE"),
+@command("extend", help=_("Grant an extension: a later deadline, with a reason. The old deadline stays in history.\n\n"
+                          "Example: rectify extend 12 2027-03-31 --reason \"Awaiting the provincial rules\""))
+def extend_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
+               new_due: str = typer.Argument(..., metavar=_("NEW_DUE")),
                reason: str = typer.Option(..., "--reason", "-r", help=_("Why the deadline moves."))) -> None:
     from rectify import ledger as L
 
     with _closing(open_ledger(write=True)) as led:
         task = L.extend(led, task_id, new_due, reason)
-    say(_("Task {id} is now due {due}.").format(id=task_id, due=task["due"]))
+    from rectify.dates import show_date
+
+    say(_("Task {id} is now due {due}.").format(id=task_id, due=show_date(task["due"])))
 
 
 @command("history", help=_("Show every recorded change to a task.\n\nExample: rectify history 12"))
-def history_cmd(task_id: int = typer.Argument(..., metavar="ID"),
+def history_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
                 as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
 
@@ -448,7 +464,7 @@ def history_cmd(task_id: int = typer.Argument(..., metavar="ID"),
     history_table(events)
 
 
-@command("problems", help=_("List the problems (反馈问题) with their task counts.\n\nExample: rectify problems"))
+@command("problems", help=_("List the problems (findings) with their task counts.\n\nExample: rectify problems"))
 def problems_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
 
@@ -469,15 +485,16 @@ def where_cmd() -> None:
 
     path, source = resolve(_state["db"])
     print(path)
+    shown = {"default": _("the default location")}.get(source, source)  # --db and RECTIFY_DB are typed as is
     say(_("(from {source}; evidence in {evidence}; {state})").format(
-        source=source, evidence=evidence_dir(path),
+        source=shown, evidence=evidence_dir(path),
         state=_("exists") if path.exists() else _("not created yet")))
 
 
 @command("demo", help=_(
     "Build a demo ledger of a realistic inspection (never your real ledger), then show its list and summary.\n\n"
     "Example: rectify demo"))
-def demo_cmd(path: Optional[str] = typer.Argument(None, metavar="PATH",
+def demo_cmd(path: Optional[str] = typer.Argument(None, metavar=_("PATH"),
                                                  help=_("Where to write it (default: a fresh folder in your temp dir)."))) -> None:
     from rectify import demo
 

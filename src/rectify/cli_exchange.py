@@ -16,6 +16,7 @@ from rectify.cli import (JSON_HELP, _closing, command, emit_json, ledger_path, l
                          say)
 from rectify.errors import ImportFileError, InputError
 from rectify.i18n import _, ngettext
+from rectify.model import field_label
 
 FORMATS = ("xlsx", "csv", "json")
 # The filter options of `list`, declared once there and reused as they are.
@@ -53,15 +54,15 @@ def _sheet_lang(lang: str | None) -> str:
     "unless --status says otherwise; the other filters are those of `list`. --evidence writes the "
     "evidence files with a manifest (task, file, sha256, date) to a folder or a .zip. Cells that a "
     "spreadsheet would evaluate (= + - @) are written as text.\n\n"
-    "Example: rectify export --format xlsx --output 整改台账.xlsx --unit 财务处 --evidence 佐证材料.zip"))
+    "Example: rectify export --format xlsx --output ledger.xlsx --unit Finance --evidence evidence.zip"))
 def export_cmd(
     fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="xlsx|csv|json",
                                       help=_("xlsx, csv or json (default: from the --output name).")),
-    output: Optional[str] = typer.Option(None, "--output", metavar="FILE",
+    output: Optional[str] = typer.Option(None, "--output", metavar=_("FILE"),
                                          help=_("Write here (csv and json go to stdout without it).")),
     sheet_lang: Optional[str] = typer.Option(None, "--lang", metavar="zh|en",
                                              help=_("Header language (default: zh when rectify speaks Chinese).")),
-    evidence: Optional[str] = typer.Option(None, "--evidence", metavar="DIR|FILE.zip",
+    evidence: Optional[str] = typer.Option(None, "--evidence", metavar=_("DIR|FILE.zip"),
                                            help=_("Also write the evidence files and a manifest here.")),
     overdue: bool = _FILTER["overdue"],
     due_within: Optional[str] = _FILTER["due_within"],
@@ -148,16 +149,17 @@ def _report_evidence(entries: list[dict], target: str) -> None:
 
 @command("import", help=_(
     "Import tasks from an xlsx, CSV or JSON ledger. The header row is found (not only row 1), header "
-    "variants are understood (责任部门/责任单位, 完成时限/整改时限 ...), merged cells fill the rows they "
-    "span, deadlines may be dates, text or the words 长期坚持 / 立行立改. Every row is checked first: "
+    "variants are understood in English and Chinese (Unit or Department, Due or Deadline ...), merged cells "
+    "fill the rows they span, deadlines may be dates, text, or a kind written in their place. Every row is "
+    "checked first: "
     "if any cannot be read nothing is written (exit 6) unless --skip-bad. A row with a uid updates that "
     "task; one without updates the task with the same problem and measure; other rows are added; "
     "nothing is deleted, and re-importing a file changes nothing.\n\n"
-    "Example: rectify import 财务处整改台账.xlsx --dry-run"))
+    "Example: rectify import finance-ledger.xlsx --dry-run"))
 def import_cmd(
-    file: str = typer.Argument(..., metavar="FILE"),
+    file: str = typer.Argument(..., metavar=_("FILE")),
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help=_("Show what would change; write nothing.")),
-    sheet: Optional[str] = typer.Option(None, "--sheet", metavar="NAME", help=_("The worksheet to read (xlsx).")),
+    sheet: Optional[str] = typer.Option(None, "--sheet", metavar=_("NAME"), help=_("The worksheet to read (xlsx).")),
     skip_bad: bool = typer.Option(False, "--skip-bad", help=_("Import the good rows; list the ones skipped.")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
@@ -179,7 +181,7 @@ def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json
     for note in source.notes:
         say(note)
     if source.unmapped:
-        say(_("Columns not understood (ignored): {names}.").format(names=", ".join(source.unmapped)))
+        say(_("Columns not understood (ignored): {names}.").format(names=_(", ").join(source.unmapped)))
     exists = ledger_path().exists()
     first = None  # a plan made before the write lock: against nothing, or for a dry run
     if dry_run or not exists or (source.bad and not skip_bad):
@@ -264,11 +266,11 @@ def _report(source, plan, *, dry_run: bool, as_json: bool) -> None:
         _more(len(plan.adds))
         notes = {t for t, _n in plan.progress_notes} | {t for t, _n in plan.evidence}
         for rec, old, changes in plan.updates[:SHOWN_ROWS]:
-            fields = [_(("problem" if k == "problem_id" else k)) for k in changes]
+            fields = [field_label(k) for k in changes]
             if old["id"] in notes:
                 fields.append(_("progress note or evidence"))
             print("  " + _("update  {unit} {row}: task {id} ({fields})").format(
-                unit=unit, row=rec.row, id=old["id"], fields=", ".join(fields)))
+                unit=unit, row=rec.row, id=old["id"], fields=_(", ").join(fields)))
         _more(len(plan.updates))
     else:
         print(_("Imported {name}: added {added}, updated {updated}, {unchanged} unchanged.").format(

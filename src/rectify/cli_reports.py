@@ -17,20 +17,27 @@ import typer
 
 from rectify.cli import JSON_HELP, _closing, command, emit_json, ledger_path, open_ledger, say
 from rectify.errors import InputError
-from rectify.i18n import _
+from rectify.i18n import _, reason
 
 FORMATS = ("text", "md", "html")
 SUFFIXES = {"text": ".txt", "md": ".md", "html": ".html"}
 STALE_DAYS = 30  # ledger.STALE_DAYS; repeated to keep `import rectify.cli` light
 DEFAULT_LIMIT = 100
 
-AS_OF_HELP = _("The day to report on, in any form `add --due` takes: 2026-11-20, 上周五, last friday ...")
+AS_OF_HELP = _("The day to report on, in any form `add --due` takes: 2026-11-20, last friday, 3 days ago ...")
 STALE_HELP = _("A long-term task with no progress note for this many days is stale.")
+
+
+# Words for --format and --by in either language (the ledger's words, as for kinds).
+FORMAT_WORDS = {"markdown": "md", "txt": "text", "文本": "text", "文字": "text", "网页": "html"}
+BREAKDOWN_WORDS = {"单位": "unit", "责任单位": "unit", "部门": "unit", "责任部门": "unit", "类别": "category",
+                   "问题类别": "category", "类型": "kind", "整改类型": "kind", "领导": "leader", "责任领导": "leader",
+                   "责任人": "owner"}
 
 
 def _format(value: str) -> str:
     fmt = value.strip().lower()
-    fmt = {"markdown": "md", "txt": "text"}.get(fmt, fmt)
+    fmt = FORMAT_WORDS.get(fmt, fmt)
     if fmt not in FORMATS:
         raise InputError(_("Unknown format {value!r}: use text, md or html.").format(value=value))
     return fmt
@@ -46,13 +53,13 @@ def _write(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as e:
-        raise InputError(_("Cannot write {path}: {reason}.").format(path=path, reason=e.strerror)) from None
+        raise InputError(_("Cannot write {path}: {reason}.").format(path=path, reason=reason(e))) from None
 
 
 def _context() -> dict:
     from rectify import dates
 
-    return {"ledger": ledger_path().name, "printed": dates.now().isoformat(sep=" ", timespec="minutes")}
+    return {"ledger": ledger_path().name, "printed": dates.now().replace(second=0, microsecond=0)}
 
 
 # -- summary --------------------------------------------------------------------
@@ -65,8 +72,8 @@ def _context() -> dict:
     "past day, rebuilt from the history.\n\n"
     "Example: rectify summary --by category · rectify summary --as-of 2026-10-31 --json"))
 def summary_cmd(
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE", help=AS_OF_HELP),
-    by: str = typer.Option("unit", "--by", metavar="unit|category|kind|leader|owner",
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar=_("DATE"), help=AS_OF_HELP),
+    by: str = typer.Option("unit", "--by", metavar=_("unit|category|kind|leader|owner"), show_default=_("unit"),
                            help=_("The breakdown: unit, category, kind, leader or owner.")),
     stale_days: int = typer.Option(STALE_DAYS, "--stale-days", metavar="N", help=STALE_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
@@ -82,7 +89,7 @@ def print_summary(*, as_of: str | None = None, by: str = "unit", stale_days: int
     _stale(stale_days)
     at = reports.as_of(as_of)
     with _closing(open_ledger()) as led:
-        data = reports.summary(led, at, by=by.strip().lower(), stale_days=stale_days)
+        data = reports.summary(led, at, by=BREAKDOWN_WORDS.get(by.strip(), by.strip().lower()), stale_days=stale_days)
     if as_json:
         emit_json(data)
         return
@@ -102,12 +109,12 @@ def print_summary(*, as_of: str | None = None, by: str = "unit", stale_days: int
     "(Markdown), html (self-contained, printable on A4).\n\n"
     "Example: rectify weekly --week 2026-W48 --format html --output weekly.html"))
 def weekly_cmd(
-    week: Optional[str] = typer.Option(None, "--week", "-w", metavar="WEEK",
-                                       help=_("2026-W48, 2026年第48周, last week, 上周, or any date in the week.")),
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar="DATE",
+    week: Optional[str] = typer.Option(None, "--week", "-w", metavar=_("WEEK"),
+                                       help=_("2026-W48, last week, this week, or any date in the week.")),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar=_("DATE"),
                                         help=_("Report the week of DATE, as it stood at the end of DATE.")),
-    fmt: str = typer.Option("text", "--format", "-f", metavar="text|md|html", help=_("text, md or html.")),
-    output: Optional[Path] = typer.Option(None, "--output", metavar="FILE",
+    fmt: str = typer.Option("text", "--format", "-f", metavar=_("text|md|html"), show_default=_("text"), help=_("text, md or html.")),
+    output: Optional[Path] = typer.Option(None, "--output", metavar=_("FILE"),
                                           help=_("Write to FILE instead of the screen.")),
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N",
                               help=_("At most N rows in each list of text, md and html (0: all). JSON lists all.")),
@@ -162,14 +169,14 @@ def _plain(draw) -> str:
 
 
 @command("sheets", help=_(
-    "Supervision sheets (督办单): one per responsible unit, listing its overdue tasks and those due within "
+    "Supervision sheets: one per responsible unit, listing its overdue tasks and those due within "
     "7 days in the colour bands (red overdue, yellow behind, blue due soon), with the leader and person "
     "responsible. Hand them out in place of reminder e-mails. With --output DIR, one file per unit.\n\n"
-    "Example: rectify sheets --format html --output 督办单/"))
+    "Example: rectify sheets --format html --output sheets/"))
 def sheets_cmd(
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar="UNIT", help=_("Only this responsible unit.")),
-    fmt: str = typer.Option("text", "--format", "-f", metavar="text|md|html", help=_("text, md or html.")),
-    output: Optional[Path] = typer.Option(None, "--output", metavar="DIR",
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar=_("UNIT"), help=_("Only this responsible unit.")),
+    fmt: str = typer.Option("text", "--format", "-f", metavar=_("text|md|html"), show_default=_("text"), help=_("text, md or html.")),
+    output: Optional[Path] = typer.Option(None, "--output", metavar=_("DIR"),
                                           help=_("Write one file per unit into DIR (created if missing).")),
 ) -> None:
     from rectify import reports
@@ -192,7 +199,7 @@ def sheets_cmd(
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise InputError(_("Cannot create the folder {path}: {reason}.").format(path=output, reason=e.strerror)) from None
+        raise InputError(_("Cannot create the folder {path}: {reason}.").format(path=output, reason=reason(e))) from None
     names: set[str] = set()
     for sheet in data["sheets"]:
         path = output / _file_name(sheet["unit"], SUFFIXES[fmt], names)
@@ -216,11 +223,15 @@ def _render_sheets(data: dict, fmt: str) -> str:
 
 
 def _file_name(unit: str | None, suffix: str, taken: set[str]) -> str:
-    """``sheet-<unit><suffix>``: the unit made safe as a file name, and unique."""
-    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "_", (unit or "").strip()).strip(". ") or "no-unit"
-    name, n = f"sheet-{stem[:80]}{suffix}", 1
+    """``sheet-<unit><suffix>`` (in Chinese ``督办单-<unit><suffix>``): the unit
+    made safe as a file name, and unique."""
+    from rectify.render.layout import label
+
+    prefix = label("sheet_file")
+    stem = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "_", (unit or "").strip()).strip(". ") or label("sheet_file_no_unit")
+    name, n = f"{prefix}-{stem[:80]}{suffix}", 1
     while name.casefold() in taken:
         n += 1
-        name = f"sheet-{stem[:80]}-{n}{suffix}"
+        name = f"{prefix}-{stem[:80]}-{n}{suffix}"
     taken.add(name.casefold())
     return name

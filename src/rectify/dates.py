@@ -54,7 +54,7 @@ import unicodedata
 from datetime import date, datetime, timedelta
 
 from rectify.errors import DateError
-from rectify.i18n import _
+from rectify.i18n import _, is_zh, ngettext
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -69,11 +69,16 @@ MAX_LENGTH = 100
 __all__ = [
     "MAX_YEAR",
     "MIN_YEAR",
+    "days_late",
     "format_date",
     "iso_week",
     "now",
     "parse_date",
     "parse_duration_days",
+    "show_date",
+    "show_day",
+    "show_late",
+    "show_time",
     "timestamp",
     "today",
 ]
@@ -109,7 +114,82 @@ def timestamp() -> str:
 
 
 def format_date(d: date | None) -> str:
+    """ISO 8601, for files and programs: the same in every language."""
     return "" if d is None else d.isoformat()
+
+
+# Dates for people: the one place output chooses how a date reads. English
+# keeps ISO 8601 (2026-12-31); Chinese reads 2026年12月31日, and in tables
+# 12月31日(周四), the year dropped when it is this year's. JSON never uses these.
+
+_ZH_WEEKDAYS = "一二三四五六日"
+
+
+def _as_date(value: date | datetime | str | None) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _zh_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def show_date(value: date | datetime | str | None) -> str:
+    """A date in a sentence: ``2026-12-31``, or ``2026年12月31日`` in Chinese."""
+    d = _as_date(value)
+    if d is None:
+        return ""
+    return _zh_date(d) if is_zh() else d.isoformat()
+
+
+def show_day(value: date | datetime | str | None, today: date | None = None, *, weekday: bool = True) -> str:
+    """A date in a table: ``2026-12-31``, or in Chinese ``12月31日(周四)`` this
+    year (``12月31日`` without the weekday) and ``2027年1月5日`` in another."""
+    d = _as_date(value)
+    if d is None:
+        return ""
+    if not is_zh():
+        return d.isoformat()
+    if d.year != (today or now().date()).year:
+        return _zh_date(d)
+    day = f"{d.month}月{d.day}日"
+    return f"{day}(周{_ZH_WEEKDAYS[d.weekday()]})" if weekday else day
+
+
+def show_time(value: datetime | str | None) -> str:
+    """A moment to the minute: ``2026-11-25 09:30``, or ``2026年11月25日 09:30``."""
+    if value is None or value == "":
+        return ""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    clock = moment.strftime("%H:%M")
+    return f"{_zh_date(moment.date())} {clock}" if is_zh() else f"{moment.date().isoformat()} {clock}"
+
+
+def days_late(due: date | str | None, today: date | None = None) -> int:
+    """Whole days past the deadline (0 when not yet due or no deadline)."""
+    d = _as_date(due)
+    if d is None:
+        return 0
+    return max(0, ((today or now().date()) - d).days)
+
+
+def show_late(days: int) -> str:
+    """``overdue by 3 days``, or ``逾期3天`` in Chinese."""
+    return ngettext("overdue by {n} day", "overdue by {n} days", days).format(n=days)
+
+
+def show_week(week: str, *, short: bool = False) -> str:
+    """An ISO week ``2026-W46`` as people say it: ``2026-W46`` in English,
+    ``2026年第46周`` in Chinese (``第46周`` when ``short``)."""
+    if not is_zh():
+        return week
+    year, _sep, number = week.partition("-W")
+    return f"第{int(number)}周" if short else f"{year}年第{int(number)}周"
 
 
 # Failures a rule can signal; parse_date turns each into a DateError.
@@ -129,7 +209,7 @@ class _WeekdayMismatch(Exception):
 
 def _unreadable_message(text: object) -> str:
     return _(
-        "Cannot read the date {text!r}. Try, e.g., 2026-12-31, +3d, eom, next friday, 明天, 下周五, 月底, 2026年12月31日."
+        "Cannot read the date {text!r}. Try, e.g., 2026-12-31, +3d, eom, next friday, 31 Dec 2026."
     ).format(text=text)
 
 
@@ -477,7 +557,7 @@ def parse_date(text: str, today: date | None = None) -> date:
     except _WeekdayMismatch as mismatch:
         raise DateError(
             _("The weekday in {text!r} does not match the date {date}.").format(
-                text=text, date=format_date(mismatch.args[0])
+                text=text, date=show_date(mismatch.args[0])
             )
         ) from None
     except OverflowError:
@@ -502,7 +582,7 @@ _DURATION_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 
 def _duration_message(text: object) -> str:
-    return _("Cannot read the duration {text!r}. Try, e.g., 7, 7d, 2w, 1m, 7天, 两周.").format(text=text)
+    return _("Cannot read the duration {text!r}. Try, e.g., 7, 7d, 2w, 1m.").format(text=text)
 
 
 def parse_duration_days(text: str) -> int:
@@ -529,7 +609,7 @@ _RELATIVE_WEEKS = {
 
 
 def _week_message(text: object) -> str:
-    return _("Cannot read the week {text!r}. Try, e.g., 2026-W48, 2026W48, this week, 本周, or a date.").format(
+    return _("Cannot read the week {text!r}. Try, e.g., 2026-W48, 2026W48, this week, or a date.").format(
         text=text
     )
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from rectify import dates
 from rectify import ledger as L
 from rectify.errors import InputError
-from rectify.i18n import _
+from rectify.i18n import _, is_zh
 from rectify.store import Ledger
 
 SOURCE = "2026年第二轮校内巡察"
@@ -126,9 +126,9 @@ def build(path: Path | None = None) -> Path:
         ledger = Ledger.open(path, write=True)
         try:
             steps = []
-            for p_index, (category, problem, tasks) in enumerate(PLAN):
+            for p_index, (category, problem, tasks) in enumerate(_text(PLAN)):
                 with _at(start + timedelta(minutes=p_index)):
-                    problem_id = L.add_problem(ledger, problem, category=category, source=SOURCE,
+                    problem_id = L.add_problem(ledger, problem, category=category, source=_text(SOURCE),
                                                code=f"XC-{p_index + 1:02d}")
                 for t_index, (title, target, kind, unit, leader, owner, due_in, story) in enumerate(tasks):
                     due = (now + timedelta(days=due_in)).date()
@@ -154,6 +154,17 @@ def build(path: Path | None = None) -> Path:
     return path
 
 
+
+def _text(value):
+    """The demo's text in the user's language: written in Chinese, given in
+    English by demo_en when the interface is English."""
+    if is_zh():
+        return value
+    from rectify.demo_en import in_english
+
+    return in_english(value)
+
+
 def _play(ledger: Ledger, scratch: Path, task_id: int, action: str, arg) -> None:
     if action == "progress":
         done = L.get_task(ledger, task_id)["progress"]
@@ -171,4 +182,4 @@ def _play(ledger: Ledger, scratch: Path, task_id: int, action: str, arg) -> None
     elif action == "extend":
         task = L.get_task(ledger, task_id)
         new_due = dates.parse_date(task["due"]) + timedelta(days=arg)
-        L.extend(ledger, task_id, new_due.isoformat(), "等待上级主管部门审核")
+        L.extend(ledger, task_id, new_due.isoformat(), _text("等待上级主管部门审核"))

@@ -61,11 +61,18 @@ def is_zh() -> bool:
 
 
 def _load():
+    """Read the Chinese catalog (a missing one means English text)."""
     global _translation
     import gettext
 
-    localedir = os.path.join(os.path.dirname(__file__), "locale")
-    _translation = gettext.translation(DOMAIN, localedir, languages=["zh_CN"], fallback=True)
+    # The path is known: opening it directly skips gettext.translation's
+    # locale search, half of the load time.
+    path = os.path.join(os.path.dirname(__file__), "locale", "zh_CN", "LC_MESSAGES", DOMAIN + ".mo")
+    try:
+        with open(path, "rb") as f:
+            _translation = gettext.GNUTranslations(f)
+    except OSError:
+        _translation = gettext.NullTranslations()
     return _translation
 
 
@@ -84,6 +91,39 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return t.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate ``message`` as meant in ``context``: for a short word whose
+    translation differs by where it stands (a column "Change" in a report is
+    not the "Change" of a history)."""
+    if language() == "en":
+        return message
+    t = _translation or _load()
+    return t.pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark a string for extraction; translate it later with ``_``."""
     return message
+
+
+def NP_(context: str, message: str) -> tuple[str, str]:
+    """Mark a string with its context; translate it later with ``pgettext``."""
+    return context, message
+
+
+# Reasons the system gives in English (OSError.strerror, sqlite3's messages),
+# marked so that the catalog translates the usual ones; others stay as given.
+SYSTEM_REASONS = (
+    N_("No such file or directory"), N_("Permission denied"), N_("Is a directory"), N_("Not a directory"),
+    N_("No space left on device"), N_("Read-only file system"), N_("File exists"),
+    N_("Operation not permitted"), N_("Disk quota exceeded"), N_("Too many open files"),
+    N_("Input/output error"), N_("database is locked"), N_("attempt to write a readonly database"),
+    N_("file is not a database"), N_("disk I/O error"), N_("unable to open database file"),
+    N_("database disk image is malformed"), N_("database or disk is full"),
+)
+
+
+def reason(error: BaseException) -> str:
+    """Why an OS or SQLite call failed, in the user's language when it is a usual reason."""
+    text = getattr(error, "strerror", None) or str(error)
+    return _(text) if text in SYSTEM_REASONS else text

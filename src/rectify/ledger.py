@@ -18,7 +18,7 @@ from pathlib import Path
 from rectify import dates
 from rectify.errors import InputError, NotFoundError, RuleError
 from rectify.i18n import _
-from rectify.model import ACTIVE, EDITABLE, FINISHED, parse_kind, status_label, transition
+from rectify.model import ACTIVE, EDITABLE, FINISHED, field_label, parse_kind, status_label, transition
 from rectify.paths import evidence_dir
 from rectify.store import Ledger
 
@@ -41,19 +41,19 @@ def clean_text(value: str | None, field: str, *, required: bool = False) -> str 
     """Strip a text field; refuse control characters and absurd lengths."""
     if value is None:
         if required:
-            raise InputError(_("The {field} must not be empty.").format(field=_(field)))
+            raise InputError(_("The {field} must not be empty.").format(field=field_label(field)))
         return None
     text = value.strip()
     if not text:
         if required:
-            raise InputError(_("The {field} must not be empty.").format(field=_(field)))
+            raise InputError(_("The {field} must not be empty.").format(field=field_label(field)))
         return None
     if any(ord(c) < 32 and c not in "\n\t" for c in text) or "\x7f" in text:
-        raise InputError(_("The {field} contains a control character (such as NUL); remove it.").format(field=_(field)))
+        raise InputError(_("The {field} contains a control character (such as NUL); remove it.").format(field=field_label(field)))
     if len(text) > MAX_TEXT:
         raise InputError(
             _("The {field} is {n} characters long; the most a field takes is {max}.").format(
-                field=_(field), n=len(text), max=MAX_TEXT
+                field=field_label(field), n=len(text), max=MAX_TEXT
             )
         )
     return text
@@ -491,6 +491,6 @@ def extend(ledger: Ledger, task_id: int, new_due: str, reason: str) -> dict:
                 id=task_id, status=status_label(old["status"])))
         if old["due"] and due <= old["due"]:
             raise RuleError(_("An extension must move the deadline later than {due}; to bring it forward use `rectify edit {id} --due`.").format(
-                due=old["due"], id=task_id))
+                due=dates.show_date(old["due"]), id=task_id))
         _apply_changes(ledger, task_id, old, {"due": due}, "extend", note=reason)
     return get_task(ledger, task_id)

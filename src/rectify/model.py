@@ -65,6 +65,52 @@ _KIND_WORDS = {
 }
 
 
+# Names of task fields as a person reads them (in messages and the history);
+# also the names the validators use for the text they check.
+FIELD_LABELS = {
+    "title": N_("measure"),
+    "target": N_("target"),
+    "kind": N_("kind"),
+    "unit": N_("unit"),
+    "leader": N_("leader"),
+    "owner": N_("owner"),
+    "helpers": N_("helpers"),
+    "due": N_("deadline"),
+    "note": N_("note"),
+    "status": N_("status"),
+    "progress": N_("progress"),
+    "problem_id": N_("problem"),
+    "category": N_("category"),
+    "closed_at": N_("closed on"),
+    "closed_by": N_("closed by"),
+    "problem description": N_("problem description"),
+    "source": N_("source"),
+    "code": N_("code"),
+    "progress note": N_("progress note"),
+    "evidence note": N_("evidence note"),
+    "reason": N_("reason"),
+    "checker": N_("checker"),
+}
+
+# The verbs of TRANSITIONS, as words in messages.
+VERB_LABELS = {
+    "start": N_("start"),
+    "submit": N_("submit"),
+    "close": N_("close"),
+    "reject": N_("reject"),
+    "reopen": N_("reopen"),
+    "cancel": N_("cancel"),
+}
+
+
+def field_label(field: str | None) -> str:
+    """The translated name of a field; an unknown name is shown as it is."""
+    if not field:
+        return ""
+    label = FIELD_LABELS.get(field)
+    return _(label) if label else field
+
+
 def kind_label(kind: str | None) -> str:
     return _(KIND_LABELS[kind]) if kind else ""
 
@@ -86,7 +132,7 @@ def parse_kind(text: str) -> str:
     kind = find_kind(text)
     if kind is None:
         raise InputError(
-            _("Unknown kind {text!r}: use immediate (立行立改, 即知即改) or long_term (长期坚持, 持续整改, 建章立制).").format(
+            _("Unknown kind {text!r}: use immediate or long_term.").format(
                 text=text
             )
         )
@@ -128,9 +174,9 @@ def transition(verb: str, current: str) -> str:
     if current not in allowed:
         raise RuleError(
             _("Cannot {verb} a task that is {status}; {verb} applies to: {allowed}.").format(
-                verb=verb,
+                verb=_(VERB_LABELS.get(verb, verb)),
                 status=status_label(current),
-                allowed=", ".join(status_label(s) for s in allowed),
+                allowed=_(", ").join(status_label(s) for s in allowed),
             )
         )
     return target

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rectify import dates
 from rectify.errors import LedgerError
-from rectify.i18n import _
+from rectify.i18n import _, reason
 
 APPLICATION_ID = 0x52435446  # "RCTF"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -42,7 +42,7 @@ def read_header(path: Path) -> tuple[int, int] | None:
     except IsADirectoryError:
         raise LedgerError(_("{path} is a directory, not a ledger file.").format(path=path)) from None
     except OSError as e:
-        raise LedgerError(_("Cannot read the ledger {path}: {reason}.").format(path=path, reason=e.strerror)) from None
+        raise LedgerError(_("Cannot read the ledger {path}: {reason}.").format(path=path, reason=reason(e))) from None
     if not head:
         return None
     if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
@@ -113,7 +113,7 @@ class Ledger:
             conn = _connect(str(path))
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as e:
-            raise LedgerError(_("Cannot open the ledger {path}: {reason}.").format(path=path, reason=e)) from None
+            raise LedgerError(_("Cannot open the ledger {path}: {reason}.").format(path=path, reason=reason(e))) from None
         if header is None or version < KNOWN_SCHEMA:
             _initialize(conn, path)
         elif version > KNOWN_SCHEMA and version > latest_schema():
@@ -134,7 +134,7 @@ class Ledger:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
-            raise LedgerError(_("The ledger {path} is busy or read-only: {reason}.").format(path=self.path, reason=e)) from None
+            raise LedgerError(_("The ledger {path} is busy or read-only: {reason}.").format(path=self.path, reason=reason(e))) from None
         try:
             yield self
         except BaseException:
@@ -146,7 +146,7 @@ class Ledger:
         except sqlite3.OperationalError as e:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            raise LedgerError(_("Could not save to the ledger {path}: {reason}.").format(path=self.path, reason=e)) from None
+            raise LedgerError(_("Could not save to the ledger {path}: {reason}.").format(path=self.path, reason=reason(e))) from None
 
     def record(self, task_id: int, action: str, *, field: str | None = None, old=None, new=None,
                note: str | None = None, actor: str | None = None, at: str | None = None) -> None:
@@ -176,7 +176,7 @@ def _create_file(path: Path) -> None:
     except FileExistsError:
         pass  # another process created it first; it initializes or waits for the lock
     except OSError as e:
-        raise LedgerError(_("Cannot create the ledger {path}: {reason}.").format(path=path, reason=e.strerror)) from None
+        raise LedgerError(_("Cannot create the ledger {path}: {reason}.").format(path=path, reason=reason(e))) from None
 
 
 def _initialize(conn: sqlite3.Connection, path: Path) -> None:
@@ -184,7 +184,7 @@ def _initialize(conn: sqlite3.Connection, path: Path) -> None:
     try:
         conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.OperationalError as e:
-        raise LedgerError(_("Cannot open the ledger {path}: {reason}.").format(path=path, reason=e)) from None
+        raise LedgerError(_("Cannot open the ledger {path}: {reason}.").format(path=path, reason=reason(e))) from None
     _migrate(conn, path)
 
 
@@ -196,7 +196,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as e:
-        raise LedgerError(_("The ledger {path} is busy or read-only: {reason}.").format(path=path, reason=e)) from None
+        raise LedgerError(_("The ledger {path} is busy or read-only: {reason}.").format(path=path, reason=reason(e))) from None
     try:
         db = Database(conn)
         applied = [m.name for m in migrations.applied(db)]

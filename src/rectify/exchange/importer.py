@@ -68,8 +68,8 @@ def read_source(path: Path, *, sheet: str | None = None, today: date | None = No
 
 def _no_header(name: str) -> ImportFileError:
     return ImportFileError(
-        _("{name}: no header row found in the first {n} rows; expected headers such as 整改措施, 问题描述, 整改时限, "
-          "责任单位 (or the English headers of `rectify export`).").format(name=name, n=HEADER_SCAN_ROWS))
+        _("{name}: no header row found in the first {n} rows; expected headers such as Measure, Problem, Due, "
+          "Unit (or the Chinese headers of `rectify export`).").format(name=name, n=HEADER_SCAN_ROWS))
 
 
 # -- the plan --------------------------------------------------------------------

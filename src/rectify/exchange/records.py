@@ -19,7 +19,7 @@ from rectify import ledger as L
 from rectify.errors import DateError, InputError
 from rectify.exchange import columns as C
 from rectify.i18n import _
-from rectify.model import find_kind, parse_status
+from rectify.model import find_kind, kind_label, parse_status
 
 # Task columns an import may set, as stored.
 TASK_FIELDS = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "due", "note", "category",
@@ -133,7 +133,7 @@ def _kind(value, column: str) -> str | None:
         return None
     kind = _kind_in(s)
     if kind is None:
-        raise RowError(_("{column}: unknown kind {text!r}; use 立行立改 / 长期坚持 (immediate / long-term).").format(
+        raise RowError(_("{column}: unknown kind {text!r}; use immediate or long-term.").format(
             column=column, text=s))
     return kind
 
@@ -199,7 +199,7 @@ def _status(value, column: str) -> tuple[str | None, int | None]:
         try:
             status = parse_status(s)
         except InputError:
-            raise RowError(_("{column}: unknown state {text!r}; use 未启动, 整改中, 待验收, 已销号 or 已撤销.").format(
+            raise RowError(_("{column}: unknown state {text!r}; use open, in progress, submitted, closed or cancelled.").format(
                 column=column, text=s)) from None
     return status, percent
 
@@ -261,7 +261,7 @@ def convert(raw: dict, row: int, heads: dict, today: date) -> Record:
         if name in raw:
             values[name] = _text(raw[name], heads.get(name, name))
     if "title" in values and values["title"] is None:
-        raise RowError(_("{column} is empty: every row needs a measure (整改措施).").format(
+        raise RowError(_("{column} is empty: every row needs a measure.").format(
             column=heads.get("title", "title")))
     if "problem" in raw:
         rec.problem = _text(raw["problem"], heads.get("problem", "problem"))
@@ -274,8 +274,8 @@ def convert(raw: dict, row: int, heads: dict, today: date) -> Record:
         values["due"], due_kind = _due(raw["due"], heads.get("due", "due"), today)
         if kind_cell and due_kind and kind_cell != due_kind:
             raise RowError(_("{kind} says {a} but {due} says {b}.").format(
-                kind=heads.get("kind", "kind"), a=C.KIND_WORDS["zh"][kind_cell], due=heads.get("due", "due"),
-                b=C.KIND_WORDS["zh"][due_kind]))
+                kind=heads.get("kind", "kind"), a=kind_label(kind_cell), due=heads.get("due", "due"),
+                b=kind_label(due_kind)))
         if due_kind and not kind_cell:
             values["kind"] = due_kind
     if "kind" in raw and "kind" not in values:

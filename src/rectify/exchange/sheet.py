@@ -151,7 +151,7 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
         elif kind == "footnote":
             source.notes.append(_("Row {row} skipped as a note: {text}").format(row=i + 1, text=payload[:60]))
         elif kind == "incomplete":
-            source.bad.append((i + 1, _("{column} is empty: every row needs a measure (整改措施).").format(
+            source.bad.append((i + 1, _("{column} is empty: every row needs a measure.").format(
                 column=heads.get(key, key))))
         else:
             raw = payload
@@ -165,7 +165,7 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
                 source.bad.append((i + 1, str(e)))
     if key == "problem":
         source.present.add("title")
-        source.notes.append(_("No measure (整改措施) column: each problem text is also its task's measure."))
+        source.notes.append(_("No measure column: each problem text is also its task's measure."))
     if any(kind == "heading" for _i, kind, _p in rows):
         source.present.add("category")
     if skipped_below:

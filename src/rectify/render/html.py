@@ -1,17 +1,31 @@
 """The reports as one self-contained HTML file, printable on A4: what an
 office prints. No external file, font or script: the styles are inline, the
 trend is an inline SVG, and the fonts fall back through the Chinese faces
-found on Linux, macOS and Windows."""
+found on Linux, macOS and Windows. A Chinese report names the Chinese faces
+first; an English one its Latin faces first, the Chinese ones after them for
+Chinese names and places in the data."""
 
 from __future__ import annotations
 
 from html import escape
 
+from rectify import dates
 from rectify.i18n import is_zh
 from rectify.render import layout as L
 from rectify.render.layout import label
 
-FONTS = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "SimSun", sans-serif'
+# Sans-serif faces with simplified Chinese, as installed on Linux (Noto,
+# Source Han, WenQuanYi), macOS (PingFang, Hiragino) and Windows (YaHei,
+# SimHei), then SimSun, on nearly every Chinese Windows and printer driver.
+CJK_FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "PingFang SC", "Hiragino Sans GB", '
+             '"Microsoft YaHei", "WenQuanYi Micro Hei", "SimHei", "SimSun"')
+LATIN_FONTS = '"Segoe UI", "Helvetica Neue", Arial'
+
+
+def fonts() -> str:
+    """The font-family list for the current language."""
+    return f"{CJK_FONTS}, sans-serif" if is_zh() else f"{LATIN_FONTS}, {CJK_FONTS}, sans-serif"
+
 
 CSS = """
 @page { size: A4; margin: 14mm 12mm 16mm 12mm; }
@@ -42,7 +56,7 @@ figure svg { width: 100%%; max-width: 170mm; height: auto; }
 .sheet:last-child { break-after: auto; page-break-after: auto; }
 .ask { margin-top: 4mm; font-size: 9.5pt; }
 @media screen { body { padding: 10mm; } }
-""" % {"fonts": FONTS}
+"""
 
 SHORT = 15  # a section of at most this many rows is kept on one page
 
@@ -56,7 +70,7 @@ def _document(title: str, body: list[str]) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS % {'fonts': fonts()}}</style>",
         "</head>",
         "<body>",
         *body,
@@ -116,14 +130,14 @@ def trend_svg(trend: list[dict]) -> str:
 
     series = ((label("open"), "open", "#d84315"), (label("closed"), "closed", "#2e7d32"))
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-           f'aria-label="{escape(label("trend"))}" font-family=\'{FONTS}\' font-size="11">']
+           f'aria-label="{escape(label("trend"))}" font-family=\'{fonts()}\' font-size="11">']
     for fraction in (0, 0.5, 1):
         value = round(peak * fraction)
         out.append(f'<line x1="{left}" y1="{y(value)}" x2="{width - right}" y2="{y(value)}" stroke="#ddd"/>')
         out.append(f'<text x="{left - 6}" y="{y(value) + 4}" text-anchor="end" fill="#555">{value}</text>')
     for i, p in enumerate(trend):
         out.append(f'<text x="{x(i)}" y="{height - bottom + 18}" text-anchor="middle" fill="#333">'
-                   f'{escape(p["week"])}</text>')
+                   f'{escape(dates.show_week(p["week"], short=True))}</text>')
     for n, (name, key, colour) in enumerate(series):
         points = " ".join(f"{x(i)},{y(p[key])}" for i, p in enumerate(trend))
         out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
@@ -153,12 +167,12 @@ def weekly(data: dict, *, context: dict | None = None) -> str:
 def _sheet(sheet: dict, as_of: str, days: int) -> list[str]:
     out = ['<div class="sheet">', "<header>",
            f"<h1>{escape(label('sheet_title'))}</h1>",
-           f'<p class="meta">{escape(label("as_of", date=as_of))}</p>']
+           f'<p class="meta">{escape(L.as_of(as_of))}</p>']
     lines = L.sheet_lines(sheet, days)
     out.append(f"<p><strong>{escape(lines[0])}</strong></p>")
     out += [f"<p>{escape(line)}</p>" for line in lines[1:]]
     out.append("</header>")
-    t = L.sheet_table(sheet)
+    t = L.sheet_table(sheet, as_of)
     if t.rows:
         out.append(table(t, band_cells=(0, 6)))
     else:
@@ -173,4 +187,4 @@ def sheets(data: dict) -> str:
     body: list[str] = []
     for s in data["sheets"]:
         body += _sheet(s, data["as_of"], data["due_within"])
-    return _document(f"{label('sheet_title')} · {data['as_of']}", body)
+    return _document(f"{label('sheet_title')} · {L.as_of(data['as_of'])}", body)

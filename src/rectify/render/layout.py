@@ -6,11 +6,16 @@ these out.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 
-from rectify.i18n import N_, _
-from rectify.model import kind_label, status_label
+from rectify import dates
+from rectify.i18n import N_, NP_, _, ngettext, pgettext
+from rectify.model import status_label
 
+# A label is a message (N_) or, where a short word means something else
+# elsewhere, a message with its context (NP_).
 LABELS = {
     # summary
     "summary_title": N_("Rectification summary"),
@@ -23,9 +28,10 @@ LABELS = {
     "due_soon": N_("Due within 7 days"),
     "completion_rate": N_("Completion rate"),
     "all": N_("All tasks"),
-    "rate_note": N_("closed / (all − cancelled)"),
-    "immediate": N_("Immediate (立行立改)"),
-    "long_term": N_("Long-term (长期坚持)"),
+    "rate_title": N_("Completion rate (closed / (all − cancelled))"),
+    "rate_of": N_("Completion rate: {kind}"),
+    "immediate": N_("Immediate"),
+    "long_term": N_("Long-term"),
     "unclassified": N_("Unclassified"),
     "states": N_("By state"),
     "bands": N_("Colour bands"),
@@ -51,7 +57,7 @@ LABELS = {
     "figure": N_("Figure"),
     "this_week": N_("This week"),
     "last_week": N_("Last week"),
-    "change": N_("Change"),
+    "change": NP_("report column", "Change"),
     "points": N_("{value} pt"),
     "established_total": N_("Rules and institutions established"),
     "new": N_("New this week"),
@@ -76,28 +82,28 @@ LABELS = {
     "col_status": N_("Status"),
     "col_progress": N_("Progress"),
     "col_created": N_("Recorded"),
-    "col_closed": N_("Closed"),
+    "col_closed": NP_("report column", "Closed"),
     "col_closed_by": N_("Checker"),
     "col_days_late": N_("Days late"),
     "col_count": N_("Tasks"),
-    "col_from": N_("From"),
-    "col_to": N_("To"),
-    "col_reason": N_("Reason"),
+    "col_from": NP_("extension", "From"),
+    "col_to": NP_("extension", "To"),
+    "col_reason": NP_("extension", "Reason"),
     "col_last_note": N_("Last progress note"),
     "col_outcome": N_("Outcome"),
     "col_evidence": N_("Evidence"),
     "col_band": N_("Band"),
     "col_when": N_("Deadline"),
     # sheets
-    "sheet_title": N_("Supervision sheet (督办单)"),
+    "sheet_title": N_("Supervision sheet"),
+    "sheet_file": N_("sheet"),  # a sheet's file name: sheet-<unit>.html
+    "sheet_file_no_unit": N_("no-unit"),  # sheet-no-unit.html: tasks without a unit
     "sheet_unit": N_("Responsible unit: {unit}"),
     "sheet_leaders": N_("Leaders in charge: {names}"),
     "sheet_counts": N_("{overdue} overdue, {soon} due within {days} days"),
     "sheet_empty": N_("Nothing overdue or due within {days} days."),
     "sheet_ask": N_("Red: overdue, act at once. Yellow: behind, report progress. Blue: due within {days} days."),
-    "days_late": N_("{n} days late"),
-    "days_left": N_("in {n} days"),
-    "due_today": N_("today"),
+    "due_today": NP_("deadline", "today"),
     "band_red": N_("red"),
     "band_yellow": N_("yellow"),
     "band_blue": N_("blue"),
@@ -106,8 +112,34 @@ LABELS = {
 
 
 def label(key: str, **values) -> str:
-    text = _(LABELS[key])
+    message = LABELS[key]
+    text = pgettext(*message) if isinstance(message, tuple) else _(message)
     return text.format(**values) if values else text
+
+
+def as_of(day_: str) -> str:
+    """``as of 2026-11-25``, ``截至2026年11月25日``."""
+    return label("as_of", date=dates.show_date(day_))
+
+
+def days_late(n: int) -> str:
+    """How late a task is, in a sheet: ``3 days late``, ``逾期3天``."""
+    return ngettext("{n} day late", "{n} days late", n).format(n=n)
+
+
+def days_left(n: int) -> str:
+    return ngettext("in {n} day", "in {n} days", n).format(n=n)
+
+
+def cells(text: str) -> int:
+    """The width of ``text`` on a terminal: two cells for a wide (Chinese) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def day(value: str | None, today: str, weekday: bool = False) -> str:
+    """A date in a report's table: ISO in English; ``11月20日(周五)`` in Chinese,
+    the year shown when it is not that of the report's day ``today``."""
+    return dates.show_day(value or None, date.fromisoformat(today), weekday=weekday)
 
 
 def pct(fraction: float) -> str:
@@ -123,7 +155,7 @@ def signed(delta: float, percent: bool = False) -> str:
 
 def join_names(names: list[str]) -> str:
     chinese = any("\u4e00" <= ch <= "\u9fff" for n in names for ch in n)
-    return ("、" if chinese else ", ").join(names)
+    return ("、" if chinese else ", ").join(n for n in names if n)
 
 
 def name_or_none(value: str | None) -> str:
@@ -141,6 +173,8 @@ class Table:
     right: set[int] = field(default_factory=set)  # right-aligned (numeric) columns
     more: int = 0  # rows left out by the limit
     wide: int = 1  # the column that takes the spare width
+    wrap: set[int] = field(default_factory=set)  # other text columns that may wrap on a narrow terminal
+    optional: list[int] = field(default_factory=list)  # columns a narrow terminal may leave out, first first
 
 
 def _rows(table: Table, items: list, total: int, row) -> Table:
@@ -184,7 +218,7 @@ def breakdown_rows(data: dict) -> list[tuple[str | None, dict]]:
 
 def group_name(by: str, key: str | None) -> str:
     if by == "kind":
-        return kind_label(key) if key else label("unclassified")
+        return label(key) if key else label("unclassified")
     return name_or_none(key)
 
 
@@ -210,7 +244,7 @@ def headline(data: dict) -> Table:
     count(label("cancelled"), now["cancelled"], before["cancelled"])
     ratio(label("completion_rate"), now["completion_rate"], before["completion_rate"])
     for kind in ("immediate", "long_term"):
-        ratio(f"{label('completion_rate')}: {label(kind)}", now["by_kind"][kind]["completion_rate"],
+        ratio(label("rate_of", kind=label(kind)), now["by_kind"][kind]["completion_rate"],
               before["by_kind"][kind]["completion_rate"])
     count(label("overdue"), now["overdue"], before["overdue"])
     count(label("due_soon"), now["due_soon"], before["due_soon"])
@@ -220,12 +254,18 @@ def headline(data: dict) -> Table:
 
 
 NUMERIC = {"col_days_late", "col_count", "col_progress"}
+TEXT = {"col_unit", "col_owner", "col_leader", "col_closed_by", "col_reason", "col_outcome", "col_evidence"}
+# What a narrow terminal leaves out of a list, first first: what the rest of
+# the report, or the task itself (`rectify show ID`), tells.
+OPTIONAL = ("col_progress", "col_leader", "col_kind", "col_status")
 
 
 def _task_table(title: str, tasks: list, total: int, columns: list[tuple[str, object]]) -> Table:
-    right = {0} | {i + 1 for i, (c, _f) in enumerate(columns) if c in NUMERIC}
-    wide = 1 + [c for c, _f in columns].index("col_measure")
-    table = Table(title, [label("col_id")] + [label(c) for c, _f in columns], right=right, wide=wide)
+    keys = [c for c, _f in columns]
+    right = {0} | {i + 1 for i, c in enumerate(keys) if c in NUMERIC}
+    table = Table(title, [label("col_id")] + [label(c) for c in keys], right=right, wide=1 + keys.index("col_measure"),
+                  wrap={i + 1 for i, c in enumerate(keys) if c in TEXT},
+                  optional=[1 + keys.index(c) for c in OPTIONAL if c in keys])
     return _rows(table, tasks, total, lambda t: [str(t["id"])] + [f(t) or "" for _c, f in columns])
 
 
@@ -240,20 +280,20 @@ def overdue_by_unit(rows: list[dict]) -> Table:
 def weekly_tables(data: dict) -> list[Table]:
     """The weekly report's tables after the headline, in order (the trend apart).
     The lists may hold fewer tasks than "counts" says: the rest is noted."""
-    counts = data["counts"]
+    counts, today = data["counts"], data["as_of"]
     status = lambda t: status_label(t["status"])  # noqa: E731
     unit = lambda t: t["unit"]  # noqa: E731
     owner = lambda t: t["owner"]  # noqa: E731
-    due = lambda t: t["due"]  # noqa: E731
+    due = lambda t: day(t["due"], today, weekday=True)  # noqa: E731
 
     def tasks(name: str, title: str, columns: list) -> Table:
         return _task_table(label(title), data[name], counts[name], columns)
 
     return [
         tasks("new", "new", [("col_measure", _measure), ("col_unit", unit), ("col_owner", owner),
-                             ("col_kind", lambda t: kind_label(t["kind"])), ("col_due", due)]),
+                             ("col_kind", lambda t: label(t["kind"]) if t["kind"] else ""), ("col_due", due)]),
         tasks("closed", "closed_week", [("col_measure", _measure), ("col_unit", unit),
-                                        ("col_closed", lambda t: (t["closed_at"] or "")[:10]),
+                                        ("col_closed", lambda t: day((t["closed_at"] or "")[:10], today)),
                                         ("col_closed_by", lambda t: t["closed_by"])]),
         overdue_by_unit(data["overdue_by_unit"]),
         tasks("overdue", "overdue_tasks", [("col_unit", unit), ("col_measure", _measure), ("col_owner", owner),
@@ -262,14 +302,14 @@ def weekly_tables(data: dict) -> list[Table]:
         tasks("due_next_week", "due_next_week", [("col_measure", _measure), ("col_unit", unit), ("col_owner", owner),
                                                  ("col_due", due), ("col_status", status)]),
         tasks("extended", "extended", [("col_measure", _measure), ("col_unit", unit),
-                                       ("col_from", lambda t: t["extension"]["from"]),
-                                       ("col_to", lambda t: t["extension"]["to"]),
+                                       ("col_from", lambda t: day(t["extension"]["from"], today)),
+                                       ("col_to", lambda t: day(t["extension"]["to"], today)),
                                        ("col_reason", lambda t: t["extension"]["reason"])]),
         tasks("stale", "stale_list", [("col_measure", _measure), ("col_unit", unit), ("col_owner", owner),
-                                      ("col_last_note", lambda t: (t["last_progress"] or "")[:10]), ("col_due", due)]),
+                                      ("col_last_note", lambda t: day((t["last_progress"] or "")[:10], today)), ("col_due", due)]),
         tasks("established", "established", [("col_measure", _measure), ("col_unit", unit),
                                              ("col_outcome", lambda t: t["outcome"]),
-                                             ("col_evidence", lambda t: ", ".join(n for n in t["evidence"] if n))]),
+                                             ("col_evidence", lambda t: join_names(t["evidence"]))]),
     ]
 
 
@@ -277,26 +317,32 @@ def trend_lines(trend: list[dict], width: int = 40) -> list[str]:
     """The 8-week trend drawn in text: two bars a week, on one scale."""
     peak = max([max(p["open"], p["closed"]) for p in trend] + [1])
     names = (label("open"), label("closed"))
-    pad = max(len(n) for n in names)
+    weeks = [dates.show_week(p["week"]) for p in trend]
+    pad = max(cells(n) for n in names)
+    week_pad = max([cells(w) for w in weeks] + [0])
     lines = []
-    for p in trend:
+    for p, week in zip(trend, weeks):
         for i, (name, key, mark) in enumerate(((names[0], "open", "█"), (names[1], "closed", "▒"))):
             n = p[key]
-            lines.append(f"{p['week'] if i == 0 else '':8}  {name:<{pad}}  {mark * round(n / peak * width)} {n}".rstrip())
+            first = week if i == 0 else ""
+            lines.append(f"{first}{' ' * (week_pad - cells(first))}  {name}{' ' * (pad - cells(name))}  "
+                         f"{mark * round(n / peak * width)} {n}".rstrip())
     return lines
 
 
 def week_heading(data: dict, context: dict | None = None) -> tuple[str, list[str]]:
     """The report's title, and the lines under it: the moment of the figures,
     the scope (the ledger) and when it was printed, from ``context``."""
-    title = f"{label('weekly_title')} · " + label("week_range", week=data["week"], start=data["from"], end=data["to"])
+    week = label("week_range", week=dates.show_week(data["week"]), start=day(data["from"], data["to"]),
+                 end=day(data["to"], data["to"]))
+    title = f"{label('weekly_title')} · {week}"
     under_way = data["as_of"] < data["to"]
-    lines = [label("figures_now" if under_way else "figures_at", date=data["as_of"])]
+    lines = [label("figures_now" if under_way else "figures_at", date=dates.show_date(data["as_of"]))]
     context = context or {}
     if context.get("ledger"):
         lines.append(label("scope", ledger=context["ledger"]))
     if context.get("printed"):
-        lines.append(label("generated", moment=context["printed"]))
+        lines.append(label("generated", moment=dates.show_time(context["printed"])))
     return title, lines
 
 
@@ -306,23 +352,23 @@ def week_heading(data: dict, context: dict | None = None) -> tuple[str, list[str
 def due_words(task: dict) -> str:
     days = task["days_left"]
     if days < 0:
-        return label("days_late", n=-days)
+        return days_late(-days)
     if days == 0:
         return label("due_today")
-    return label("days_left", n=days)
+    return days_left(days)
 
 
 def band_name(band: str | None) -> str:
     return label(f"band_{band}") if band else ""
 
 
-def sheet_table(sheet: dict) -> Table:
+def sheet_table(sheet: dict, as_of: str) -> Table:
     table = Table("", [label("col_band"), label("col_id"), label("col_measure"), label("col_leader"), label("col_owner"),
                    label("col_due"), label("col_when"), label("col_status"), label("col_progress")],
-                  right={1, 8}, wide=2)
+                  right={1, 8}, wide=2, wrap={3, 4}, optional=[8, 3, 7])
     for t in sheet["tasks"]:
         table.rows.append([band_name(t["band"]), str(t["id"]), t["title"], t["leader"] or "", t["owner"] or "",
-                           t["due"], due_words(t), status_label(t["status"]), f"{t['progress']}%"])
+                           day(t["due"], as_of, weekday=True), due_words(t), status_label(t["status"]), f"{t['progress']}%"])
         table.bands.append(t["band"])
     return table
 

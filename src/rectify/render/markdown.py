@@ -33,9 +33,9 @@ def weekly(data: dict, *, context: dict | None = None) -> str:
 
 
 def sheet(sheet: dict, as_of: str, days: int) -> str:
-    lines = [f"# {label('sheet_title')} · {label('as_of', date=as_of)}", ""]
+    lines = [f"# {label('sheet_title')} · {L.as_of(as_of)}", ""]
     lines += [f"{line}  " for line in L.sheet_lines(sheet, days)] + [""]
-    t = L.sheet_table(sheet)
+    t = L.sheet_table(sheet, as_of)
     lines += table(t) if t.rows else [label("sheet_empty", days=days), ""]
     lines += [label("sheet_ask", days=days), ""]
     return "\n".join(lines)

@@ -18,7 +18,9 @@ from rectify.render.layout import label
 from rectify.render.terminal import BAND_STYLES, console
 
 GAP = "  "
-MIN_WIDE = 16  # the narrowest the wrapping column gets
+ROOMY = 20  # the wide (measure) column gets narrower than this only when nothing else can give way
+MIN_WIDE = 16  # the narrowest the wide column gets
+MIN_WRAP = 10  # the narrowest another text column gets
 
 
 def file_console(stream, width: int = 110) -> Console:
@@ -52,7 +54,9 @@ def _line(con: Console, parts: list[tuple[str, str]]) -> None:
 
 
 def _say(con: Console, text: str, style: str = "") -> None:
-    _line(con, [(text, style)])
+    """A line of prose, folded to the console's width."""
+    for line in _wrap(text, con.width) if cell_len(text) > con.width else [text]:
+        _line(con, [(line, style)])
 
 
 def _heading(con: Console, text: str) -> None:
@@ -88,30 +92,61 @@ def _pad(text: str, width: int, right: bool) -> str:
     return space + text if right else text + space
 
 
-def grid(con: Console, columns: list[str], rows: list[list[str]], *, right: set[int] = frozenset(),
-         wide: int | None = None, styles: list[dict[int, str]] | None = None) -> None:
-    """Print a table: a bold header (when ``columns``), then the rows; the
-    ``wide`` column wraps to fit the console; ``styles`` gives per row a style
-    per cell index."""
-    count = len(columns) if columns else len(rows[0])
-    widths = [max([cell_len(columns[i]) if columns else 0] + [cell_len(r[i]) for r in rows]) for i in range(count)]
+def fit(natural: list[int], room: int, wide: int | None, wrap: set[int] = frozenset(),
+        optional: list[int] = ()) -> dict[int, int]:
+    """The columns to show, each with its width, to fit ``room`` cells. As
+    the room shrinks: the ``wide`` column wraps, down to ROOMY; the
+    ``optional`` columns go, first first; the ``wrap`` columns wrap, widest
+    first, down to MIN_WRAP; the wide column wraps down to MIN_WIDE. What cannot
+    give way stays (the lines are then too long)."""
+    widths = dict(enumerate(natural))
+
+    def excess() -> int:
+        return sum(widths.values()) + len(GAP) * (len(widths) - 1) - room
+
+    def narrow(i: int, floor: int) -> None:
+        widths[i] -= max(0, min(excess(), widths[i] - min(floor, widths[i])))
+
     if wide is not None:
-        others = sum(w for i, w in enumerate(widths) if i != wide) + len(GAP) * (count - 1)
-        widths[wide] = max(min(widths[wide], con.width - others), min(MIN_WIDE, widths[wide]))
+        narrow(wide, ROOMY)
+    for i in optional:
+        if excess() <= 0:
+            break
+        del widths[i]
+    while excess() > 0:
+        bendable = [i for i in wrap if i in widths and widths[i] > MIN_WRAP]
+        if not bendable:
+            break
+        widths[max(bendable, key=lambda k: (widths[k], -k))] -= 1
+    if wide is not None:
+        narrow(wide, MIN_WIDE)
+    return widths
+
+
+def grid(con: Console, columns: list[str], rows: list[list[str]], *, right: set[int] = frozenset(),
+         wide: int | None = None, styles: list[dict[int, str]] | None = None, wrap: set[int] = frozenset(),
+         optional: list[int] = ()) -> None:
+    """Print a table: a bold header (when ``columns``), then the rows, fitted
+    to the console (see ``fit``); ``styles`` gives per row a style per cell index."""
+    count = len(columns) if columns else len(rows[0])
+    natural = [max([cell_len(columns[i]) if columns else 0] + [cell_len(r[i]) for r in rows]) for i in range(count)]
+    shown = fit(natural, con.width, wide, set(wrap), optional)
+    keep = sorted(shown)
+    bends = set(wrap) | ({wide} if wide is not None else set())
     if columns:
-        _line(con, [(_pad(c, widths[i], i in right) + (GAP if i < count - 1 else ""), "bold")
-                    for i, c in enumerate(columns)])
+        _line(con, [(_pad(columns[i], shown[i], i in right) + (GAP if i != keep[-1] else ""), "bold") for i in keep])
     for n, row in enumerate(rows):
         style = styles[n] if styles else {}
-        cells = [_wrap(cell, widths[i]) if i == wide else [cell] for i, cell in enumerate(row)]
-        for k in range(max(len(c) for c in cells)):
+        cells = {i: _wrap(row[i], shown[i]) if i in bends else [row[i]] for i in keep}
+        for k in range(max(len(c) for c in cells.values())):
             parts = []
-            for i, lines in enumerate(cells):
+            for i in keep:
+                lines = cells[i]
                 text = lines[k] if k < len(lines) else ""
-                space = " " * max(0, widths[i] - cell_len(text))
+                space = " " * max(0, shown[i] - cell_len(text))
                 styled = (text, style.get(i, "") if k == 0 else "")
                 parts += [(space, ""), styled] if i in right else [styled, (space, "")]
-                if i < count - 1:
+                if i != keep[-1]:
                     parts.append((GAP, ""))
             _line(con, parts)
 
@@ -123,7 +158,8 @@ def print_table(con: Console, table: L.Table, band_cells: tuple[int, ...] = (0,)
         _say(con, label("nothing"))
         return
     styles = [{i: BAND_STYLES.get(band or "", "") for i in band_cells} for band in table.bands]
-    grid(con, table.columns, table.rows, right=table.right, wide=table.wide, styles=styles)
+    grid(con, table.columns, table.rows, right=table.right, wide=table.wide, styles=styles, wrap=table.wrap,
+         optional=table.optional)
     if table.more:
         _say(con, label("more", n=table.more))
 
@@ -133,10 +169,10 @@ def print_table(con: Console, table: L.Table, band_cells: tuple[int, ...] = (0,)
 
 def show_summary(data: dict, con: Console | None = None) -> None:
     con = con or console()
-    _say(con, f"{label('summary_title')} · {label('as_of', date=data['as_of'])}", "bold underline")
+    _say(con, f"{label('summary_title')} · {L.as_of(data['as_of'])}", "bold underline")
     grid(con, [], [[name, value] for name, value in L.summary_figures(data)], right={1})
 
-    _heading(con, f"{label('completion_rate')} ({label('rate_note')})")
+    _heading(con, label("rate_title"))
     rates = [(label("all"), data["completion_rate"])]
     rates += [(label(kind), data["by_kind"][kind]["completion_rate"]) for kind in ("immediate", "long_term")]
     grid(con, [], [[name, bar(r), L.pct(r)] for name, r in rates], right={2})
@@ -183,11 +219,11 @@ def show_weekly(data: dict, con: Console | None = None, *, context: dict | None 
 
 
 def show_sheet(sheet: dict, as_of: str, days: int, con: Console) -> None:
-    _say(con, f"{label('sheet_title')} · {label('as_of', date=as_of)}", "bold underline")
+    _say(con, f"{label('sheet_title')} · {L.as_of(as_of)}", "bold underline")
     for line in L.sheet_lines(sheet, days):
         _say(con, line)
     _say(con, "")
-    table = L.sheet_table(sheet)
+    table = L.sheet_table(sheet, as_of)
     if table.rows:
         print_table(con, table, band_cells=(0, 6))
     else:

@@ -10,12 +10,15 @@ import os
 import sys
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from rectify.i18n import _
-from rectify.model import kind_label, status_label
+from rectify import dates
+from rectify.i18n import N_, _, ngettext
+from rectify.model import field_label, kind_label, status_label
 
 BAND_STYLES = {"red": "bold red", "yellow": "yellow", "blue": "cyan"}
 STATUS_STYLES = {"closed": "green", "cancelled": "dim", "submitted": "magenta", "in_progress": "", "open": ""}
@@ -48,13 +51,43 @@ def _table(con: Console, *columns, **kw) -> Table:
     return table
 
 
-def due_text(task: dict) -> Text:
-    due = task.get("due") or ""
-    return Text(due, style=BAND_STYLES.get(task.get("band") or "", ""))
+class Foldable:
+    """Text that may break anywhere: Chinese has no spaces to wrap at, so rich
+    would otherwise measure a whole title as one unbreakable word, refuse to
+    narrow its column, and let the table overflow a narrow terminal."""
+
+    def __init__(self, text: str | Text, minimum: int = 4):
+        self.text = text if isinstance(text, Text) else Text(text)
+        self.text.overflow = "fold"
+        self.minimum = minimum
+
+    def __rich_measure__(self, console: Console, options) -> Measurement:
+        width = cell_len(self.text.plain) if "\n" not in self.text.plain else max(
+            cell_len(line) for line in self.text.plain.splitlines())
+        return Measurement(min(self.minimum, width), width)
+
+    def __rich_console__(self, console: Console, options):
+        yield self.text
+
+
+def due_text(task: dict, *, weekday: bool = True) -> Text:
+    """The deadline, in the task's colour band."""
+    return Text(dates.show_day(task.get("due"), weekday=weekday), style=BAND_STYLES.get(task.get("band") or "", ""))
+
+
+def late_text(task: dict) -> Text:
+    """How many days an overdue task is late, for the list's "Late" column."""
+    if not task.get("overdue"):
+        return Text("")
+    days = dates.days_late(task["due"])
+    return Text(ngettext("{n} day", "{n} days", days).format(n=days), style=BAND_STYLES["red"])
 
 
 def status_text(status: str) -> Text:
     return Text(status_label(status), style=STATUS_STYLES.get(status, ""))
+
+
+MEASURE_WIDTH = 20  # cells the measure should keep before optional columns go
 
 
 def task_table(tasks: list[dict], total: int, offset: int = 0, *, hint: str | None = None) -> None:
@@ -62,20 +95,47 @@ def task_table(tasks: list[dict], total: int, offset: int = 0, *, hint: str | No
     if not tasks:
         console(stderr=True).print(_("No tasks match."))
         return
-    table = _table(
-        con,
+    # Columns that never wrap keep their width; unit, owner and measure fold
+    # (Chinese has no spaces to wrap at). On a narrow terminal the weekday of
+    # Chinese dates goes first, then the "Late" column, so that the measure
+    # keeps about MEASURE_WIDTH cells and no line is cut off.
+    late = any(t.get("overdue") for t in tasks)
+    weekday = True
+
+    def fixed_width() -> int:
+        texts = [[_("ID")] + [str(t["id"]) for t in tasks],
+                 [_("Due")] + [dates.show_day(t.get("due"), weekday=weekday) for t in tasks],
+                 [_("Kind")] + [kind_label(t["kind"]) for t in tasks],
+                 [_("Status")] + [status_label(t["status"]) for t in tasks],
+                 [_("%")] + [str(t["progress"]) for t in tasks]]
+        if late:
+            texts.append([_("Late")] + [late_text(t).plain for t in tasks])
+        flexible = (min(8, max(cell_len(t["unit"] or "") for t in tasks))
+                    + min(6, max(cell_len(t["owner"] or "") for t in tasks)))
+        gap = 2 if con.color_system is None else 3
+        return sum(max(cell_len(x) for x in col) for col in texts) + flexible + gap * (len(texts) + 2)
+
+    if fixed_width() + MEASURE_WIDTH > con.width:
+        weekday = False
+    if late and fixed_width() + MEASURE_WIDTH > con.width:
+        late = False
+    columns = [
         (_("ID"), {"justify": "right", "no_wrap": True}),
         (_("Due"), {"no_wrap": True}),
+        *([(_("Late"), {"no_wrap": True})] if late else []),
         (_("Kind"), {"no_wrap": True}),
         (_("Status"), {"no_wrap": True}),
         (_("Unit"), {"max_width": 16}),
         (_("Owner"), {"max_width": 10}),
-        (_("Measure"), {"ratio": 1, "min_width": 20}),
+        (_("Measure"), {"ratio": 1, "min_width": 8}),
         (_("%"), {"justify": "right", "no_wrap": True}),
-    )
+    ]
+    table = _table(con, *columns)
     for t in tasks:
-        table.add_row(str(t["id"]), due_text(t), kind_label(t["kind"]), status_text(t["status"]),
-                      t["unit"] or "", t["owner"] or "", t["title"], str(t["progress"]))
+        cells = [str(t["id"]), due_text(t, weekday=weekday), *([late_text(t)] if late else []),
+                 kind_label(t["kind"]), status_text(t["status"]), Foldable(t["unit"] or ""),
+                 Foldable(t["owner"] or ""), Foldable(t["title"]), str(t["progress"])]
+        table.add_row(*cells)
     con.print(table)
     shown_to = offset + len(tasks)
     if shown_to < total or offset:
@@ -94,7 +154,7 @@ def task_detail(task: dict) -> None:
     problem = task.get("problem")
     due = due_text(task)
     if task.get("overdue"):
-        due.append("  " + _("overdue"), style="bold red")
+        due.append("  " + dates.show_late(dates.days_late(task["due"])), style="bold red")
     rows = [
         (_("Measure"), task["title"]),
         (_("Target"), task.get("target")),
@@ -109,8 +169,9 @@ def task_detail(task: dict) -> None:
         (_("Owner"), task.get("owner")),
         (_("Helpers"), task.get("helpers")),
         (_("Note"), task.get("note")),
-        (_("Created"), task.get("created")),
-        (_("Closed"), (f"{task['closed_at']}  {_('by')} {task['closed_by']}") if task.get("closed_at") else None),
+        (_("Created"), dates.show_time(task.get("created"))),
+        (_("Closed"), _("{when} by {checker}").format(when=dates.show_time(task["closed_at"]), checker=task["closed_by"])
+         if task.get("closed_at") else None),
         ("UID", task["uid"]),
     ]
     for label, value in rows:
@@ -128,7 +189,7 @@ def task_detail(task: dict) -> None:
                 line += f"  sha256:{ev['sha256'][:12]}"
                 if ev["note"]:
                     line += f"  ({ev['note']})"
-            con.print(f"  {ev['added'][:10]}  {line}")
+            con.print(f"  {dates.show_day(ev['added'])}  {line}")
     if task.get("history"):
         con.print()
         history_table(task["history"], con=con)
@@ -149,18 +210,39 @@ def describe_event(ev: dict) -> str:
     if field == "status":
         text = f"{status_label(ev['old'])} → {status_label(ev['new'])}"
     elif field == "kind":
-        text = f"{_('kind')}: {kind_label(ev['old']) or '-'} → {kind_label(ev['new'])}"
+        text = _("{field}: {old} → {new}").format(field=field_label("kind"), old=kind_label(ev["old"]) or "-", new=kind_label(ev["new"]))
     else:
-        text = f"{_(field) if field else ''}: {ev['old'] or '-'} → {ev['new'] or '-'}"
+        old, new = (_show_value(field, ev[k]) for k in ("old", "new"))
+        text = _("{field}: {old} → {new}").format(field=field_label(field), old=old or "-", new=new or "-")
     if ev["note"] and action != "progress":
-        text += f"  ({_('reason')}: {ev['note']})" if action in ("reject", "reopen", "cancel", "extend") else f"  ({ev['note']})"
+        if action in ("reject", "reopen", "cancel", "extend"):
+            text += "  " + _("(reason: {reason})").format(reason=ev["note"])
+        elif ev["note"] == "auto" and action == "classify":
+            text += "  " + _("(proposed by classify --auto)")
+        else:
+            text += f"  ({ev['note']})"
     return text
 
 
+def _show_value(field: str | None, value: str | None) -> str | None:
+    """An old or new value in the history, dates as people read them."""
+    if not value:
+        return value
+    try:
+        if field == "due":
+            return dates.show_date(value)
+        if field == "closed_at":
+            return dates.show_time(value)
+    except ValueError:
+        pass
+    return value
+
+
 ACTION_LABELS = {
-    "add": "add", "edit": "edit", "classify": "classify", "progress": "progress",
-    "evidence": "evidence", "start": "start", "submit": "submit", "close": "close",
-    "reject": "reject", "reopen": "reopen", "cancel": "cancel", "extend": "extend", "import": "import",
+    "add": N_("created"), "edit": N_("edited"), "classify": N_("classified"), "progress": N_("progress note"),
+    "evidence": N_("evidence"), "start": N_("started"), "submit": N_("submitted for checking"),
+    "close": N_("closed"), "reject": N_("rejected"), "reopen": N_("reopened"), "cancel": N_("cancelled"),
+    "extend": N_("extended"), "import": N_("imported"),
 }
 
 
@@ -169,7 +251,8 @@ def history_table(events: list[dict], con: Console | None = None) -> None:
     table = _table(con, (_("When"), {"no_wrap": True}), (_("Action"), {"no_wrap": True}),
                    (_("By"), {"max_width": 12}), (_("Change"), {"ratio": 1}))
     for ev in events:
-        table.add_row(ev["at"].replace("T", " "), _(ACTION_LABELS.get(ev["action"], ev["action"])),
+        action = ACTION_LABELS.get(ev["action"])
+        table.add_row(dates.show_time(ev["at"]), _(action) if action else ev["action"],
                       ev["actor"] or "", describe_event(ev))
     con.print(table)
 
