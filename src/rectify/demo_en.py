@@ -112,6 +112,7 @@ ENGLISH = {
     "档案审核报告.txt": "file-audit-report.txt",
     "规程已起草": "Procedure drafted",
     "档案管理规程（送审稿）.txt": "personnel-file-procedure-draft.txt",
+    "党委会会议纪要.txt": "party-committee-minutes.txt",
     "缺少党委会审议记录": "No record of the Party committee's review",
     "已提交党委会审议": "Submitted to the Party committee",
     "年度计划已印发": "Annual plan issued",
