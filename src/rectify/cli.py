@@ -413,25 +413,24 @@ def close_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
     _status_command("close", task_id, checker=by, reason=note)
 
 
-@command("reject", help=_("Send a submitted task back to in progress, with a reason.\n\n"
-                          "Example: rectify reject 12 --reason \"Minutes not signed\""))
-def reject_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
-               reason: str = typer.Option(..., "--reason", "-r", help=_("Why it failed the check."))) -> None:
-    _status_command("reject", task_id, reason=reason)
+def _reason_command(verb: str, help: str, reason_help: str) -> None:
+    """A state change that takes only an id and a reason: reject, reopen, cancel."""
+
+    @command(verb, help=help)
+    def cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
+            reason: str = typer.Option(..., "--reason", "-r", help=reason_help)) -> None:
+        _status_command(verb, task_id, reason=reason)
 
 
-@command("reopen", help=_("Reopen a closed task, with a reason; its history is kept.\n\n"
-                          "Example: rectify reopen 12 --reason \"Problem recurred in spot check\""))
-def reopen_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
-               reason: str = typer.Option(..., "--reason", "-r", help=_("Why it is reopened."))) -> None:
-    _status_command("reopen", task_id, reason=reason)
-
-
-@command("cancel", help=_("Withdraw a task, e.g. a duplicate, with a reason.\n\n"
-                          "Example: rectify cancel 12 --reason \"Duplicate of 9\""))
-def cancel_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
-               reason: str = typer.Option(..., "--reason", "-r", help=_("Why it is withdrawn."))) -> None:
-    _status_command("cancel", task_id, reason=reason)
+_reason_command("reject", _("Send a submitted task back to in progress, with a reason.\n\n"
+                            "Example: rectify reject 12 --reason \"Minutes not signed\""),
+                _("Why it failed the check."))
+_reason_command("reopen", _("Reopen a closed task, with a reason; its history is kept.\n\n"
+                            "Example: rectify reopen 12 --reason \"Problem recurred in spot check\""),
+                _("Why it is reopened."))
+_reason_command("cancel", _("Withdraw a task, e.g. a duplicate, with a reason.\n\n"
+                            "Example: rectify cancel 12 --reason \"Duplicate of 9\""),
+                _("Why it is withdrawn."))
 
 
 @command("extend", help=_("Grant an extension: a later deadline, with a reason. The old deadline stays in history.\n\n"

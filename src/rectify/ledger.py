@@ -342,6 +342,15 @@ def _current(ledger: Ledger, task_id: int) -> dict:
     return dict(row)
 
 
+def _unfinished(ledger: Ledger, task_id: int, refusal: str) -> dict:
+    """The task's row, or ``refusal`` (a message with {id} and {status}) as a
+    RuleError when it is closed or cancelled."""
+    old = _current(ledger, task_id)
+    if old["status"] in FINISHED:
+        raise RuleError(refusal.format(id=task_id, status=status_label(old["status"])))
+    return old
+
+
 def edit_task(ledger: Ledger, task_id: int, fields: dict, *, problem_id: int | None = None,
               new_problem: str | None = None) -> list[str]:
     """Change fields of a task; returns the names of those that changed.
@@ -376,10 +385,7 @@ def add_progress(ledger: Ledger, task_id: int, note: str, percent: int | None = 
     note = clean_text(note, "progress note", required=True)
     percent = clean_percent(percent)
     with ledger.transaction():
-        old = _current(ledger, task_id)
-        if old["status"] in FINISHED:
-            raise RuleError(_("Task {id} is {status}; reopen it before adding progress.").format(
-                id=task_id, status=status_label(old["status"])))
+        old = _unfinished(ledger, task_id, _("Task {id} is {status}; reopen it before adding progress."))
         now = dates.timestamp()
         new_percent = old["progress"] if percent is None else percent
         ledger.conn.execute("UPDATE task SET progress = ?, updated = ? WHERE id = ?", (new_percent, now, task_id))
@@ -428,10 +434,7 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
             staged.append((tmp, final, sha, size, src.name))
         added = []
         with ledger.transaction():
-            old = _current(ledger, task_id)
-            if old["status"] in FINISHED:
-                raise RuleError(_("Task {id} is {status}; reopen it before adding evidence.").format(
-                    id=task_id, status=status_label(old["status"])))
+            old = _unfinished(ledger, task_id, _("Task {id} is {status}; reopen it before adding evidence."))
             now = dates.timestamp()
             for tmp, final, sha, size, name in staged:
                 rel = final.relative_to(evidence_dir(ledger.path)).as_posix()
@@ -485,10 +488,7 @@ def extend(ledger: Ledger, task_id: int, new_due: str, reason: str) -> dict:
     reason = clean_text(reason, "reason", required=True)
     due = dates.parse_date(new_due).isoformat()
     with ledger.transaction():
-        old = _current(ledger, task_id)
-        if old["status"] in FINISHED:
-            raise RuleError(_("Task {id} is {status}; only unfinished tasks are extended.").format(
-                id=task_id, status=status_label(old["status"])))
+        old = _unfinished(ledger, task_id, _("Task {id} is {status}; only unfinished tasks are extended."))
         if old["due"] and due <= old["due"]:
             raise RuleError(_("An extension must move the deadline later than {due}; to bring it forward use `rectify edit {id} --due`.").format(
                 due=dates.show_date(old["due"]), id=task_id))
