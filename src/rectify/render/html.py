@@ -42,7 +42,7 @@ table { border-collapse: collapse; width: 100%%; margin-bottom: 1mm; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 th, td { border: 0.6pt solid #999; padding: 0.8mm 1.5mm; text-align: left; vertical-align: top; }
-th { background: #eceff3; font-weight: 600; white-space: nowrap; }  /* 责任人 stays one word */
+th { background: #eceff3; font-weight: 600; white-space: nowrap; }  /* a short header stays on one line */
 .num { text-align: right; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
 tr.red td:first-child { border-left: 3pt solid #c62828; }
