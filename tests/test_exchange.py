@@ -162,6 +162,26 @@ def test_a_row_with_a_uid_updates_that_task_and_history_records_it(cli, tmp_path
     assert len(cli.json("list", "--all")) == 1
 
 
+def test_a_later_deadline_from_a_sheet_is_an_extension_with_the_file_as_its_reason(cli, tmp_path):
+    later = cli.add("补齐审批手续", "--due", "2026-11-27", "--unit", "财务处")
+    earlier = cli.add("开展专题培训", "--due", "2026-12-20", "--unit", "财务处")
+    out = tmp_path / "back.csv"
+    cli.ok("export", "--format", "csv", "--output", out, "--lang", "zh")
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    head = rows[0]
+    for row in rows[1:]:
+        row[head.index("整改时限")] = {"补齐审批手续": "2026年12月31日", "开展专题培训": "2026-12-10"}[
+            row[head.index("整改措施")]]
+    with open(out, "w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows(rows)
+    cli.ok("import", out)
+    granted = cli.json("weekly")["extended"]
+    assert [(t["id"], t["extension"]["from"], t["extension"]["to"], t["extension"]["reason"]) for t in granted] == [
+        (later, "2026-11-27", "2026-12-31", "import back.csv")]
+    moved_up = [e for e in cli.json("show", earlier)["history"] if e["field"] == "due"]
+    assert [(e["action"], e["old"], e["new"]) for e in moved_up] == [("import", "2026-12-20", "2026-12-10")]
+
+
 def test_import_never_deletes(cli, tmp_path):
     cli.add("kept")
     other = tmp_path / "other.json"

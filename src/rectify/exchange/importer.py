@@ -287,6 +287,11 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
         for rec, old, changes in plan.updates:
             if "problem_id" in changes:
                 changes = {**changes, "problem_id": problems.get(changes["problem_id"]) if changes["problem_id"] else None}
+            if old["due"] and (changes.get("due") or "") > old["due"]:
+                # A later deadline is an extension, wherever it comes from: the
+                # weekly printout lists it with the others, the file as its reason.
+                changes = dict(changes)
+                L._apply_changes(ledger, old["id"], old, {"due": changes.pop("due")}, "extend", note=note)
             L._apply_changes(ledger, old["id"], old, changes, "import", note=note)
             done += 1
             if progress is not None and done % CHUNK == 0:
