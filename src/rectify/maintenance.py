@@ -150,10 +150,31 @@ def _verify_evidence(conn: sqlite3.Connection, folder: Path, totals: dict) -> li
 
 
 def _integrity(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
-    rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    if rows == ["ok"]:
+    """SQLite's own check of every page and index. Where it stops on a page
+    it cannot read, each table is checked alone to name the damaged ones."""
+    try:
+        return _integrity_faults(conn, None)
+    except sqlite3.DatabaseError as whole:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        faults = []
+        for table in tables:
+            try:
+                faults += _integrity_faults(conn, table)
+            except sqlite3.DatabaseError as e:
+                faults.append(Fault("integrity", _("integrity check of table {table}: {reason}.").format(
+                    table=table, reason=reason(e)), table=table))
+        return faults or [Fault("integrity", _("integrity check: {message}").format(message=reason(whole)))]
+
+
+def _integrity_faults(conn: sqlite3.Connection, table: str | None) -> list[Fault]:
+    sql = f'PRAGMA integrity_check("{table}")' if table else "PRAGMA integrity_check"
+    lines = [r[0] for r in conn.execute(sql) if not r[0].startswith("*** in database")]
+    if lines == ["ok"]:
         return []
-    return [Fault("integrity", _("integrity check: {message}").format(message=r)) for r in rows]
+    if table:
+        return [Fault("integrity", _("integrity check of table {table}: {reason}.").format(table=table, reason=line),
+                      table=table) for line in lines]
+    return [Fault("integrity", _("integrity check: {message}").format(message=line)) for line in lines]
 
 
 def _orphans(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
@@ -238,7 +259,7 @@ def check(path: Path) -> dict:
             try:
                 faults += run(conn, folder, totals)
             except sqlite3.DatabaseError as e:  # a damaged file: say so, and go on with the other checks
-                faults.append(Fault(kind, _("the {check} check could not run: {reason}.").format(
+                faults.append(Fault(kind, _("The {check} check could not finish: {reason}.").format(
                     check=kind, reason=reason(e))))
         try:
             counts = _counts(conn)
