@@ -119,6 +119,11 @@ def test_backup_of_a_quiet_ledger_is_the_same_ledger_with_its_evidence(cli, db, 
     assert backup.json("show", evidenced["first"])["status"] == "closed"
     backup.ok("reopen", evidenced["first"], "--reason", "Spot check failed")
     assert cli.json("show", evidenced["first"])["status"] == "closed"
+    # Restore: the backup backed up onto the ledger, as README says.
+    kept = dump(target), _evidence_files(target)
+    cli.ok("evidence", evidenced["second"], tmp_path / "minutes.txt")
+    backup.ok("backup", db, "--force")
+    assert (dump(db), _evidence_files(db)) == kept
 
 
 def test_backup_prints_where_and_what(cli, db, tmp_path, evidenced):

@@ -328,6 +328,9 @@ def backup(source: Path, target: Path, *, force: bool = False, progress=None) ->
         try:
             result = _copy(src, source, temp_db, temp_evidence, progress)
             _put_in_place(target, temp_db, temp_evidence)
+        except (OSError, sqlite3.OperationalError) as e:  # the target's side: no room, no right to write
+            raise LedgerError(_("Could not write the backup {path}: {reason}.").format(
+                path=target, reason=reason(e))) from None
         finally:
             for path in (temp_db, *(temp_db.with_name(temp_db.name + s) for s in SIDECARS), temp_evidence):
                 _remove(path)
@@ -408,15 +411,25 @@ def _copy_evidence(rows, folder: Path, temp_evidence: Path, progress) -> tuple[d
 
 
 def _put_in_place(target: Path, temp_db: Path, temp_evidence: Path) -> None:
-    """Rename the finished copy to its name; what it replaces (with --force)
-    is moved aside first and removed once the copy is in place."""
-    aside = []
-    for path in _occupied(target):
-        moved = _temp_name(path, "old")
-        os.replace(path, moved)
-        aside.append(moved)
-    os.replace(temp_db, target)
-    if temp_evidence.is_dir():
-        os.replace(temp_evidence, evidence_dir(target))
-    for path in aside:
-        _remove(path)
+    """Rename the finished copy to its name. What it replaces (with --force)
+    is moved aside first, and removed once the copy is in place, or put back
+    if the copy cannot be."""
+    aside: list[tuple[Path, Path]] = []
+    placed: list[Path] = []
+    try:
+        for path in _occupied(target):
+            moved = _temp_name(path, "old")
+            os.replace(path, moved)
+            aside.append((path, moved))
+        os.replace(temp_db, target)
+        placed.append(target)
+        if temp_evidence.is_dir():
+            os.replace(temp_evidence, evidence_dir(target))
+    except OSError:
+        for path in placed:
+            _remove(path)
+        for path, moved in reversed(aside):
+            os.replace(moved, path)
+        raise
+    for _path, moved in aside:
+        _remove(moved)
