@@ -533,3 +533,4 @@ def main(argv: list[str] | None = None) -> None:
 # Commands defined in their own modules register themselves on `app` when imported.
 from rectify import cli_exchange  # noqa: E402,F401
 from rectify import cli_reports  # noqa: E402,F401  (registers summary, weekly, sheets)
+from rectify import cli_admin  # noqa: E402,F401

@@ -293,16 +293,19 @@ def _one_line(text: str) -> str:
 
 
 class _progress:
-    """A rich progress bar on stderr for a large import, when stderr is a terminal."""
+    """A rich progress bar on stderr for a large import (or any long job:
+    ``label``, and ``threshold`` in the units of ``total``), when stderr is a terminal."""
 
     THRESHOLD = 2000
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, label: str | None = None, threshold: int | None = None):
         self.total = total
+        self.label = label
+        self.threshold = self.THRESHOLD if threshold is None else threshold
         self.bar = None
 
     def __enter__(self):
-        if self.total < self.THRESHOLD or not sys.stderr.isatty():
+        if self.total < self.threshold or not sys.stderr.isatty():
             return None
         from rich.progress import Progress
 
@@ -310,7 +313,7 @@ class _progress:
 
         self.bar = Progress(console=console(stderr=True), transient=True)
         self.bar.start()
-        task = self.bar.add_task(_("Importing"), total=self.total)
+        task = self.bar.add_task(self.label or _("Importing"), total=self.total)
         return lambda done, total: self.bar.update(task, completed=done)
 
     def __exit__(self, *exc):

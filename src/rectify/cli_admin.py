@@ -1,0 +1,128 @@
+"""The care commands: backup and check.
+
+They register on the app of ``rectify.cli``, whose last lines import this
+module. The work is in ``rectify.maintenance``; here are the arguments, the
+output and the exit codes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from rectify.cli import JSON_HELP, command, emit_json, ledger_path, say
+from rectify.errors import CheckError
+from rectify.i18n import _, ngettext
+
+BAR_FROM_BYTES = 64 << 20  # a backup this large shows a progress bar (on a terminal)
+
+
+class _LazyBar:
+    """The progress bar of ``cli_exchange``, started at the first report, once
+    the total is known (it is measured inside the backup's snapshot)."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+        self.tick = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from rectify.cli_exchange import _progress
+
+            self.bar = _progress(total, self.label, BAR_FROM_BYTES)
+            self.tick = self.bar.__enter__()
+        if self.tick is not None:
+            self.tick(done, total)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return ngettext("{n} byte", "{n} bytes", n).format(n=n)
+    for unit in ("KB", "MB", "GB"):
+        n /= 1024
+        if n < 1024 or unit == "GB":
+            return f"{n:.1f} {unit}"
+    raise AssertionError  # not reached
+
+
+def _tally(result: dict, *, with_problems: bool = False) -> str:
+    parts = [ngettext("{n} task", "{n} tasks", result["tasks"]).format(n=result["tasks"])]
+    if with_problems:
+        parts.append(ngettext("{n} problem", "{n} problems", result["problems"]).format(n=result["problems"]))
+    parts.append(ngettext("{n} event", "{n} events", result["events"]).format(n=result["events"]))
+    return _(", ").join(parts)
+
+
+def _print_faults(faults: list[dict]) -> None:
+    for fault in faults:
+        print(fault["message"])
+
+
+@command("backup", help=_(
+    "Copy the ledger, safely while others write, with its evidence files beside the copy. "
+    "The copy is a ledger itself: use it with --db, or copy it and its folder back to restore.\n\n"
+    "Example: rectify backup /mnt/usb/ledger-2026-12-03.db"))
+def backup_cmd(
+    file: str = typer.Argument(..., metavar=_("FILE"), help=_("Where to write the copy.")),
+    force: bool = typer.Option(False, "--force", help=_("Replace FILE (and its evidence folder) if it exists.")),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    from rectify import maintenance
+
+    with _LazyBar(_("Backing up")) as bar:
+        result = maintenance.backup(ledger_path(), Path(file).expanduser(), force=force, progress=bar)
+    if as_json:
+        emit_json(result)
+    else:
+        print(_("Backed up {ledger} to {backup} ({size}).").format(
+            ledger=result["ledger"], backup=result["backup"], size=_size(result["ledger_bytes"])))
+        print("  " + _tally(result, with_problems=True))
+        if result["evidence_dir"]:
+            print("  " + ngettext("{n} evidence file ({size}) in {folder}", "{n} evidence files ({size}) in {folder}",
+                                  result["evidence_files"]).format(
+                n=result["evidence_files"], size=_size(result["evidence_bytes"]), folder=result["evidence_dir"]))
+        else:
+            print("  " + _("no evidence files"))
+    faults = result["faults"]
+    if faults:
+        if not as_json:
+            _print_faults(faults)
+        raise CheckError(ngettext(
+            "The backup was written, but {n} evidence file is not as the ledger recorded it (listed above); run `rectify check`.",
+            "The backup was written, but {n} evidence files are not as the ledger recorded them (listed above); run `rectify check`.",
+            len(faults)).format(n=len(faults)))
+
+
+@command("check", help=_(
+    "Check the ledger without changing it: SQLite's integrity and foreign key checks, orphan rows, "
+    "each task's fields against its history, closed tasks without a closing time, and every evidence "
+    "file against its recorded size and sha256. Prints each fault found, one a line; exit code 7 "
+    "when there is one.\n\n"
+    "Example: rectify check"))
+def check_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import maintenance
+
+    result = maintenance.check(ledger_path())
+    faults = result["faults"]
+    if as_json:
+        emit_json(result)
+    elif not faults:
+        print(_("ok"))
+        files = ngettext("{n} evidence file ({size})", "{n} evidence files ({size})", result["evidence_files"]).format(
+            n=result["evidence_files"], size=_size(result["evidence_bytes"]))
+        say(_("Checked {ledger}: {tally}, {files}.").format(ledger=result["ledger"], tally=_tally(result), files=files))
+    else:
+        _print_faults(faults)
+    if faults:
+        raise CheckError(ngettext("{n} fault found in {ledger}.", "{n} faults found in {ledger}.", len(faults)).format(
+            n=len(faults), ledger=result["ledger"]))
+
