@@ -465,3 +465,5 @@ def test_a_sheet_cannot_close_a_task_without_an_independent_checker(cli, tmp_pat
     cli.ok("import", out)
     task = cli.json("show", task_id)
     assert (task["status"], task["closed_by"]) == ("closed", "李四")
+    assert task["closed_at"], "a task closed by a sheet with no closing time is closed now"
+    cli.ok("check")

@@ -180,7 +180,9 @@ def is_empty(ledger) -> bool:
 def _changes(rec: Record, old: dict, has_problem: bool, problem_text: dict) -> dict:
     want = dict(rec.values)
     status = want.get("status")
-    if status and status != old["status"] and "closed_at" not in want:
+    # A sheet's closing-time cell left empty (the usual case when a unit
+    # closes a task in an exported sheet) means "now", as `rectify close` does.
+    if status and status != old["status"] and not want.get("closed_at"):
         if status == "closed":
             want["closed_at"] = dates.timestamp()
         elif old["status"] == "closed":
