@@ -306,8 +306,8 @@ def test_check_finds_orphan_rows(cli, db, evidenced):
     faults = [(f["kind"], f["table"], f["task"]) for f in _faults(cli)]
     assert faults == [("orphan", "event", 999), ("orphan", "evidence", 998), ("orphan", "task", evidenced["second"])]
     out = cli("check").stdout
-    assert "its task_id is 999, but there is no task 999." in out
-    assert f"task {evidenced['second']}: its problem_id is 777, but there is no problem 777." in out
+    assert "event 13: its task id is 999, but there is no task 999." in out
+    assert f"task {evidenced['second']}: its problem id is 777, but there is no problem 777." in out
 
 
 def test_check_finds_a_status_that_disagrees_with_the_history(cli, db, evidenced):

@@ -32,11 +32,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from rectify.errors import InputError, LedgerError
-from rectify.i18n import _, reason
+from rectify.i18n import N_, _, reason
 from rectify.paths import evidence_dir
 
 PAGES_PER_STEP = 1024  # pages copied per step of the online backup (4 MiB at the usual page size)
 SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database
+
+
+# Names of tables, columns and checks as a person reads them in a fault.
+_NAMES = {"task": N_("task"), "problem": N_("problem"), "event": N_("event"), "evidence": N_("evidence"),
+          "task_id": N_("task id"), "problem_id": N_("problem id"), "integrity": N_("integrity"),
+          "orphan": N_("orphan rows"), "history": N_("history"), "closed": N_("closing time")}
+
+
+def _name(name: str) -> str:
+    return _(_NAMES[name]) if name in _NAMES else name
 
 
 @dataclass
@@ -162,7 +172,7 @@ def _integrity(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fau
                 faults += _integrity_faults(conn, table)
             except sqlite3.DatabaseError as e:
                 faults.append(Fault("integrity", _("integrity check of table {table}: {reason}.").format(
-                    table=table, reason=reason(e)), table=table))
+                    table=_name(table), reason=reason(e)), table=table))
         return faults or [Fault("integrity", _("integrity check: {message}").format(message=reason(whole)))]
 
 
@@ -172,7 +182,7 @@ def _integrity_faults(conn: sqlite3.Connection, table: str | None) -> list[Fault
     if lines == ["ok"]:
         return []
     if table:
-        return [Fault("integrity", _("integrity check of table {table}: {reason}.").format(table=table, reason=line),
+        return [Fault("integrity", _("integrity check of table {table}: {reason}.").format(table=_name(table), reason=line),
                       table=table) for line in lines]
     return [Fault("integrity", _("integrity check: {message}").format(message=line)) for line in lines]
 
@@ -191,7 +201,7 @@ def _orphans(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault
         for row, value in rows:
             task = value if parent == "task" else row if table == "task" else None
             faults.append(Fault("orphan", _("{table} {row}: its {column} is {value}, but there is no {parent} {value}.").format(
-                table=table, row=row, column=column, value=value, parent=parent), task=task, table=table, row=row))
+                table=_name(table), row=row, column=_name(column), value=value, parent=_name(parent)), task=task, table=table, row=row))
     return faults
 
 
@@ -260,7 +270,7 @@ def check(path: Path) -> dict:
                 faults += run(conn, folder, totals)
             except sqlite3.DatabaseError as e:  # a damaged file: say so, and go on with the other checks
                 faults.append(Fault(kind, _("The {check} check could not finish: {reason}.").format(
-                    check=kind, reason=reason(e))))
+                    check=_name(kind), reason=reason(e))))
         try:
             counts = _counts(conn)
         except sqlite3.DatabaseError:
