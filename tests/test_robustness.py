@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import dump, run_process
+from conftest import run_process
 
 # One process running many command lines, as a person's shell loop would:
 # each one opens the ledger, writes in its own transaction and closes it.
@@ -81,8 +81,8 @@ def test_parallel_writers_lose_nothing(db):
     assert all(t[3] == "unit " + t[2].split()[1] for t in tasks)
     adds = Counter(r[0] for r in query(db, "SELECT task_id FROM event WHERE action = 'add'"))
     assert adds == {t[0]: 1 for t in tasks}
-    assert not query(db, "SELECT id FROM event WHERE task_id NOT IN (SELECT id FROM task)")
-    assert integrity(db) == "ok" and dump(db)
+    assert query(db, "SELECT count(*) FROM event") == [(WRITERS * ADDS,)]
+    assert not [p.name for p in db.parent.iterdir() if p.name.endswith(".new")]  # no half-made ledgers left
 
 
 def test_parallel_progress_notes_on_one_task_are_all_kept(cli, db):
@@ -189,3 +189,100 @@ def test_an_import_killed_at_any_point_is_whole_or_absent(cli, db, big_import, t
         assert res.returncode == 0, res.stderr
         assert counts(tmp_path / f"{name}.db") == whole, name
         assert integrity(tmp_path / f"{name}.db") == "ok"
+
+
+# -- files that are not ours, or from a newer rectify --------------------------------
+
+
+def _ledger_then(folder: Path, change, *, journal: str = "wal") -> Path:
+    """A real ledger with one task, then ``change(conn)`` applied to it."""
+    from conftest import Cli
+
+    path = folder / "ledger.db"
+    Cli(path).add("x")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA journal_mode = {journal}")
+    change(conn)
+    conn.close()
+    return path
+
+
+def _text_file(folder: Path) -> Path:
+    path = folder / "ledger.db"
+    path.write_text("Minutes of the meeting\n" * 20)
+    return path
+
+
+def _other_program(folder: Path) -> Path:
+    path = folder / "ledger.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE task (id INTEGER PRIMARY KEY, title TEXT)")
+    conn.execute("INSERT INTO task (title) VALUES ('theirs')")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def _newer_version(folder: Path) -> Path:
+    from rectify.migrations import LATEST
+
+    return _ledger_then(folder, lambda conn: conn.execute(f"PRAGMA user_version = {LATEST + 1}"))
+
+
+def _unknown_migration(journal: str):
+    def make(folder: Path) -> Path:
+        from rectify.migrations import LATEST
+
+        def change(conn):
+            conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                         "VALUES ('rectify', 'm999_from_the_future', '2027-01-01')")
+            conn.execute(f"PRAGMA user_version = {LATEST - 1}")  # so the names are read
+
+        return _ledger_then(folder, change, journal=journal)
+
+    return make
+
+
+def _directory(folder: Path) -> Path:
+    path = folder / "ledger.db"
+    path.mkdir()
+    (path / "inside.txt").write_text("kept")
+    return path
+
+
+FOREIGN = {
+    "directory": (_directory, "is a directory"),
+    "text-file": (_text_file, "not an SQLite file"),
+    "another-programs-sqlite": (_other_program, "another program"),
+    "newer-schema": (_newer_version, "newer rectify"),
+    "unknown-migration": (_unknown_migration("wal"), "m999_from_the_future"),
+    "unknown-migration-rollback-journal": (_unknown_migration("delete"), "m999_from_the_future"),
+}
+COMMANDS = {
+    "list": ["list"], "summary": ["summary", "--json"], "show": ["show", "1"],
+    "add": ["add", "mine"], "progress": ["progress", "1", "note"], "import": ["import", "{json}"],
+}
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): (p.is_file() and p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_mode)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("kind", FOREIGN)
+def test_foreign_and_future_files_are_refused_and_left_as_they_were(tmp_path, kind, command):
+    make, words = FOREIGN[kind]
+    folder = tmp_path / "ledger"
+    folder.mkdir()
+    path = make(folder)
+    source = tmp_path / "tasks.json"
+    source.write_text('[{"title": "imported"}]')
+    os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    before = snapshot(folder)
+    argv = [a.replace("{json}", str(source)) for a in COMMANDS[command]]
+    res = run_process("--db", str(path), *argv)
+    assert res.returncode == 5, res
+    assert res.stderr.startswith("rectify: error: ") and res.stderr.count("\n") == 1, res.stderr
+    assert words in res.stderr
+    assert snapshot(folder) == before  # the same files, bytes and times: no -wal, no evidence folder

@@ -216,6 +216,7 @@ def _link_into_place(temp: Path, path: Path) -> None:
 
 def _initialize(conn: sqlite3.Connection, path: Path) -> None:
     """Bring a new or older ledger to the current schema, under the write lock."""
+    _refuse_unknown_migrations(conn, path)  # before WAL mode, which rewrites the header
     try:
         conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.OperationalError as e:
@@ -223,10 +224,28 @@ def _initialize(conn: sqlite3.Connection, path: Path) -> None:
     _migrate(conn, path)
 
 
+def _refuse_unknown_migrations(conn: sqlite3.Connection, path: Path, applied: list[str] | None = None) -> None:
+    """A migration this rectify does not know means a newer one wrote the file."""
+    from rectify.migrations import MIGRATIONS
+
+    if applied is None:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
+            return
+        applied = [r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'rectify' ORDER BY rowid")]
+    unknown = [name for name in applied if name not in MIGRATIONS]
+    if unknown:
+        raise LedgerError(
+            _("{path} was written by a newer rectify (it has migration {name}). Upgrade rectify; the file was left untouched.").format(
+                path=path, name=unknown[0]
+            )
+        )
+
+
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     from sqlite_utils import Database
 
-    from rectify.migrations import LATEST, MIGRATIONS, migrations
+    from rectify.migrations import LATEST, migrations
 
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -235,13 +254,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     try:
         db = Database(conn)
         applied = [m.name for m in migrations.applied(db)]
-        unknown = [name for name in applied if name not in MIGRATIONS]
-        if unknown:
-            raise LedgerError(
-                _("{path} was written by a newer rectify (it has migration {name}). Upgrade rectify; the file was left untouched.").format(
-                    path=path, name=unknown[0]
-                )
-            )
+        _refuse_unknown_migrations(conn, path, applied)
         if len(applied) < LATEST:
             migrations.apply(db)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
