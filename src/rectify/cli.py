@@ -108,6 +108,13 @@ def fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+MAX_NUMBER = 2**63 - 1  # the largest integer SQLite stores
+
+
+def too_large() -> InputError:
+    return InputError(_("A number given is too large: the most is {max}.").format(max=MAX_NUMBER))
+
+
 def command(name: str | None = None, **kw):
     """``app.command`` that turns the tool's errors into a line and an exit code."""
 
@@ -123,7 +130,7 @@ def command(name: str | None = None, **kw):
             except sqlite3.DatabaseError as e:
                 fail(_("The ledger file is damaged or not a ledger: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
             except OverflowError:  # an integer beyond SQLite's 64 bits
-                fail(_("A number given is too large: the most is {max}.").format(max=2**63 - 1), ExitCode.USAGE)
+                fail(too_large().message, ExitCode.USAGE)
             except KeyboardInterrupt:
                 fail(_("Interrupted; nothing was changed."), ExitCode.INTERRUPTED)
             except BrokenPipeError:
