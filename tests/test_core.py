@@ -283,49 +283,8 @@ def test_history_is_append_only(cli, db):
         conn.execute("DELETE FROM event")
 
 
-def test_foreign_files_are_refused_untouched(cli, db, tmp_path):
-    text = tmp_path / "notes.txt"
-    text.write_text("not a database")
-    other = tmp_path / "other.db"
-    conn = sqlite3.connect(other)
-    conn.execute("CREATE TABLE t (x)")
-    conn.commit()
-    conn.close()
-    for path in (text, other):
-        before = path.read_bytes()
-        for args in (["list"], ["add", "x"]):
-            res = cli("--db", str(path), *args, db=False)
-            assert res.exit_code == 5 and "not a rectify ledger" in res.stderr
-        assert path.read_bytes() == before
-        assert not path.with_name(path.name + "-wal").exists()
-    res = cli("--db", str(tmp_path), "list", db=False)
-    assert res.exit_code == 5
-
-
-def test_newer_ledger_is_refused_untouched(cli, db):
-    cli.add("x")
-    conn = sqlite3.connect(db)
-    conn.execute("PRAGMA user_version = 99")
-    conn.commit()
-    conn.close()
-    before = db.read_bytes()
-    res = cli("add", "y")
-    assert res.exit_code == 5 and "newer rectify" in res.stderr
-    assert cli("list").exit_code == 5
-    assert db.read_bytes() == before
-
-
-def test_newer_migration_name_is_refused(cli, db):
-    cli.add("x")
-    conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('rectify', 'm999_future', 'x')")
-    conn.execute("PRAGMA user_version = 0")
-    conn.commit()
-    conn.close()
-    before = dump(db)
-    res = cli("list")
-    assert res.exit_code == 5 and "m999_future" in res.stderr
-    assert dump(db) == before
+# Foreign, newer and directory "ledgers": tests/test_robustness.py, for read and
+# write commands alike.
 
 
 def test_where_and_db_precedence(cli, tmp_path, monkeypatch):

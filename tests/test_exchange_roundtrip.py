@@ -12,14 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Cli, dump
+from rectify.ledger import visible
 from test_exchange import comparable
 
 # Any text a field takes: no control characters but tab and newline, no
-# surrogates or unassigned code points (not representable in XML), starting
-# often with what a spreadsheet would evaluate.
+# surrogates or unassigned code points (not representable in XML), something
+# visible, starting often with what a spreadsheet would evaluate.
 _chars = st.characters(blacklist_categories=("Cs", "Cc", "Cn")) | st.sampled_from(list("=+-@'\t\n 长期坚持"))
 _text = st.builds(lambda head, body: (head + body).strip(), st.sampled_from(["", "=", "+", "-", "@", "'", "''", "长期"]),
-                  st.text(_chars, min_size=1, max_size=12)).filter(bool)
+                  st.text(_chars, min_size=1, max_size=12)).filter(visible)
 _maybe = st.none() | _text
 
 task_strategy = st.fixed_dictionaries({

@@ -43,12 +43,20 @@ def invariants(cli: Cli) -> None:
     for groups in (kinds, units):
         for key in ("total", "closed", "cancelled", "overdue"):
             assert sum(g[key] for g in groups) == summary[key]
+    # Every figure of every group, counted from `list --json --all`.
+    everything = cli.json("list", "--all")
+    assert summary == {**summary, **group_figures(everything)}
+    for kind, figures in [*summary["by_kind"].items(), (None, summary["unclassified"])]:
+        assert figures == group_figures([t for t in everything if t["kind"] == kind]), kind
+    units = {t["unit"] or "" for t in everything}
+    assert set(summary["by_unit"]) == units
+    for unit, figures in summary["by_unit"].items():
+        assert figures == group_figures([t for t in everything if (t["unit"] or "") == unit]), unit
     weekly = cli.json("weekly")
     assert weekly["summary"] == summary
     assert weekly["trend"][-1] == {"week": weekly["week"], "open": summary["open"], "closed": summary["closed"]}
     previous = weekly["previous"]
     assert weekly["trend"][-2]["open"] == previous["open"] and weekly["trend"][-2]["closed"] == previous["closed"]
-    everything = cli.json("list", "--all")
     monday = weekly["from"] + "T00:00:00"
     assert [t["id"] for t in weekly["new"]] == [t["id"] for t in sorted(everything, key=lambda t: (t["created"], t["id"]))
                                                  if t["created"] >= monday]
@@ -62,6 +70,15 @@ def invariants(cli: Cli) -> None:
                                                                          t["due"], t["id"]))
     assert weekly["overdue"] == [{**t, "days_late": (date.fromisoformat(summary["as_of"])
                                                      - date.fromisoformat(t["due"])).days} for t in overdue]
+
+
+def group_figures(tasks: list[dict]) -> dict:
+    """A summary group's figures, counted from `list --json` tasks."""
+    count = Counter(t["status"] for t in tasks)
+    todo = len(tasks) - count["cancelled"]
+    return {"total": len(tasks), "open": len(tasks) - count["closed"] - count["cancelled"],
+            "closed": count["closed"], "cancelled": count["cancelled"], "overdue": sum(t["overdue"] for t in tasks),
+            "completion_rate": count["closed"] / todo if todo else 0}
 
 
 def play(cli: Cli, action: tuple, ids: list[int]) -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer._click.exceptions import ClickException  # typer 0.28 vendors click as typer._click
+from typer.core import TyperGroup
 
 from rectify import __version__
 from rectify.errors import ExitCode, InputError, LedgerError, RectifyError
@@ -25,8 +27,37 @@ if is_zh():  # typer's and click's own words too (help panels, usage errors)
 
     typer_zh.install()
 
+class _Group(TyperGroup):
+    """The command group, with usage errors (an unknown option, a missing
+    argument, a value of the wrong type) reported as one line, like every
+    other error, instead of typer's usage box."""
+
+    def make_context(self, *args, **kwargs):
+        with _usage_errors_as_one_line():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _usage_errors_as_one_line():
+            return super().invoke(ctx)
+
+
+class _usage_errors_as_one_line:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, tb):
+        if not isinstance(error, ClickException) or type(error).__name__ == "NoArgsIsHelpError":
+            return False
+        message = " ".join(error.format_message().split())
+        ctx = getattr(error, "ctx", None)
+        if ctx is not None:
+            message = _("{message} (see `{command} -h`)").format(message=message, command=ctx.command_path)
+        fail(message, error.exit_code)
+
+
 app = typer.Typer(
     name="rectify",
+    cls=_Group,
     help=_(
         "rectify: a rectification ledger for inspection and audit findings.\n\n"
         "Record each problem's tasks, classify them as immediate or long-term, "
@@ -77,6 +108,13 @@ def fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
+MAX_NUMBER = 2**63 - 1  # the largest integer SQLite stores
+
+
+def too_large() -> InputError:
+    return InputError(_("A number given is too large: the most is {max}.").format(max=MAX_NUMBER))
+
+
 def command(name: str | None = None, **kw):
     """``app.command`` that turns the tool's errors into a line and an exit code."""
 
@@ -91,6 +129,8 @@ def command(name: str | None = None, **kw):
                 fail(_("The ledger could not be used: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
             except sqlite3.DatabaseError as e:
                 fail(_("The ledger file is damaged or not a ledger: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
+            except OverflowError:  # an integer beyond SQLite's 64 bits
+                fail(too_large().message, ExitCode.USAGE)
             except KeyboardInterrupt:
                 fail(_("Interrupted; nothing was changed."), ExitCode.INTERRUPTED)
             except BrokenPipeError:

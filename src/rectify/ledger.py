@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import unicodedata
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,6 +25,9 @@ from rectify.paths import evidence_dir
 from rectify.store import Ledger
 
 MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
+# Characters no field takes: controls (tab and newline aside) and lone
+# surrogates (what Python makes of bytes on the command line that are not UTF-8).
+SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 BLUE_DAYS = 7  # blue band: due within this many days
 YELLOW_HORIZON_DAYS = 30  # yellow band: due within this many days ...
 YELLOW_QUIET_DAYS = 14  # ... and no progress note for this many days
@@ -48,8 +53,14 @@ def clean_text(value: str | None, field: str, *, required: bool = False) -> str 
         if required:
             raise InputError(_("The {field} must not be empty.").format(field=field_label(field)))
         return None
-    if any(ord(c) < 32 and c not in "\n\t" for c in text) or "\x7f" in text:
+    bad = SUSPECT.search(text)
+    if bad and "\ud800" <= bad.group() <= "\udfff":
+        raise InputError(_("The {field} is not valid text: it holds bytes that are not UTF-8.").format(field=field_label(field)))
+    if bad:
         raise InputError(_("The {field} contains a control character (such as NUL); remove it.").format(field=field_label(field)))
+    if not visible(text):
+        raise InputError(_("The {field} has no visible character (only spaces, zero-width or direction marks, "
+                           "or combining accents); give a readable text.").format(field=field_label(field)))
     if len(text) > MAX_TEXT:
         raise InputError(
             _("The {field} is {n} characters long; the most a field takes is {max}.").format(
@@ -57,6 +68,19 @@ def clean_text(value: str | None, field: str, *, required: bool = False) -> str 
             )
         )
     return text
+
+
+def visible(text: str) -> bool:
+    """Whether the text shows anything: a letter, digit, sign or punctuation,
+    not only format characters (zero-width spaces, direction marks, BOM),
+    separators or combining marks."""
+    return any(unicodedata.category(c)[0] not in "CZM" for c in text)
+
+
+def needs_a_closer_look(text: str) -> bool:
+    """A cheap pre-check for bulk imports: False for ordinary printable text,
+    which ``clean_text`` would take as it is."""
+    return not text.isprintable() or unicodedata.category(text[0])[0] == "M" or len(text) > MAX_TEXT
 
 
 def clean_percent(value: int | None) -> int | None:
@@ -358,7 +382,7 @@ def edit_task(ledger: Ledger, task_id: int, fields: dict, *, problem_id: int | N
     fields = prepare_fields(fields)
     new_problem = clean_text(new_problem, "problem description")
     with ledger.transaction():
-        old = _current(ledger, task_id)
+        old = _unfinished(ledger, task_id, _("Task {id} is {status}: reopen it before changing it."))
         if "due" in fields and old["due"] and fields["due"] and fields["due"] > old["due"]:
             raise RuleError(
                 _("Moving the deadline of task {id} later is an extension: use `rectify extend {id} {due} --reason ...`.").format(

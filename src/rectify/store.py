@@ -4,7 +4,8 @@ A ledger is an SQLite file stamped with rectify's ``application_id``. Before
 SQLite touches a file, its 100-byte header is read: a file that is not SQLite,
 an SQLite database of another program, or a ledger written by a newer rectify
 is refused without a single byte changing. A new ledger is created on first
-write, with mode 0600, in WAL mode.
+write, with mode 0600, in WAL mode, under a temporary name and then linked
+into place, so no other process ever sees it half made.
 
 Every change runs inside ``Ledger.transaction()`` (``BEGIN IMMEDIATE``), and
 writes its event rows in that same transaction.
@@ -114,7 +115,7 @@ class Ledger:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as e:
             raise LedgerError(_("Cannot open the ledger {path}: {reason}.").format(path=path, reason=reason(e))) from None
-        if header is None or version < KNOWN_SCHEMA:
+        if version < KNOWN_SCHEMA:  # an older ledger, or an empty file to make one in
             _initialize(conn, path)
         elif version > KNOWN_SCHEMA and version > latest_schema():
             conn.close()
@@ -169,18 +170,53 @@ def _text(value):
 
 
 def _create_file(path: Path) -> None:
+    """Make a new ledger at ``path`` that appears whole: it is built under a
+    temporary name beside ``path`` and linked into place, so a process racing
+    this one never sees a half-made file (an SQLite file without rectify's
+    stamp yet, which it would refuse as another program's). If another
+    process links its ledger first, this one uses that. An empty file already
+    at ``path`` is left for ``open`` to make a ledger in, in place."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        if path.exists():
+            return
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")  # mode 0600
         os.close(fd)
-    except FileExistsError:
-        pass  # another process created it first; it initializes or waits for the lock
     except OSError as e:
         raise LedgerError(_("Cannot create the ledger {path}: {reason}.").format(path=path, reason=reason(e))) from None
+    temp = Path(name)
+    try:
+        conn = _connect(name)
+        try:
+            _initialize(conn, path)
+        finally:
+            conn.close()
+        _link_into_place(temp, path)
+    finally:
+        for leftover in (temp, Path(name + "-wal"), Path(name + "-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def _link_into_place(temp: Path, path: Path) -> None:
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        pass  # another process made the ledger first: it is used as it is
+    except OSError:
+        # A file system without hard links: a rename, which could replace a
+        # ledger made in the last instant, so only while there is none.
+        try:
+            if not path.exists():
+                os.rename(temp, path)
+        except OSError as e:
+            raise LedgerError(_("Cannot create the ledger {path}: {reason}.").format(path=path, reason=reason(e))) from None
 
 
 def _initialize(conn: sqlite3.Connection, path: Path) -> None:
     """Bring a new or older ledger to the current schema, under the write lock."""
+    _refuse_unknown_migrations(conn, path)  # before WAL mode, which rewrites the header
     try:
         conn.execute("PRAGMA journal_mode = WAL")
     except sqlite3.OperationalError as e:
@@ -188,10 +224,28 @@ def _initialize(conn: sqlite3.Connection, path: Path) -> None:
     _migrate(conn, path)
 
 
+def _refuse_unknown_migrations(conn: sqlite3.Connection, path: Path, applied: list[str] | None = None) -> None:
+    """A migration this rectify does not know means a newer one wrote the file."""
+    from rectify.migrations import MIGRATIONS
+
+    if applied is None:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'").fetchone():
+            return
+        applied = [r[0] for r in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = 'rectify' ORDER BY rowid")]
+    unknown = [name for name in applied if name not in MIGRATIONS]
+    if unknown:
+        raise LedgerError(
+            _("{path} was written by a newer rectify (it has migration {name}). Upgrade rectify; the file was left untouched.").format(
+                path=path, name=unknown[0]
+            )
+        )
+
+
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     from sqlite_utils import Database
 
-    from rectify.migrations import LATEST, MIGRATIONS, migrations
+    from rectify.migrations import LATEST, migrations
 
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -200,13 +254,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     try:
         db = Database(conn)
         applied = [m.name for m in migrations.applied(db)]
-        unknown = [name for name in applied if name not in MIGRATIONS]
-        if unknown:
-            raise LedgerError(
-                _("{path} was written by a newer rectify (it has migration {name}). Upgrade rectify; the file was left untouched.").format(
-                    path=path, name=unknown[0]
-                )
-            )
+        _refuse_unknown_migrations(conn, path, applied)
         if len(applied) < LATEST:
             migrations.apply(db)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rectify import ledger as L
 from rectify.errors import ImportFileError
-from rectify.exchange.records import (CONTROL, ISO_DATE, STATES, UID, Record, RowError, Source, _text,
+from rectify.exchange.records import (ISO_DATE, STATES, UID, Record, RowError, Source, _text,
                                       convert)
 from rectify.i18n import _
 
@@ -141,7 +141,7 @@ def _json_fast(item) -> Record | None:
         texts.append(description)
     if code:
         texts.append(code)
-    if CONTROL.search("\n".join(texts)) or max(map(len, texts)) > L.MAX_TEXT:
+    if any(map(L.needs_a_closer_look, texts)):
         return None
     if "kind" in item:
         kind = item["kind"]

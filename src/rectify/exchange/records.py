@@ -26,7 +26,6 @@ TASK_FIELDS = ("title", "target", "kind", "unit", "leader", "owner", "helpers", 
                "status", "progress", "closed_at", "closed_by")
 STATES = frozenset(("open", "in_progress", "submitted", "closed", "cancelled"))
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _POSITIONAL = re.compile(r"[(（]?[0-9一二三四五六七八九十百零]+[)）]?(?:[.．、-][0-9]+)*[.．、]?")
@@ -104,7 +103,7 @@ def _text(value, column: str) -> str | None:
     s = s.strip()
     if not s:
         return None
-    if CONTROL.search(s) or len(s) > L.MAX_TEXT:
+    if L.needs_a_closer_look(s):
         try:
             L.clean_text(s, column)
         except InputError as e:
