@@ -24,6 +24,7 @@ from conftest import NOW, Cli, dump
 NAME = "ledger.db"
 HUGE = "x" * 1_000_000
 FILES = "{files}"  # stands for the folder of prepared input files
+HERE = "{here}"  # stands for the ledger's folder, where no new file may appear
 
 
 def _build(folder: Path) -> None:
@@ -104,7 +105,7 @@ def ledger(template, tmp_path) -> Path:
 
 
 def run(template: Path, ledger: Path, argv: list[str]):
-    return Cli(ledger)(*[a.replace(FILES, str(template / "files")) for a in argv])
+    return Cli(ledger)(*[a.replace(FILES, str(template / "files")).replace(HERE, str(ledger.parent)) for a in argv])
 
 
 def case(code, *argv, id=None):
@@ -222,6 +223,12 @@ CASES = [
     case(2, "summary", "--stale-days", "-5", id="summary-stale-negative"),
     case(2, "sheets", "--format", "pdf", id="sheets-format-pdf"),
     case(2, "export", "--format", "pdf", id="export-format-pdf"),
+    # -- output files: a folder where a file name belongs writes nothing
+    case(2, "weekly", "--output", f"{HERE}/new-folder/", id="weekly-output-trailing-slash"),
+    case(2, "weekly", "--format", "html", "--output", f"{HERE}/ledger.evidence", id="weekly-output-a-folder"),
+    case(2, "export", "--format", "csv", "--output", f"{HERE}/new-folder/", id="export-output-trailing-slash"),
+    case(2, "export", "--format", "xlsx", "--output", f"{HERE}/ledger.evidence", id="export-output-a-folder"),
+    case(2, "export", "--format", "json", "--output", f"{HERE}/no/such/folder.json", id="export-output-no-folder"),
     # -- the command line itself
     case(2, "frobnicate", id="unknown-command"),
     case(2, "list", "--bogus", id="unknown-option"),

@@ -171,6 +171,20 @@ def join_people(names: list[str] | None) -> str | None:
     return sep.join(n.strip() for n in names if n.strip()) or None
 
 
+def output_file(raw: str | None) -> Path | None:
+    """An ``--output FILE`` checked before any work: a file name in a folder
+    that exists. (A trailing slash is seen here, before ``Path`` drops it.)"""
+    if raw is None:
+        return None
+    path = Path(raw)
+    if raw.endswith(("/", os.sep)) or path.is_dir():
+        raise InputError(_("{path} is a folder: --output takes a file name.").format(path=raw))
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
+    return path
+
+
 JSON_HELP = _("Print JSON (stable; see README).")
 
 

@@ -12,7 +12,7 @@ from typing import List, Optional
 
 import typer
 
-from rectify.cli import (JSON_HELP, _closing, command, emit_json, ledger_path, list_cmd, list_filters, open_ledger,
+from rectify.cli import (JSON_HELP, _closing, command, emit_json, ledger_path, list_cmd, list_filters, open_ledger, output_file,
                          say)
 from rectify.errors import ImportFileError, InputError
 from rectify.i18n import _, ngettext
@@ -79,6 +79,7 @@ def export_cmd(
     from rectify.exchange import exporter, json_io
 
     fmt = _format(fmt, output)
+    output_file(output)
     if fmt is None and not evidence:
         raise InputError(_("Give --format xlsx, csv or json (or an --output name ending in one of them), or --evidence."))
     if fmt == "xlsx" and not output:

@@ -15,7 +15,7 @@ from typing import Optional
 
 import typer
 
-from rectify.cli import MAX_NUMBER, JSON_HELP, _closing, command, emit_json, ledger_path, open_ledger, say, too_large
+from rectify.cli import MAX_NUMBER, JSON_HELP, _closing, command, emit_json, ledger_path, open_ledger, output_file, say, too_large
 from rectify.errors import InputError
 from rectify.i18n import _, reason
 
@@ -114,8 +114,8 @@ def weekly_cmd(
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar=_("DATE"),
                                         help=_("Report the week of DATE, as it stood at the end of DATE.")),
     fmt: str = typer.Option("text", "--format", "-f", metavar=_("text|md|html"), show_default=_("text"), help=_("text, md or html.")),
-    output: Optional[Path] = typer.Option(None, "--output", metavar=_("FILE"),
-                                          help=_("Write to FILE instead of the screen.")),
+    output: Optional[str] = typer.Option(None, "--output", metavar=_("FILE"),
+                                         help=_("Write to FILE instead of the screen.")),
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N",
                               help=_("At most N rows in each list of text, md and html (0: all). JSON lists all.")),
     stale_days: int = typer.Option(STALE_DAYS, "--stale-days", metavar="N", help=STALE_HELP),
@@ -124,6 +124,7 @@ def weekly_cmd(
     from rectify import reports
 
     fmt = _format(fmt)
+    output = output_file(output)
     _stale(stale_days)
     if limit < 0:
         raise InputError(_("--limit must be 0 or more."))
