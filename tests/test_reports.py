@@ -339,7 +339,7 @@ def test_weekly_text_to_a_file_and_json_to_a_file(cli, known, tmp_path):
 
     assert json.loads(js.read_text(encoding="utf-8"))["week"] == "2026-W48"
     res = cli("weekly", "--output", str(tmp_path / "missing" / "w.txt"))
-    assert res.exit_code == 2 and "Cannot write" in res.stderr
+    assert res.exit_code == 2 and "does not exist" in res.stderr
 
 
 def test_reports_on_an_empty_ledger(cli, db):
