@@ -192,7 +192,9 @@ class Snapshot:
         counts = self._tally("task", by)
         if not self.current:
             ids = f"SELECT task_id FROM {self.changed}"
-            _add(counts, self._tally(f"(SELECT * FROM task WHERE id IN ({ids}))", by), -1)
+            # CROSS JOIN: from the few changed tasks, never a scan of an index
+            # probing each entry against them.
+            _add(counts, self._tally(f"(SELECT t.* FROM {self.changed} c CROSS JOIN task t ON t.id = c.task_id)", by), -1)
             _add(counts, self._tally(self._rebuilt(ids), by), +1)
         return counts
 
@@ -224,13 +226,17 @@ class Snapshot:
                 " GROUP BY band", p):
             if band:
                 counts[("band", band)] = n
-        # Stale: the long-term unfinished tasks (counted from an index), less
-        # those among them with a recent progress note (few, found from the
-        # notes), rather than a test of every candidate against the notes.
-        counts[("stale",)] = q(
-            f"SELECT (SELECT count(*) FROM {source} s WHERE {stale_candidates_sql('s')})"
-            f" - (SELECT count(*) FROM ({recent_progress_sql()}) r CROSS JOIN {source} s ON s.id = r.task_id"
-            f" WHERE {stale_candidates_sql('s')})", p)[0][0]
+        if source == "task":
+            # The whole ledger: the long-term unfinished tasks (counted from
+            # an index), less those among them with a recent progress note
+            # (few, found from the notes), rather than a test of every
+            # candidate against the notes.
+            stale = (f"SELECT (SELECT count(*) FROM task s WHERE {stale_candidates_sql('s')})"
+                     f" - (SELECT count(*) FROM ({recent_progress_sql()}) r CROSS JOIN task s ON s.id = r.task_id"
+                     f" WHERE {stale_candidates_sql('s')})")
+        else:  # a few changed tasks
+            stale = f"SELECT count(*) FROM {source} s WHERE {stale_sql('s')}"
+        counts[("stale",)] = q(stale, p)[0][0]
         return counts
 
     # -- tasks ---------------------------------------------------------------
