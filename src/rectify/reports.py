@@ -104,13 +104,24 @@ def rate(closed: int, total: int, cancelled: int) -> float:
 # -- the ledger at a moment ---------------------------------------------------
 
 
+def stale_candidates_sql(alias: str) -> str:
+    """Long-term and unfinished, recorded before :stale_since."""
+    s = alias
+    return f"{s}.kind = 'long_term' AND {s}.status IN {ACTIVE_SQL} AND {s}.created < :stale_since"
+
+
+def recent_progress_sql() -> str:
+    """The tasks with a progress note from :stale_since to the moment, once each."""
+    return ("SELECT DISTINCT e.task_id FROM event e WHERE e.field = 'progress'"
+            " AND e.at >= :stale_since AND e.at <= :until")
+
+
 def stale_sql(alias: str) -> str:
     """Long-term and unfinished, recorded before :stale_since, and no progress
     note from :stale_since to the moment."""
-    s = alias
-    return (f"{s}.kind = 'long_term' AND {s}.status IN {ACTIVE_SQL} AND {s}.created < :stale_since"
-            f" AND NOT EXISTS (SELECT 1 FROM event e WHERE e.task_id = {s}.id AND e.field = 'progress'"
-            f" AND e.at >= :stale_since AND e.at <= :until)")
+    # NOT IN a set built once (from the index on event(field, at)), rather
+    # than a search of the events for every long-term task.
+    return f"{stale_candidates_sql(alias)} AND {alias}.id NOT IN ({recent_progress_sql()})"
 
 
 def last_progress_sql(alias: str) -> str:
@@ -181,7 +192,9 @@ class Snapshot:
         counts = self._tally("task", by)
         if not self.current:
             ids = f"SELECT task_id FROM {self.changed}"
-            _add(counts, self._tally(f"(SELECT * FROM task WHERE id IN ({ids}))", by), -1)
+            # CROSS JOIN: from the few changed tasks, never a scan of an index
+            # probing each entry against them.
+            _add(counts, self._tally(f"(SELECT t.* FROM {self.changed} c CROSS JOIN task t ON t.id = c.task_id)", by), -1)
             _add(counts, self._tally(self._rebuilt(ids), by), +1)
         return counts
 
@@ -205,12 +218,25 @@ class Snapshot:
                 counts[("by_late", key, status)] = past
         counts[("soon",)] = q(f"SELECT count(*) FROM {source} s WHERE s.status IN {ACTIVE_SQL}"
                               " AND s.due >= :today AND s.due <= :blue_until", p)[0][0]
+        # LIMIT -1 keeps the subquery whole, so the band is worked out once
+        # per task rather than once for GROUP BY and again for the result.
         for band, n in q(
-                f"SELECT {band_sql('s', 'until')} AS band, count(*) FROM {source} s"
-                f" WHERE s.status IN {ACTIVE_SQL} AND s.due >= :today AND s.due <= :yellow_until GROUP BY band", p):
+                f"SELECT band, count(*) FROM (SELECT {band_sql('s', 'until')} AS band FROM {source} s"
+                f" WHERE s.status IN {ACTIVE_SQL} AND s.due >= :today AND s.due <= :yellow_until LIMIT -1)"
+                " GROUP BY band", p):
             if band:
                 counts[("band", band)] = n
-        counts[("stale",)] = q(f"SELECT count(*) FROM {source} s WHERE {stale_sql('s')}", p)[0][0]
+        if source == "task":
+            # The whole ledger: the long-term unfinished tasks (counted from
+            # an index), less those among them with a recent progress note
+            # (few, found from the notes), rather than a test of every
+            # candidate against the notes.
+            stale = (f"SELECT (SELECT count(*) FROM task s WHERE {stale_candidates_sql('s')})"
+                     f" - (SELECT count(*) FROM ({recent_progress_sql()}) r CROSS JOIN task s ON s.id = r.task_id"
+                     f" WHERE {stale_candidates_sql('s')})")
+        else:  # a few changed tasks
+            stale = f"SELECT count(*) FROM {source} s WHERE {stale_sql('s')}"
+        counts[("stale",)] = q(stale, p)[0][0]
         return counts
 
     # -- tasks ---------------------------------------------------------------
@@ -466,8 +492,10 @@ def trend(ledger, cuts: list[tuple[str, str]]) -> list[dict]:
     q = ledger.query
     now = dict(q("SELECT status, count(*) FROM task GROUP BY status"))
     newer = q(f"SELECT {bucket('created')}, status, count(*) FROM task WHERE created > :c0 GROUP BY 1, 2", params)
+    # INDEXED BY: the partial index over state changes (m003) holds all the
+    # event columns wanted; unprompted, SQLite reads each event's row.
     moves = q(f"""SELECT {bucket('e.at')}, {bucket('t.created')}, e.old, e.new, count(*)
-                  FROM event e JOIN task t ON t.id = e.task_id
+                  FROM event e INDEXED BY event_status_at JOIN task t ON t.id = e.task_id
                   WHERE e.field = 'status' AND e.at > :c0 GROUP BY 1, 2, 3, 4""", params)
     sets = {"open": set(ACTIVE), "closed": {"closed"}}
     out = []

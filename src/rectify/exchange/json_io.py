@@ -208,16 +208,19 @@ def _json_fast(item) -> Record | None:
     return rec
 
 
+_PRESENT = frozenset(_JSON_FIELDS + ("problem", "evidence"))
+
+
 def read_records(source: Source, items: list, today: date) -> None:
     unmapped: set = set()
-    present: set = set()
+    seen: set = set()  # every key of every item; one C-level test per item
     for index, item in enumerate(items, start=1):
         rec = _json_fast(item)
         if rec is not None:
             rec.row = index
             source.records.append(rec)
-            if len(present) < len(_JSON_FIELDS) + 2:
-                present.update(k for k in item if k in _JSON_FIELDS or k in ("problem", "evidence"))
+            if not seen.issuperset(item):
+                seen.update(item)
             continue
         try:
             rec = _json_record(item, index, today, unmapped)
@@ -225,8 +228,8 @@ def read_records(source: Source, items: list, today: date) -> None:
             source.bad.append((index, str(e)))
             continue
         source.records.append(rec)
-        if len(present) < len(_JSON_FIELDS) + 2:
-            present.update(k for k in item if k in _JSON_FIELDS or k in ("problem", "evidence"))
+        seen.update(item)
+    present = seen & _PRESENT
     present.discard("uid")
     source.present = present | {"title"}
     source.unmapped = sorted(unmapped)
