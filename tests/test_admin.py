@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import dump, file_bytes, run_process
+from rectify.migrations import LATEST  # the schema a new ledger, and so its backup, carries
 
 APPLICATION_ID = 0x52435446
 
@@ -105,12 +106,12 @@ def test_backup_of_a_quiet_ledger_is_the_same_ledger_with_its_evidence(cli, db, 
     assert dump(target) == dump(db)
     assert _evidence_files(target) == _evidence_files(db) and len(_evidence_files(db)) == 2
     header = _rows(target, "SELECT * FROM pragma_application_id, pragma_user_version, pragma_journal_mode")[0]
-    assert header == (APPLICATION_ID, 2, "wal")
+    assert header == (APPLICATION_ID, LATEST, "wal")
     assert os.stat(target).st_mode & 0o777 == 0o600
     assert sorted(os.listdir(target.parent)) == ["ledger-2026-11-25.db", "ledger-2026-11-25.evidence"]
     assert result == {
         "ledger": str(db), "backup": str(target), "evidence_dir": str(tmp_path / "copies" / "ledger-2026-11-25.evidence"),
-        "schema": 2, "journal_mode": "wal", "tasks": 2, "problems": 1, "events": result["events"],
+        "schema": LATEST, "journal_mode": "wal", "tasks": 2, "problems": 1, "events": result["events"],
         "evidence_files": 2, "ledger_bytes": target.stat().st_size, "evidence_bytes": 23 + 10240,
         "bytes": target.stat().st_size + 23 + 10240, "faults": []}
     assert result["events"] == _rows(db, "SELECT count(*) FROM event")[0][0] > 8
