@@ -127,6 +127,7 @@ CASES = [
     case(2, "extend", "1", "someday", "--reason", "r", id="extend-bad-date"),
     case(2, "list", "--due-within", "-3d", id="due-within-negative"),
     case(2, "list", "--due-within", "soon", id="due-within-word"),
+    case(2, "list", "--due-within", "十十d", id="due-within-cn-ten-ten"),  # was an internal KeyError
     # -- ids
     case(3, "show", "0", id="show-0"),
     case(2, "show", "-1", id="show-minus-1"),

@@ -280,7 +280,10 @@ def _number(s: str) -> int:
         if len(s) != 1:
             raise _Unreadable(s)
         return _CN_DIGITS[s]
-    if len(tens) > 1 or len(ones) > 1 or "两" in tens + ones:
+    # 十十, 一十二十, 两十, 零十: each side is at most one plain digit.
+    if len(tens) > 1 or len(ones) > 1 or any(c not in _CN_DIGITS or c == "两" for c in tens + ones):
+        raise _Unreadable(s)
+    if tens in ("〇", "零"):
         raise _Unreadable(s)
     return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
 
