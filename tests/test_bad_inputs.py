@@ -216,6 +216,7 @@ CASES = [
     case(2, "weekly", "--format", "pdf", id="weekly-format-pdf"),
     case(2, "weekly", "--limit", "-1", id="weekly-limit-minus-1"),
     case(2, "weekly", "--limit", str(10**22), id="weekly-limit-huge"),
+    case(2, "weekly", "--limit", str(2**63), id="weekly-limit-2-63"),  # one past SQLite's integers
     case(2, "summary", "--stale-days", str(10**20), id="summary-stale-huge"),
     case(2, "summary", "--as-of", "9999-12-31", id="summary-as-of-year-9999"),
     case(2, "weekly", "--week", "9999-W52", id="weekly-week-year-9999"),

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from typer._click.exceptions import ClickException  # typer 0.28 vendors click as typer._click
+from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer 0.28 vendors click as typer._click
 from typer.core import TyperGroup
 
 from rectify import __version__
@@ -46,7 +46,7 @@ class _usage_errors_as_one_line:
         return self
 
     def __exit__(self, kind, error, tb):
-        if not isinstance(error, ClickException) or type(error).__name__ == "NoArgsIsHelpError":
+        if not isinstance(error, ClickException) or isinstance(error, NoArgsIsHelpError):
             return False
         message = " ".join(error.format_message().split())
         ctx = getattr(error, "ctx", None)

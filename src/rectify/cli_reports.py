@@ -15,7 +15,7 @@ from typing import Optional
 
 import typer
 
-from rectify.cli import MAX_NUMBER, JSON_HELP, _closing, command, emit_json, ledger_path, open_ledger, output_file, say, too_large
+from rectify.cli import JSON_HELP, _closing, command, emit_json, ledger_path, open_ledger, output_file, say
 from rectify.errors import InputError
 from rectify.i18n import _, reason
 
@@ -128,8 +128,6 @@ def weekly_cmd(
     _stale(stale_days)
     if limit < 0:
         raise InputError(_("--limit must be 0 or more."))
-    if limit > MAX_NUMBER:  # it is written into the SQL, where SQLite would take it for a real number
-        raise too_large()
     monday, at = reports.report_week(week, as_of)
     with _closing(open_ledger()) as led:
         data = reports.weekly(led, monday, at, stale_days=stale_days, limit=None if as_json else (limit or None))

@@ -279,7 +279,7 @@ class Snapshot:
         count = "0" if total is not None else "count(*) OVER ()"
         picked = self.ledger.query(
             f"SELECT r.id, {count} FROM {self.source(candidates)} r"
-            f" WHERE {where} ORDER BY {order} LIMIT {int(limit)}", {**self.params, **params})
+            f" WHERE {where} ORDER BY {order} LIMIT :page_limit", {**self.params, **params, "page_limit": limit})
         if not picked:
             return [], 0
         ids = ",".join(str(int(row[0])) for row in picked)
@@ -439,8 +439,8 @@ def _extensions(ledger, snap: Snapshot, p: dict, limit: int | None) -> tuple[lis
     params = {**snap.params, **p}
     granted = "FROM event WHERE field = 'due' AND action = 'extend' AND at >= :start AND at <= :until"
     total = ledger.scalar(f"SELECT count(*) {granted}", params)
-    events = ledger.query(f"SELECT task_id, at, old, new, note {granted} ORDER BY at, id"
-                          + (f" LIMIT {int(limit)}" if limit is not None else ""), params)
+    events = ledger.query(f"SELECT task_id, at, old, new, note {granted} ORDER BY at, id LIMIT :page_limit",
+                          {**params, "page_limit": -1 if limit is None else limit})
     if not events:
         return [], total
     ids = ",".join(str(int(e["task_id"])) for e in events)
