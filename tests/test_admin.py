@@ -102,6 +102,8 @@ def _leftovers(folder: Path) -> list[str]:
 def test_backup_of_a_quiet_ledger_is_the_same_ledger_with_its_evidence(cli, db, tmp_path, evidenced):
     target = tmp_path / "copies" / "ledger-2026-11-25.db"
     target.parent.mkdir()
+    events = _rows(db, "SELECT count(*) FROM event")[0][0]
+    assert events > 8
     result = cli.json("backup", target)
     assert dump(target) == dump(db)
     assert _evidence_files(target) == _evidence_files(db) and len(_evidence_files(db)) == 2
@@ -111,10 +113,9 @@ def test_backup_of_a_quiet_ledger_is_the_same_ledger_with_its_evidence(cli, db, 
     assert sorted(os.listdir(target.parent)) == ["ledger-2026-11-25.db", "ledger-2026-11-25.evidence"]
     assert result == {
         "ledger": str(db), "backup": str(target), "evidence_dir": str(tmp_path / "copies" / "ledger-2026-11-25.evidence"),
-        "schema": LATEST, "journal_mode": "wal", "tasks": 2, "problems": 1, "events": result["events"],
+        "schema": LATEST, "journal_mode": "wal", "tasks": 2, "problems": 1, "events": events,
         "evidence_files": 2, "ledger_bytes": target.stat().st_size, "evidence_bytes": 23 + 10240,
         "bytes": target.stat().st_size + 23 + 10240, "faults": []}
-    assert result["events"] == _rows(db, "SELECT count(*) FROM event")[0][0] > 8
     # The copy is a ledger: rectify reads it, and writes to it, with its own evidence folder.
     backup = type(cli)(target)
     assert backup.ok("check").stdout == "ok\n"
@@ -167,7 +168,10 @@ def test_backup_while_three_processes_add_tasks_is_one_consistent_moment(cli, db
     for target, result, before, after in backups:
         top = _rows(target, "SELECT max(id) FROM task")[0][0]
         assert before <= top <= after
-        counts = _rows(target, "SELECT (SELECT count(*) FROM task), (SELECT count(*) FROM event)")[0]
+        # The counts reported are the source's at the snapshot: its tasks up to
+        # the copy's last id, and their events (the writers only add tasks).
+        counts = _rows(db, f"SELECT (SELECT count(*) FROM task WHERE id <= {top}),"
+                           f" (SELECT count(*) FROM event WHERE task_id <= {top})")[0]
         assert (result["tasks"], result["events"]) == counts and result["tasks"] == top
         # Exactly the source as it stood when the copy's snapshot was taken.
         for table, key in (("task", "id"), ("event", "task_id"), ("evidence", "task_id")):
@@ -248,15 +252,70 @@ def test_backup_reports_a_missing_evidence_file_and_still_writes(cli, db, tmp_pa
     assert res.json()["evidence_files"] == 1
 
 
+UNREADABLE = "/proc/self/mem"  # a file whose every read fails (EIO), even for root
+needs_unreadable = pytest.mark.skipif(not os.path.exists(UNREADABLE), reason="needs Linux's /proc")
+
+
+def _make_unreadable(db: Path, name: str) -> str:
+    """Put an unreadable file where the ledger keeps the evidence file ``name``."""
+    (rel,) = [r for r in _evidence_files(db) if r.endswith(name)]
+    stored = db.with_name("ledger.evidence") / rel
+    stored.unlink()
+    stored.symlink_to(UNREADABLE)
+    return rel
+
+
+@needs_unreadable
+def test_backup_with_an_unreadable_evidence_file_writes_the_rest_and_names_it(cli, db, tmp_path, evidenced):
+    scan = {r: data for r, data in _evidence_files(db).items() if r.endswith("scan.bin")}
+    rel = _make_unreadable(db, "minutes.txt")
+    res = cli("backup", tmp_path / "b.db")
+    assert res.exit_code == 7, res  # the file's fault, not the target's: the copy is written
+    assert res.stdout.splitlines()[-1] == f"evidence 1 of task {evidenced['first']}: file {rel} cannot be read: Input/output error."
+    assert "The backup was written, but 1 evidence file" in res.stderr and "Could not write" not in res.stderr
+    assert dump(tmp_path / "b.db") == dump(db)
+    assert _evidence_files(tmp_path / "b.db") == scan  # and nothing of the unreadable one
+    assert _leftovers(tmp_path) == []
+    res = cli("check", "--json")
+    assert res.exit_code == 7
+    assert [(f["kind"], f["row"], f["file"]) for f in res.json()["faults"]] == [("evidence", 1, rel)]
+    assert res.json()["evidence_files"] == 1 and res.json()["evidence_bytes"] == 10240
+
+
+def test_backup_that_cannot_write_an_evidence_file_blames_the_target_and_leaves_nothing(cli, db, tmp_path, evidenced):
+    """A write that fails on the target's side (here: past a file size limit,
+    which binds root too) is the target's error, exit 5, and no part of the
+    copy is left under any name."""
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(1 << 20))
+    cli.ok("evidence", evidenced["second"], big)
+    target = tmp_path / "copies" / "b.db"
+    target.parent.mkdir()
+
+    def limit():
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (512 << 10, 512 << 10))
+
+    res = subprocess.run([sys.executable, "-m", "rectify", "--db", str(db), "backup", str(target)],
+                         capture_output=True, text=True, preexec_fn=limit, timeout=60)
+    assert res.returncode == 5, res
+    assert res.stderr.startswith(f"rectify: error: Could not write the backup {target}: ") and res.stderr.count("\n") == 1
+    assert os.listdir(target.parent) == []
+
+
 # -- check ----------------------------------------------------------------------
 
 
 def test_check_a_sound_ledger(cli, db, evidenced):
     res = cli.ok("check")
     assert res.stdout == "ok\n"
-    assert res.stderr == f"Checked {db}: 2 tasks, {_rows(db, 'SELECT count(*) FROM event')[0][0]} events, 2 evidence files (10.0 KB).\n"
+    events = _rows(db, "SELECT count(*) FROM event")[0][0]
+    assert res.stderr == f"Checked {db}: 2 tasks, {events} events, 2 evidence files (10.0 KB).\n"
     result = cli.json("check")
-    assert result == {"ledger": str(db), "ok": True, "tasks": 2, "problems": 1, "events": result["events"],
+    assert result == {"ledger": str(db), "ok": True, "tasks": 2, "problems": 1, "events": events,
                       "evidence_files": 2, "evidence_bytes": 23 + 10240, "faults": []}
 
 

@@ -192,6 +192,8 @@ CASES = [
     case(2, "evidence", "1", f"{FILES}/missing.pdf", id="evidence-missing-file"),
     case(2, "evidence", "1", f"{FILES}/a-folder.csv", id="evidence-directory"),
     case(2, "evidence", "1", id="evidence-nothing"),
+    *([case(2, "evidence", "1", "/proc/self/mem", id="evidence-unreadable-file")]  # a file whose read fails (EIO), even for root
+      if os.path.exists("/proc/self/mem") else []),
     # -- huge strings, NUL bytes, odd Unicode
     case(2, "add", HUGE, id="title-1mb"),
     case(2, "add", "x", "--note", HUGE, id="note-1mb"),
@@ -231,6 +233,10 @@ CASES = [
     case(2, "export", "--format", "csv", "--output", f"{HERE}/new-folder/", id="export-output-trailing-slash"),
     case(2, "export", "--format", "xlsx", "--output", f"{HERE}/ledger.evidence", id="export-output-a-folder"),
     case(2, "export", "--format", "json", "--output", f"{HERE}/no/such/folder.json", id="export-output-no-folder"),
+    case(2, "backup", f"{HERE}/new-folder/", id="backup-trailing-slash"),
+    case(2, "backup", f"{HERE}/ledger.evidence", id="backup-a-folder"),
+    case(2, "backup", f"{HERE}/{NAME}", "--force", id="backup-onto-the-ledger"),
+    case(2, "backup", f"{HERE}/no/such/backup.db", id="backup-no-folder"),
     # -- the command line itself
     case(2, "frobnicate", id="unknown-command"),
     case(2, "list", "--bogus", id="unknown-option"),

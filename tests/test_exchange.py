@@ -7,6 +7,8 @@ import csv
 import hashlib
 import io
 import json
+import os
+import sqlite3
 import zipfile
 
 import pytest
@@ -388,6 +390,46 @@ def test_evidence_to_a_folder_and_a_tampered_file_is_flagged(cli, tmp_path, db):
     assert manifest[0]["check"] == "changed"
     assert (out / manifest[0]["file"]).read_text() == "changed"
     assert cli("export", "--evidence", out).exit_code == 2  # never written into a folder that has files
+
+
+def test_evidence_export_never_follows_a_path_out_of_the_evidence_folder(cli, tmp_path, db):
+    """A ledger may come from anywhere: a recorded path such as ../secret is
+    left out, with a warning, in a folder and in a zip; an unreadable file
+    likewise, and no part of it is written."""
+    a = cli.add("a")
+    b = cli.add("b")
+    (tmp_path / "r.txt").write_text("report")
+    (tmp_path / "secret.txt").write_text("not evidence")
+    cli.ok("evidence", a, tmp_path / "r.txt")
+    cli.ok("evidence", b, tmp_path / "r.txt")
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE evidence SET path = '../secret.txt' WHERE task_id = ?", (a,))
+    conn.close()
+    (stored,) = (db.parent / "ledger.evidence" / str(b)).iterdir()
+    unreadable = os.path.exists("/proc/self/mem")
+    if unreadable:  # a file whose every read fails (EIO), even for root
+        stored.unlink()
+        stored.symlink_to("/proc/self/mem")
+    for out in (tmp_path / "ev", tmp_path / "ev.zip"):
+        res = cli.ok("export", "--evidence", out)
+        assert f"warning: task {a}: the recorded evidence path ../secret.txt leads out of the evidence folder; it is left out." in res.stderr
+        if out.suffix == ".zip":
+            with zipfile.ZipFile(out) as zf:
+                names = zf.namelist()
+                manifest = zf.read("manifest.csv").decode("utf-8-sig")
+        else:
+            names = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()]
+            manifest = (out / "manifest.csv").read_text(encoding="utf-8-sig")
+        checks = {int(e["task"]): e["check"] for e in csv.DictReader(io.StringIO(manifest))}
+        if unreadable:
+            assert f"warning: task {b}: evidence file {stored.relative_to(db.parent / 'ledger.evidence').as_posix()} cannot be read" in res.stderr
+            assert names == ["manifest.csv"] and checks == {a: "outside", b: "unreadable"}
+        else:
+            assert checks == {a: "outside", b: "ok"}
+        assert "not evidence" not in manifest
+        if unreadable and out.suffix != ".zip":
+            assert sorted(p.name for p in out.iterdir()) == ["manifest.csv"]  # not even an empty folder
 
 
 # -- more shapes of sheet ------------------------------------------------------------

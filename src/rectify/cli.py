@@ -19,7 +19,7 @@ from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer 0
 from typer.core import TyperGroup
 
 from rectify import __version__
-from rectify.errors import ExitCode, InputError, LedgerError, RectifyError
+from rectify.errors import ExitCode, InputError, RectifyError
 from rectify.i18n import _, is_zh, reason, set_language
 
 if is_zh():  # typer's and click's own words too (help panels, usage errors)
@@ -380,7 +380,6 @@ def classify_cmd(
 
 def _classify_auto(yes: bool) -> None:
     from rectify import classify as C
-    from rectify import ledger as L
     from rectify.model import kind_label
 
     with _closing(open_ledger()) as led:

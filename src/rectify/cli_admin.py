@@ -7,12 +7,13 @@ output and the exit codes.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
 
 from rectify.cli import JSON_HELP, command, emit_json, ledger_path, say
-from rectify.errors import CheckError
+from rectify.errors import CheckError, InputError
 from rectify.i18n import _, ngettext
 
 BAR_FROM_BYTES = 64 << 20  # a backup this large shows a progress bar (on a terminal)
@@ -67,6 +68,15 @@ def _print_faults(faults: list[dict]) -> None:
         print(fault["message"])
 
 
+def _backup_file(raw: str) -> Path:
+    """FILE as typed: a trailing slash means a folder, never a file of that name."""
+    path = Path(raw).expanduser()
+    if raw.endswith(("/", os.sep)):
+        raise InputError(_("{path} is a folder; give the backup a file name, e.g. {example}.").format(
+            path=raw, example=path / "ledger-backup.db"))
+    return path
+
+
 @command("backup", help=_(
     "Copy the ledger, safely while others write, with its evidence files beside the copy. "
     "The copy is a ledger itself: use it with --db, or copy it and its folder back to restore.\n\n"
@@ -79,7 +89,7 @@ def backup_cmd(
     from rectify import maintenance
 
     with _LazyBar(_("Backing up")) as bar:
-        result = maintenance.backup(ledger_path(), Path(file).expanduser(), force=force, progress=bar)
+        result = maintenance.backup(ledger_path(), _backup_file(file), force=force, progress=bar)
     if as_json:
         emit_json(result)
     else:

@@ -137,14 +137,22 @@ def _write_bytes_to_stdout(write) -> None:
 
 
 def _report_evidence(entries: list[dict], target: str) -> None:
-    say(_("Wrote {files} evidence files and manifest.csv ({n} entries) to {path}.").format(
-        files=sum(e["check"] in ("ok", "changed") for e in entries), n=len(entries), path=target))
+    files = sum(e["check"] in ("ok", "changed") for e in entries)
+    say(ngettext("Wrote {files} evidence file and manifest.csv ({n} entries) to {path}.",
+                 "Wrote {files} evidence files and manifest.csv ({n} entries) to {path}.", files).format(
+        files=files, n=len(entries), path=target))
     for e in entries:
         if e["check"] == "missing":
             say(_("warning: task {task}: evidence file {file} is missing from the evidence folder.").format(
                 task=e["task"], file=e["file"]))
         elif e["check"] == "changed":
             say(_("warning: task {task}: evidence file {file} no longer matches its recorded sha256.").format(
+                task=e["task"], file=e["file"]))
+        elif e["check"] == "unreadable":
+            say(_("warning: task {task}: evidence file {file} cannot be read ({reason}); it is left out.").format(
+                task=e["task"], file=e["file"], reason=e["reason"]))
+        elif e["check"] == "outside":
+            say(_("warning: task {task}: the recorded evidence path {file} leads out of the evidence folder; it is left out.").format(
                 task=e["task"], file=e["file"]))
 
 

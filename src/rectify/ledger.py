@@ -8,20 +8,19 @@ file exactly as it was. Results are plain dicts: the JSON contract.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import shutil
 import unicodedata
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 from rectify import dates
-from rectify.errors import InputError, NotFoundError, RuleError
+from rectify.errors import InputError, LedgerError, NotFoundError, RuleError
 from rectify.i18n import _
+from rectify.i18n import reason as failure_reason
 from rectify.model import ACTIVE, EDITABLE, FINISHED, field_label, parse_kind, status_label, transition
-from rectify.paths import evidence_dir
+from rectify.paths import WriteError, evidence_dir, read_chunks, sha256_stream
 from rectify.store import Ledger
 
 MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
@@ -436,17 +435,24 @@ def add_progress(ledger: Ledger, task_id: int, note: str, percent: int | None = 
 
 
 def _copy_hashed(source: Path, folder: Path) -> tuple[Path, str, int]:
-    """Copy ``source`` into ``folder`` under a temporary name; return (temp path, sha256, size)."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    digest = hashlib.sha256()
-    size = 0
+    """Copy ``source`` into ``folder`` under a temporary name; return (temp path, sha256, size).
+    A source that cannot be read raises its OSError before anything is
+    created; an error on the folder's side is raised as WriteError."""
     tmp = folder / f".incoming-{uuid.uuid4().hex}"
-    with open(source, "rb") as src, open(tmp, "wb") as dst:
-        while chunk := src.read(1 << 20):
-            digest.update(chunk)
-            dst.write(chunk)
-            size += len(chunk)
-    return tmp, digest.hexdigest(), size
+    with read_chunks(source) as data:
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            dst = open(tmp, "wb")
+        except OSError as e:
+            raise WriteError(e) from e
+        with dst:
+            try:
+                sha, size = sha256_stream(data, dst.write)
+            except OSError:
+                dst.close()
+                tmp.unlink()
+                raise
+    return tmp, sha, size
 
 
 def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | None = None) -> list[dict]:
@@ -468,12 +474,18 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
     staged: list[tuple[Path, Path, str, int, str]] = []
     try:
         for src in sources:
-            tmp, sha, size = _copy_hashed(src, folder)
+            try:
+                tmp, sha, size = _copy_hashed(src, folder)
+            except WriteError as e:
+                raise LedgerError(_("Cannot copy into the evidence folder {folder}: {reason}.").format(
+                    folder=folder, reason=failure_reason(e.error))) from None
+            except OSError as e:
+                raise InputError(_("Evidence file is not readable: {path}").format(path=src) + f" ({failure_reason(e)})") from None
             final = folder / f"{sha[:12]}-{src.name}"
             staged.append((tmp, final, sha, size, src.name))
         added = []
         with ledger.transaction():
-            old = _unfinished(ledger, task_id, _("Task {id} is {status}; reopen it before adding evidence."))
+            _unfinished(ledger, task_id, _("Task {id} is {status}; reopen it before adding evidence."))
             now = dates.timestamp()
             for tmp, final, sha, size, name in staged:
                 rel = final.relative_to(evidence_dir(ledger.path)).as_posix()

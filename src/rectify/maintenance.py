@@ -23,7 +23,6 @@ set-based SQL; only the evidence files are visited one by one.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -33,7 +32,7 @@ from pathlib import Path, PurePosixPath
 
 from rectify.errors import InputError, LedgerError
 from rectify.i18n import N_, _, reason
-from rectify.paths import evidence_dir
+from rectify.paths import WriteError, evidence_dir, evidence_file, read_chunks, sha256_stream
 
 PAGES_PER_STEP = 1024  # pages copied per step of the online backup (4 MiB at the usual page size)
 SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database
@@ -93,15 +92,6 @@ def _counts(conn: sqlite3.Connection) -> dict:
 _EVIDENCE_FILES = "SELECT id, task_id, path, sha256, size FROM evidence WHERE path IS NOT NULL ORDER BY id"
 
 
-def evidence_file(folder: Path, rel: str) -> Path | None:
-    """The file a recorded evidence path names, or None when the path would
-    lead out of the evidence folder."""
-    parts = PurePosixPath(rel).parts
-    if not parts or PurePosixPath(rel).is_absolute() or ".." in parts or "\\" in rel:
-        return None
-    return folder.joinpath(*parts)
-
-
 def _evidence_fault(row, found: tuple[str, int] | None) -> Fault | None:
     """Compare a file as found, (sha256, size) or None when missing, with its record."""
     where = {"task": row["task_id"], "table": "evidence", "row": row["id"], "file": row["path"]}
@@ -124,35 +114,49 @@ def _outside_fault(row) -> Fault:
         task=row["task_id"], table="evidence", row=row["id"], file=row["path"])
 
 
-def _digest(path: Path) -> tuple[str, int]:
-    with open(path, "rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest(), os.fstat(f.fileno()).st_size
+def _unreadable_fault(row, error: OSError) -> Fault:
+    return Fault("evidence", _("evidence {id} of task {task}: file {file} cannot be read: {reason}.").format(
+        id=row["id"], task=row["task_id"], file=row["path"], reason=reason(error)),
+        task=row["task_id"], table="evidence", row=row["id"], file=row["path"])
 
 
-def _verify_evidence(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+def _each_evidence(rows, folder: Path, read) -> tuple[dict[str, tuple[str, int]], list[Fault]]:
+    """Visit each recorded evidence file once, however many rows name it.
+    ``read(file, rel)`` gives its (sha256, size); an OSError it raises is the
+    file's own fault (missing, or unreadable) and the visit goes on. A
+    WriteError, from a copy being written, is not caught. Returns the files
+    found, by recorded path, and the faults, in the order of ``rows``."""
+    seen: dict[str, tuple[str, int] | OSError | None] = {}
     faults = []
-    for row in conn.execute(_EVIDENCE_FILES):
-        file = evidence_file(folder, row["path"])
+    for row in rows:
+        rel = row["path"]
+        file = evidence_file(folder, rel)
         if file is None:
             faults.append(_outside_fault(row))
             continue
-        try:
-            size = file.stat().st_size
-            # A size that differs tells enough: the file is not read.
-            found = (None, size) if row["size"] is not None and size != row["size"] else _digest(file)
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            found = None
-        except OSError as e:
-            faults.append(Fault("evidence", _("evidence {id} of task {task}: file {file} cannot be read: {reason}.").format(
-                id=row["id"], task=row["task_id"], file=row["path"], reason=reason(e)),
-                task=row["task_id"], table="evidence", row=row["id"], file=row["path"]))
-            continue
-        totals["evidence_files"] += 1
-        if found is not None:
-            totals["evidence_bytes"] += found[1]
-        fault = _evidence_fault(row, found)
+        if rel not in seen:
+            try:
+                seen[rel] = read(file, rel)
+            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+                seen[rel] = None
+            except OSError as e:
+                seen[rel] = e
+        found = seen[rel]
+        fault = _unreadable_fault(row, found) if isinstance(found, OSError) else _evidence_fault(row, found)
         if fault:
             faults.append(fault)
+    return {rel: found for rel, found in seen.items() if isinstance(found, tuple)}, faults
+
+
+def _digest(file: Path, rel: str) -> tuple[str, int]:
+    with read_chunks(file) as data:
+        return sha256_stream(data)
+
+
+def _verify_evidence(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+    found, faults = _each_evidence(conn.execute(_EVIDENCE_FILES), folder, _digest)
+    totals["evidence_files"] = len(found)
+    totals["evidence_bytes"] = sum(size for _sha, size in found.values())
     return faults
 
 
@@ -338,9 +342,9 @@ def backup(source: Path, target: Path, *, force: bool = False, progress=None) ->
         try:
             result = _copy(src, source, temp_db, temp_evidence, progress)
             _put_in_place(target, temp_db, temp_evidence)
-        except (OSError, sqlite3.OperationalError) as e:  # the target's side: no room, no right to write
+        except (OSError, WriteError, sqlite3.OperationalError) as e:  # the target's side: no room, no right to write
             raise LedgerError(_("Could not write the backup {path}: {reason}.").format(
-                path=target, reason=reason(e))) from None
+                path=target, reason=reason(e.error if isinstance(e, WriteError) else e))) from None
         finally:
             for path in (temp_db, *(temp_db.with_name(temp_db.name + s) for s in SIDECARS), temp_evidence):
                 _remove(path)
@@ -383,41 +387,38 @@ def _copy(src: sqlite3.Connection, source: Path, temp_db: Path, temp_evidence: P
         src.execute("COMMIT")
     ledger_bytes = temp_db.stat().st_size
     copied, faults = _copy_evidence(files, evidence_dir(source), temp_evidence,
-                                      lambda done: progress and progress(pages * page_size + done, total))
+                                    lambda done: progress and progress(pages * page_size + done, total))
     return {"schema": schema, "journal_mode": "wal", **counts, "evidence_files": len(copied),
-            "ledger_bytes": ledger_bytes, "evidence_bytes": sum(copied.values()),
+            "ledger_bytes": ledger_bytes, "evidence_bytes": sum(size for _sha, size in copied.values()),
             "faults": [p.as_dict() for p in faults]}
 
 
 def _copy_evidence(rows, folder: Path, temp_evidence: Path, progress) -> tuple[dict, list[Fault]]:
-    """Copy each recorded evidence file, hashing it on the way; a file missing
-    or changed is reported, and copied as it is when it is there at all."""
-    from rectify.ledger import _copy_hashed
-
-    copied: dict[str, int] = {}
-    faults = []
+    """Copy each recorded evidence file, hashing it on the way; a file missing,
+    changed or unreadable is reported, and copied as it is when it can be read
+    at all. Only an error in writing the copy (a WriteError) stops the backup."""
     done = 0
-    for row in rows:
-        file = evidence_file(folder, row["path"])
-        if file is None:
-            faults.append(_outside_fault(row))
-            continue
-        if row["path"] in copied:
-            continue
-        found = None
-        if file.is_file():
-            final = temp_evidence.joinpath(*PurePosixPath(row["path"]).parts)
-            temp, sha, size = _copy_hashed(file, final.parent)
-            os.replace(temp, final)
-            os.chmod(final, 0o600)  # as the ledger keeps its own
-            copied[row["path"]] = size
-            found = (sha, size)
-        fault = _evidence_fault(row, found)
-        if fault:
-            faults.append(fault)
-        done += row["size"] or 0
+
+    def copy(file: Path, rel: str) -> tuple[str, int]:
+        nonlocal done
+        final = temp_evidence.joinpath(*PurePosixPath(rel).parts)
+        with read_chunks(file) as data:  # an error here is the source file's
+            try:
+                final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd = os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # as the ledger keeps its own
+            except OSError as e:
+                raise WriteError(e) from e
+            with open(fd, "wb") as dst:
+                try:
+                    found = sha256_stream(data, dst.write)
+                except OSError:  # the source could not be read to its end: no half file in the copy
+                    final.unlink()
+                    raise
+        done += found[1]
         progress(done)
-    return copied, faults
+        return found
+
+    return _each_evidence(rows, folder, copy)
 
 
 def _put_in_place(target: Path, temp_db: Path, temp_evidence: Path) -> None:

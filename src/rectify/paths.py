@@ -1,4 +1,6 @@
-"""Every location rectify uses, resolved in one place.
+"""Every location rectify uses, resolved in one place, and the one way its
+evidence files are read: streamed, hashed on the way, never followed out of
+their folder.
 
 The ledger: ``--db PATH``, then ``RECTIFY_DB``, then ``ledger.db`` in the
 user's data directory (``RECTIFY_HOME`` overrides that directory, for tests).
@@ -6,9 +8,13 @@ user's data directory (``RECTIFY_HOME`` overrides that directory, for tests).
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import os
 import sys
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
 
 
 def data_dir() -> Path:
@@ -37,3 +43,54 @@ def ledger_path(option: str | None = None) -> tuple[Path, str]:
 def evidence_dir(ledger: Path) -> Path:
     """The managed evidence folder beside a ledger: ``ledger.db`` -> ``ledger.evidence/``."""
     return ledger.with_name(ledger.stem + ".evidence")
+
+
+def evidence_file(folder: Path, rel: str) -> Path | None:
+    """The file a recorded evidence path names inside ``folder``, or None when
+    the path would lead out of it (absolute, ``..``, a backslash). A ledger
+    may come from anywhere: no path it records is followed out of its folder."""
+    parts = PurePosixPath(rel).parts
+    if not parts or PurePosixPath(rel).is_absolute() or ".." in parts or "\\" in rel:
+        return None
+    return folder.joinpath(*parts)
+
+
+# -- reading evidence files ----------------------------------------------------------
+
+CHUNK = 1 << 20  # bytes read at a time: an evidence file is never held whole in memory
+
+
+class WriteError(Exception):
+    """An OSError raised while writing a copy, set apart from one raised while
+    reading its source: a copy that fails blames the side that failed."""
+
+    def __init__(self, error: OSError):
+        super().__init__(error)
+        self.error = error
+
+
+@contextmanager
+def read_chunks(file: Path) -> Iterator[Iterator[bytes]]:
+    """The contents of ``file``, a chunk at a time. The file is opened and its
+    first chunk read on entry, so that a file that cannot be read at all
+    raises its OSError before the caller has written anything."""
+    with open(file, "rb") as f:
+        first = f.read(CHUNK)
+        yield itertools.chain([first] if first else [], iter(lambda: f.read(CHUNK), b""))
+
+
+def sha256_stream(data: Iterable[bytes], sink: Callable[[bytes], object] | None = None) -> tuple[str, int]:
+    """The sha256 and size of ``data``, each chunk handed on to ``sink`` on the
+    way. An OSError from reading propagates as it is; one from ``sink`` is
+    raised as WriteError."""
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in data:
+        digest.update(chunk)
+        size += len(chunk)
+        if sink is not None:
+            try:
+                sink(chunk)
+            except OSError as e:
+                raise WriteError(e) from e
+    return digest.hexdigest(), size

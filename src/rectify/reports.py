@@ -179,8 +179,8 @@ class Snapshot:
 
         # updated: the time of the last field change by then (each change that
         # sets it writes an event at that time), or the creation.
-        updated = (f"CASE WHEN o.task_id IS NULL THEN t.updated ELSE COALESCE((SELECT max(e.at) FROM event e"
-                   f" WHERE e.task_id = t.id AND e.field IS NOT NULL AND e.at <= :until), t.created) END AS updated")
+        updated = ("CASE WHEN o.task_id IS NULL THEN t.updated ELSE COALESCE((SELECT max(e.at) FROM event e"
+                   " WHERE e.task_id = t.id AND e.field IS NOT NULL AND e.at <= :until), t.created) END AS updated")
         return (f"(SELECT t.id, t.uid, t.created, {updated}, {', '.join(column(f) for f in REBUILT)}"
                 f" FROM task t LEFT JOIN {self.overlay} o ON o.task_id = t.id"
                 f" WHERE t.created <= :until AND t.id IN ({ids}))")

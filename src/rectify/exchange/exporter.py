@@ -12,19 +12,18 @@ ledger wording, with the percentage when it says more than the state does;
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import tempfile
 import zipfile
 from datetime import date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from rectify import ledger as L
-from rectify.errors import InputError
+from rectify.errors import InputError, LedgerError
 from rectify.exchange import columns as C
-from rectify.i18n import _
-from rectify.paths import evidence_dir
+from rectify.i18n import _, reason
+from rectify.paths import WriteError, evidence_dir, evidence_file, read_chunks, sha256_stream
 
 FIELDS = [c.field for c in C.COLUMNS]
 
@@ -178,7 +177,8 @@ MANIFEST_FIELDS = ("task", "uid", "title", "file", "name", "sha256", "size", "da
 
 
 def evidence_entries(ledger, tasks: list[dict]) -> list[dict]:
-    """Each piece of evidence of ``tasks``, with whether its file is intact."""
+    """Each piece of evidence of ``tasks``, with whether its file is there. A
+    recorded path that would lead out of the evidence folder is never followed."""
     ids = {t["id"] for t in tasks}
     by_id = {t["id"]: t for t in tasks}
     folder = evidence_dir(ledger.path)
@@ -190,21 +190,17 @@ def evidence_entries(ledger, tasks: list[dict]) -> list[dict]:
                      "name": e["name"], "sha256": e["sha256"], "size": e["size"], "date": e["added"],
                      "note": e["note"], "check": "note", "source": None}
             if e["path"]:
-                source = folder / e["path"]
+                source = evidence_file(folder, e["path"])
                 entry["source"] = source
-                entry["check"] = "ok" if source.is_file() else "missing"
+                entry["check"] = "outside" if source is None else "ok" if source.is_file() else "missing"
             entries.append(entry)
     return entries
 
 
-def _copy_checked(entry: dict, sink) -> None:
-    """Stream the file to ``sink`` while hashing; mark it changed if the hash differs."""
-    digest = hashlib.sha256()
-    with open(entry["source"], "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-            sink(chunk)
-    if digest.hexdigest() != entry["sha256"]:
+def _copy_checked(entry: dict, data, sink) -> None:
+    """Stream ``data`` to ``sink`` while hashing; mark the entry changed if the hash differs."""
+    sha, _size = sha256_stream(data, sink)
+    if sha != entry["sha256"]:
         entry["check"] = "changed"
 
 
@@ -228,7 +224,8 @@ def _manifest_csv(entries: list[dict]) -> bytes:
 
 
 def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
-    """The evidence files of ``tasks`` and ``manifest.csv`` into a folder or a .zip."""
+    """The evidence files of ``tasks`` and ``manifest.csv`` into a folder or a
+    .zip. A file that cannot be read is marked ``unreadable`` and left out."""
     entries = evidence_entries(ledger, tasks)
     target = Path(target)
     if target.suffix.lower() == ".zip":
@@ -236,13 +233,13 @@ def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
                 for e in entries:
                     if e["check"] == "ok":
-                        info = zipfile.ZipInfo(e["file"], date_time=_zip_time(e["date"]))
-                        info.compress_type = zipfile.ZIP_DEFLATED
-                        with zf.open(info, "w") as member:
-                            _copy_checked(e, member.write)
+                        _zip_member(zf, e)
                 zf.writestr("manifest.csv", _manifest_csv(entries))
 
-        atomic_write(target, build)
+        try:
+            atomic_write(target, build)
+        except WriteError as e:
+            raise InputError(_("Cannot write {path}: {reason}.").format(path=target, reason=reason(e.error))) from None
         return entries
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError(_("{path} exists and is not an empty folder; give a new folder or a .zip name.").format(
@@ -251,11 +248,61 @@ def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
         target.mkdir(parents=True, exist_ok=True)
         for e in entries:
             if e["check"] == "ok":
-                dest = target / e["file"]
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with open(dest, "wb") as out:
-                    _copy_checked(e, out.write)
+                _folder_file(target, e)
         (target / "manifest.csv").write_bytes(_manifest_csv(entries))
-    except OSError as e:
-        raise InputError(_("Cannot write the evidence to {path}: {reason}.").format(path=target, reason=e.strerror)) from None
+    except (OSError, WriteError) as e:
+        error = e.error if isinstance(e, WriteError) else e
+        raise InputError(_("Cannot write the evidence to {path}: {reason}.").format(path=target, reason=reason(error))) from None
     return entries
+
+
+def _zip_member(zf: zipfile.ZipFile, e: dict) -> None:
+    """One evidence file into the zip. A file that cannot be opened or read at
+    all is marked unreadable; one that fails part-way stops the export, since
+    half a member cannot be taken back out (nothing is written: the zip is
+    built under a temporary name). An error writing the zip is a WriteError."""
+    info = zipfile.ZipInfo(e["file"], date_time=_zip_time(e["date"]))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    try:
+        with read_chunks(e["source"]) as data:
+            member = _writing(zf.open, info, "w")
+            try:
+                _copy_checked(e, data, member.write)
+            except OSError as error:  # reading the source part-way
+                raise LedgerError(_("Evidence file {file} of task {task} cannot be read: {reason}; nothing was written.").format(
+                    file=e["file"], task=e["task"], reason=reason(error))) from None
+            finally:
+                _writing(member.close)
+    except OSError as error:
+        _unreadable(e, error)
+
+
+def _writing(call, *args):
+    """``call(*args)``, a step of writing the export: its OSError is a WriteError."""
+    try:
+        return call(*args)
+    except OSError as error:
+        raise WriteError(error) from error
+
+
+def _folder_file(target: Path, e: dict) -> None:
+    """One evidence file into the folder; an unreadable one is marked so, and no part of it is left."""
+    dest = target.joinpath(*PurePosixPath(e["file"]).parts)
+    try:
+        with read_chunks(e["source"]) as data:
+            _writing(dest.parent.mkdir, 0o777, True, True)
+            out = _writing(open, dest, "wb")
+            with out:
+                try:
+                    _copy_checked(e, data, out.write)
+                except OSError:
+                    out.close()
+                    dest.unlink()
+                    raise
+    except OSError as error:
+        _unreadable(e, error)
+
+
+def _unreadable(entry: dict, error: OSError) -> None:
+    entry["check"] = "unreadable"
+    entry["reason"] = reason(error)
