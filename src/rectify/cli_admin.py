@@ -8,6 +8,7 @@ output and the exit codes.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from pathlib import Path
 
 import typer
@@ -25,15 +26,16 @@ class _LazyBar:
 
     def __init__(self, label: str):
         self.label = label
-        self.bar = None
+        self.stack = ExitStack()
         self.tick = None
+        self.started = False
 
     def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
+        if not self.started:
             from rectify.cli_exchange import _progress
 
-            self.bar = _progress(total, self.label, BAR_FROM_BYTES)
-            self.tick = self.bar.__enter__()
+            self.started = True
+            self.tick = self.stack.enter_context(_progress(total, self.label, BAR_FROM_BYTES))
         if self.tick is not None:
             self.tick(done, total)
 
@@ -41,8 +43,7 @@ class _LazyBar:
         return self
 
     def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+        return self.stack.__exit__(*exc)
 
 
 def _size(n: int) -> str:

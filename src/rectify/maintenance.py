@@ -351,9 +351,8 @@ def backup(source: Path, target: Path, *, force: bool = False, progress=None) ->
     finally:
         src.close()
     faults = result.pop("faults")
-    has_files = evidence_dir(target).is_dir()
     return {"ledger": os.path.abspath(source), "backup": str(target),
-            "evidence_dir": str(evidence_dir(target)) if has_files else None, **result,
+            "evidence_dir": str(evidence_dir(target)) if result["evidence_files"] else None, **result,
             "bytes": result["ledger_bytes"] + result["evidence_bytes"], "faults": faults}
 
 
@@ -381,6 +380,7 @@ def _copy(src: sqlite3.Connection, source: Path, temp_db: Path, temp_evidence: P
             dst.row_factory = sqlite3.Row
             counts = _counts(dst)
             schema = dst.execute("PRAGMA user_version").fetchone()[0]
+            journal_mode = dst.execute("PRAGMA journal_mode").fetchone()[0]
         finally:
             dst.close()  # checkpoints: the copy is one file
     finally:
@@ -388,7 +388,7 @@ def _copy(src: sqlite3.Connection, source: Path, temp_db: Path, temp_evidence: P
     ledger_bytes = temp_db.stat().st_size
     copied, faults = _copy_evidence(files, evidence_dir(source), temp_evidence,
                                     lambda done: progress and progress(pages * page_size + done, total))
-    return {"schema": schema, "journal_mode": "wal", **counts, "evidence_files": len(copied),
+    return {"schema": schema, "journal_mode": journal_mode, **counts, "evidence_files": len(copied),
             "ledger_bytes": ledger_bytes, "evidence_bytes": sum(size for _sha, size in copied.values()),
             "faults": [p.as_dict() for p in faults]}
 
