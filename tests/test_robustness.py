@@ -124,14 +124,15 @@ def wal_size(db: Path) -> int:
         return -1
 
 
-def import_killed(db: Path, source: Path, when) -> bool:
-    """Start `rectify import`, SIGKILL it once ``when(seconds, wal bytes)`` is
-    true; True if it was killed before it finished."""
+def import_killed(db: Path, source: Path, when, probe=wal_size) -> bool:
+    """Start `rectify import`, SIGKILL it once ``when(seconds, probe(db))`` is
+    true (by default the size of the -wal file); True if it was killed before
+    it finished."""
     proc = subprocess.Popen([sys.executable, "-m", "rectify", "--db", str(db), "import", str(source)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=os.environ.copy())
     start = time.monotonic()
     while proc.poll() is None:
-        if when(time.monotonic() - start, wal_size(db)):
+        if when(time.monotonic() - start, probe(db)):
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             return proc.returncode == -signal.SIGKILL
@@ -189,6 +190,105 @@ def test_an_import_killed_at_any_point_is_whole_or_absent(cli, db, big_import, t
         assert res.returncode == 0, res.stderr
         assert counts(tmp_path / f"{name}.db") == whole, name
         assert integrity(tmp_path / f"{name}.db") == "ok"
+
+
+# -- a bulk load into a new ledger, with SQLite's rollback journal ---------------------
+
+BULK = 20_000  # importer.BULK_ROWS: from here on, a load into an empty ledger uses the rollback journal
+
+
+@pytest.fixture(scope="module")
+def bulk_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("bulk") / "bulk.json"
+    path.write_text(json.dumps([{"title": f"Bulk measure {i}", "unit": f"Unit {i % 20}", "kind": "immediate",
+                                 "due": f"2027-{i % 12 + 1:02d}-15", "problem": {"description": f"Finding {i // 4}"}}
+                                for i in range(BULK)]))
+    return path
+
+
+def journal_mode(db: Path) -> str:
+    return {1: "rollback", 2: "wal"}[db.read_bytes()[18]]
+
+
+def db_and_journal(db: Path) -> tuple[int, int]:
+    sizes = []
+    for path in (db, Path(str(db) + "-journal")):
+        try:
+            sizes.append(os.path.getsize(path))
+        except OSError:
+            sizes.append(-1)
+    return tuple(sizes)
+
+
+def test_a_bulk_load_into_a_new_ledger_ends_in_wal_mode_and_killed_is_whole_or_absent(cli, db, bulk_file, tmp_path):
+    from rectify.exchange.importer import BULK_ROWS
+
+    assert BULK == BULK_ROWS
+    assert not import_killed(db, bulk_file, lambda t, sizes: False)
+    whole = counts(db)
+    assert whole[0] == BULK and journal_mode(db) == "wal" and integrity(db) == "ok"
+    assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith(db.name)) == [db.name]
+    seed_size = os.path.getsize(db) // 10  # well under the loaded ledger's size
+
+    # Killed while the journal exists, and twice while the commit writes the file.
+    points = {"journal": lambda sizes: sizes[1] >= 0,
+              "file-growing": lambda sizes: sizes[0] > seed_size,
+              "file-late": lambda sizes: sizes[0] > 6 * seed_size}
+    outcomes = {}
+    for name, point in points.items():
+        target = tmp_path / f"{name}.db"
+        seen = []
+        killed = import_killed(target, bulk_file, lambda t, sizes: seen.append(sizes) or point(sizes), probe=db_and_journal)
+        # rectify itself first: a read-only check rolls a hot journal back, and finds the ledger sound.
+        res = run_process("--db", str(target), "check", "--json")
+        if killed and name != "journal":  # half the commit was in the file: the rollback took it out
+            assert seen[-1][0] > seed_size and os.path.getsize(target) < seen[-1][0] and json.loads(res.stdout)["tasks"] == 0
+        if target.exists() and res.returncode != 5:
+            assert res.returncode == 0, (name, killed, res.stdout, res.stderr)
+            outcomes[name] = counts(target)
+            assert outcomes[name] in ((0, 0, 0), whole), (name, killed, outcomes[name])
+            # The next write puts the ledger back in WAL mode, and importing again completes the import.
+            res = run_process("--db", str(target), "import", str(bulk_file))
+            assert res.returncode == 0, res.stderr
+            assert counts(target) == whole and journal_mode(target) == "wal" and integrity(target) == "ok", name
+            assert not Path(str(target) + "-journal").exists()
+        else:
+            outcomes[name] = None  # killed before the ledger file was made
+        print(name, "killed" if killed else "finished", outcomes[name])
+    assert any(v == (0, 0, 0) for v in outcomes.values()), outcomes  # at least one kill fell inside the commit
+
+
+def test_a_bulk_load_does_not_wait_for_a_reader_and_keeps_wal(cli, db, bulk_file):
+    nothing = db.with_name("nothing.json")
+    nothing.write_text("[]")
+    cli.ok("import", nothing)  # an empty ledger
+    assert counts(db) == (0, 0, 0)
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        conn.execute("SELECT count(*) FROM task").fetchone()  # a reader holds a snapshot
+        start = time.monotonic()
+        res = run_process("--db", str(db), "import", str(bulk_file))
+        assert res.returncode == 0, res.stderr
+        assert time.monotonic() - start < 20  # the busy timeout (30 s) was not waited out
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    assert counts(db)[0] == BULK and journal_mode(db) == "wal"
+
+
+def test_a_ledger_left_in_rollback_mode_goes_back_to_wal_at_the_next_write(cli, db):
+    cli.add("a task")
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    assert journal_mode(db) == "rollback"
+    before = db.read_bytes()
+    cli.ok("list")
+    cli.ok("summary")
+    assert db.read_bytes() == before  # a read changes nothing
+    cli.add("another")
+    assert journal_mode(db) == "wal" and integrity(db) == "ok" and counts(db)[0] == 2
 
 
 # -- files that are not ours, or from a newer rectify --------------------------------

@@ -201,7 +201,7 @@ def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json
         if dry_run:
             _report(source, first, dry_run=True, as_json=as_json)
             return
-    with _closing(open_ledger(write=True)) as led:
+    with _closing(open_ledger(write=True)) as led, led.rollback_journal(importer.is_bulk_load(led, source)):
         with led.transaction():
             # A plan made against no ledger holds while the new ledger is still empty.
             if first is not None and blank and importer.is_empty(led):

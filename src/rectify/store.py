@@ -8,7 +8,9 @@ write, with mode 0600, in WAL mode, under a temporary name and then linked
 into place, so no other process ever sees it half made.
 
 Every change runs inside ``Ledger.transaction()`` (``BEGIN IMMEDIATE``), and
-writes its event rows in that same transaction.
+writes its event rows in that same transaction. The one exception to WAL mode
+is a bulk load into an empty ledger (``Ledger.rollback_journal``), which runs
+with SQLite's rollback journal and switches back at its end.
 """
 
 from __future__ import annotations
@@ -34,9 +36,10 @@ def latest_schema() -> int:
     return LATEST
 
 
-def read_header(path: Path) -> tuple[int, int] | None:
-    """(application_id, user_version) from the file header, or None for a new,
-    empty file. Raises LedgerError for anything that is not an SQLite file."""
+def read_header(path: Path) -> tuple[int, int, bool] | None:
+    """(application_id, user_version, in WAL mode) from the file header, or
+    None for a new, empty file. Raises LedgerError for anything that is not an
+    SQLite file."""
     try:
         with open(path, "rb") as f:
             head = f.read(100)
@@ -48,7 +51,7 @@ def read_header(path: Path) -> tuple[int, int] | None:
         return None
     if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
         raise LedgerError(_("{path} is not a rectify ledger (not an SQLite file); it was left untouched.").format(path=path))
-    return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big")
+    return int.from_bytes(head[68:72], "big"), int.from_bytes(head[60:64], "big"), head[18] == 2
 
 
 def _refuse_newer(path: Path, version: int, latest: int) -> None:
@@ -59,11 +62,11 @@ def _refuse_newer(path: Path, version: int, latest: int) -> None:
     )
 
 
-def _check_header(path: Path) -> tuple[int, int] | None:
+def _check_header(path: Path) -> tuple[int, int, bool] | None:
     header = read_header(path)
     if header is None:
         return None
-    app_id, version = header
+    app_id, version, _wal = header
     if app_id != APPLICATION_ID:
         raise LedgerError(
             _("{path} is an SQLite database of another program, not a rectify ledger; it was left untouched.").format(path=path)
@@ -120,6 +123,10 @@ class Ledger:
         elif version > KNOWN_SCHEMA and version > latest_schema():
             conn.close()
             _refuse_newer(path, version, latest_schema())
+        elif write and header is not None and not header[2]:
+            # Left in rollback-journal mode by a bulk load that could not
+            # switch back (see ``rollback_journal``): back to WAL when it can be.
+            _journal_mode(conn, "wal", wait_ms=0)
         return cls(path, conn, exists=True)
 
     def close(self) -> None:
@@ -148,6 +155,27 @@ class Ledger:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise LedgerError(_("Could not save to the ledger {path}: {reason}.").format(path=self.path, reason=reason(e))) from None
+
+    @contextmanager
+    def rollback_journal(self, wanted: bool = True):
+        """For a bulk load: SQLite's rollback journal in place of its WAL
+        while the block runs. Call outside a transaction.
+
+        WAL writes each new page twice, to the log at COMMIT and then into
+        the file at the checkpoint; the rollback journal writes it once and
+        journals only the pages it changes, which in a ledger being filled
+        are few. An import of 100,000 tasks into a new ledger takes about
+        10% less time (README, "Speed"). The change is as atomic: a process
+        killed mid-way leaves a hot journal, which the next opening of the
+        ledger rolls back. The switch is made only when no other connection
+        is reading at that moment (it never waits), and undone at the end; if
+        a reader holds the ledger then, the next write opening switches back."""
+        switched = wanted and _journal_mode(self.conn, "delete", wait_ms=0)
+        try:
+            yield switched
+        finally:
+            if switched:
+                _journal_mode(self.conn, "wal", wait_ms=1000)
 
     def record(self, task_id: int, action: str, *, field: str | None = None, old=None, new=None,
                note: str | None = None, actor: str | None = None, at: str | None = None) -> None:
@@ -197,6 +225,18 @@ def _create_file(path: Path) -> None:
     finally:
         for leftover in (temp, Path(name + "-wal"), Path(name + "-shm")):
             leftover.unlink(missing_ok=True)
+
+
+def _journal_mode(conn: sqlite3.Connection, mode: str, *, wait_ms: int) -> bool:
+    """Set the journal mode, waiting at most ``wait_ms`` for other connections
+    to let go; True if the ledger is now in ``mode``."""
+    conn.execute(f"PRAGMA busy_timeout = {wait_ms}")
+    try:
+        return conn.execute(f"PRAGMA journal_mode = {mode}").fetchone()[0] == mode
+    except sqlite3.OperationalError:  # busy: another connection is reading or writing
+        return False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
 
 def _link_into_place(temp: Path, path: Path) -> None:

@@ -173,6 +173,14 @@ def build_plan(ledger, source: Source) -> Plan:
     return plan
 
 
+def is_bulk_load(ledger, source: Source) -> bool:
+    """A large file into a ledger with no tasks yet: the case worth SQLite's
+    rollback journal (``Ledger.rollback_journal``). Asked before the write
+    lock: if another process adds tasks meanwhile, the import is as correct,
+    only journaled the other way."""
+    return len(source.records) >= BULK_ROWS and is_empty(ledger)
+
+
 def is_empty(ledger) -> bool:
     return not ledger.conn.execute("SELECT EXISTS (SELECT 1 FROM task) OR EXISTS (SELECT 1 FROM problem)").fetchone()[0]
 
