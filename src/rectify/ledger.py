@@ -20,7 +20,7 @@ from rectify.errors import InputError, LedgerError, NotFoundError, RuleError
 from rectify.i18n import _
 from rectify.i18n import reason as failure_reason
 from rectify.model import ACTIVE, EDITABLE, FINISHED, field_label, parse_kind, status_label, transition
-from rectify.paths import WriteError, evidence_dir, read_chunks, sha256_stream
+from rectify.paths import WriteError, copy_hashed, evidence_dir
 from rectify.store import Ledger
 
 MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
@@ -434,27 +434,6 @@ def add_progress(ledger: Ledger, task_id: int, note: str, percent: int | None = 
     return get_task(ledger, task_id)
 
 
-def _copy_hashed(source: Path, folder: Path) -> tuple[Path, str, int]:
-    """Copy ``source`` into ``folder`` under a temporary name; return (temp path, sha256, size).
-    A source that cannot be read raises its OSError before anything is
-    created; an error on the folder's side is raised as WriteError."""
-    tmp = folder / f".incoming-{uuid.uuid4().hex}"
-    with read_chunks(source) as data:
-        try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            dst = open(tmp, "wb")
-        except OSError as e:
-            raise WriteError(e) from e
-        with dst:
-            try:
-                sha, size = sha256_stream(data, dst.write)
-            except OSError:
-                dst.close()
-                tmp.unlink()
-                raise
-    return tmp, sha, size
-
-
 def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | None = None) -> list[dict]:
     """Attach evidence (佐证材料): files, copied into the managed folder beside
     the ledger with their sha256, and/or a note for evidence that is not a file."""
@@ -474,8 +453,9 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
     staged: list[tuple[Path, Path, str, int, str]] = []
     try:
         for src in sources:
+            tmp = folder / f".incoming-{uuid.uuid4().hex}"
             try:
-                tmp, sha, size = _copy_hashed(src, folder)
+                sha, size = copy_hashed(src, tmp, mode=0o600, folder_mode=0o700)
             except WriteError as e:
                 raise LedgerError(_("Cannot copy into the evidence folder {folder}: {reason}.").format(
                     folder=folder, reason=failure_reason(e.error))) from None

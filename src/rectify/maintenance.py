@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 
 from rectify.errors import InputError, LedgerError
 from rectify.i18n import N_, _, reason
-from rectify.paths import WriteError, evidence_dir, evidence_file, read_chunks, sha256_stream
+from rectify.paths import WriteError, copy_hashed, evidence_dir, evidence_file, read_chunks, sha256_stream
 
 PAGES_PER_STEP = 1024  # pages copied per step of the online backup (4 MiB at the usual page size)
 SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database
@@ -402,18 +402,7 @@ def _copy_evidence(rows, folder: Path, temp_evidence: Path, progress) -> tuple[d
     def copy(file: Path, rel: str) -> tuple[str, int]:
         nonlocal done
         final = temp_evidence.joinpath(*PurePosixPath(rel).parts)
-        with read_chunks(file) as data:  # an error here is the source file's
-            try:
-                final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                fd = os.open(final, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # as the ledger keeps its own
-            except OSError as e:
-                raise WriteError(e) from e
-            with open(fd, "wb") as dst:
-                try:
-                    found = sha256_stream(data, dst.write)
-                except OSError:  # the source could not be read to its end: no half file in the copy
-                    final.unlink()
-                    raise
+        found = copy_hashed(file, final, mode=0o600, folder_mode=0o700)  # as the ledger keeps its own
         done += found[1]
         progress(done)
         return found

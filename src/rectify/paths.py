@@ -94,3 +94,24 @@ def sha256_stream(data: Iterable[bytes], sink: Callable[[bytes], object] | None 
             except OSError as e:
                 raise WriteError(e) from e
     return digest.hexdigest(), size
+
+
+def copy_hashed(source: Path, dest: Path, *, mode: int = 0o666, folder_mode: int = 0o777) -> tuple[str, int]:
+    """Copy the file ``source`` to ``dest`` (its folders made as needed),
+    hashing on the way; return its (sha256, size). A source that cannot be
+    read at all raises its OSError before anything is created, and one that
+    fails part-way leaves no part of ``dest``. An error on the side of
+    ``dest`` is raised as WriteError."""
+    with read_chunks(source) as data:
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True, mode=folder_mode)
+            out = open(os.open(dest, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, mode), "wb")
+        except OSError as e:
+            raise WriteError(e) from e
+        with out:
+            try:
+                return sha256_stream(data, out.write)
+            except OSError:
+                out.close()
+                dest.unlink()
+                raise

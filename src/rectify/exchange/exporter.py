@@ -23,7 +23,7 @@ from rectify import ledger as L
 from rectify.errors import InputError, LedgerError
 from rectify.exchange import columns as C
 from rectify.i18n import _, reason
-from rectify.paths import WriteError, evidence_dir, evidence_file, read_chunks, sha256_stream
+from rectify.paths import WriteError, copy_hashed, evidence_dir, evidence_file, read_chunks, sha256_stream
 
 FIELDS = [c.field for c in C.COLUMNS]
 
@@ -287,20 +287,13 @@ def _writing(call, *args):
 
 def _folder_file(target: Path, e: dict) -> None:
     """One evidence file into the folder; an unreadable one is marked so, and no part of it is left."""
-    dest = target.joinpath(*PurePosixPath(e["file"]).parts)
     try:
-        with read_chunks(e["source"]) as data:
-            _writing(dest.parent.mkdir, 0o777, True, True)
-            out = _writing(open, dest, "wb")
-            with out:
-                try:
-                    _copy_checked(e, data, out.write)
-                except OSError:
-                    out.close()
-                    dest.unlink()
-                    raise
+        sha, _size = copy_hashed(e["source"], target.joinpath(*PurePosixPath(e["file"]).parts))
     except OSError as error:
         _unreadable(e, error)
+        return
+    if sha != e["sha256"]:
+        e["check"] = "changed"
 
 
 def _unreadable(entry: dict, error: OSError) -> None:
