@@ -110,6 +110,11 @@ def test_backup_of_a_quiet_ledger_is_the_same_ledger_with_its_evidence(cli, db, 
     header = _rows(target, "SELECT * FROM pragma_application_id, pragma_user_version, pragma_journal_mode")[0]
     assert header == (APPLICATION_ID, LATEST, "wal")
     assert os.stat(target).st_mode & 0o777 == 0o600
+    # The evidence is as private as the ledger, in the ledger's folder and in the copy's.
+    for folder in (db.with_name("ledger.evidence"), target.with_name("ledger-2026-11-25.evidence")):
+        modes = {p.relative_to(folder).as_posix(): p.stat().st_mode & 0o777 for p in [folder, *folder.rglob("*")]}
+        assert {m for p, m in modes.items() if p == "." or "/" not in p} == {0o700} and len(modes) == 5, modes
+        assert {m for p, m in modes.items() if "/" in p} == {0o600}, modes
     assert sorted(os.listdir(target.parent)) == ["ledger-2026-11-25.db", "ledger-2026-11-25.evidence"]
     assert result == {
         "ledger": str(db), "backup": str(target), "evidence_dir": str(tmp_path / "copies" / "ledger-2026-11-25.evidence"),

@@ -96,15 +96,29 @@ def sha256_stream(data: Iterable[bytes], sink: Callable[[bytes], object] | None 
     return digest.hexdigest(), size
 
 
+def _make_folders(folder: Path, mode: int) -> None:
+    """``folder`` and every missing folder above it, each with ``mode`` (where
+    ``mkdir(parents=True)`` gives the leaf alone the mode)."""
+    missing = []
+    while not folder.is_dir():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=mode, exist_ok=True)
+
+
 def copy_hashed(source: Path, dest: Path, *, mode: int = 0o666, folder_mode: int = 0o777) -> tuple[str, int]:
-    """Copy the file ``source`` to ``dest`` (its folders made as needed),
+    """Copy the file ``source`` to ``dest`` (its folders made as needed, with
+    ``folder_mode``),
     hashing on the way; return its (sha256, size). A source that cannot be
     read at all raises its OSError before anything is created, and one that
     fails part-way leaves no part of ``dest``. An error on the side of
     ``dest`` is raised as WriteError."""
     with read_chunks(source) as data:
         try:
-            dest.parent.mkdir(parents=True, exist_ok=True, mode=folder_mode)
+            _make_folders(dest.parent, folder_mode)
             out = open(os.open(dest, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, mode), "wb")
         except OSError as e:
             raise WriteError(e) from e
