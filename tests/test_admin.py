@@ -257,6 +257,25 @@ def test_backup_reports_a_missing_evidence_file_and_still_writes(cli, db, tmp_pa
     assert res.json()["evidence_files"] == 1
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_copy_whose_last_bytes_cannot_be_written_is_the_copys_fault(tmp_path):
+    """A small file fails only when its buffered bytes are flushed (here into
+    /dev/full, where every write fails with ENOSPC): that is the copy's side,
+    a WriteError, never taken for a source that cannot be read. Every command
+    that copies evidence (evidence, backup, export) goes through copy_hashed;
+    the temporary names they copy to cannot be put on /dev/full from outside."""
+    from rectify.paths import WriteError, copy_hashed
+
+    small = tmp_path / "small.txt"
+    small.write_text("x" * 100)
+    dest = tmp_path / "dest.txt"
+    dest.symlink_to("/dev/full")
+    with pytest.raises(WriteError) as caught:
+        copy_hashed(small, dest)
+    assert caught.value.strerror == os.strerror(28) and small.read_text() == "x" * 100
+    assert not dest.is_symlink() and not dest.exists()  # no part of the copy is left
+
+
 UNREADABLE = "/proc/self/mem"  # a file whose every read fails (EIO), even for root
 needs_unreadable = pytest.mark.skipif(not os.path.exists(UNREADABLE), reason="needs Linux's /proc")
 

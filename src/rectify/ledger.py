@@ -458,7 +458,7 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
                 sha, size = copy_hashed(src, tmp, mode=0o600, folder_mode=0o700)
             except WriteError as e:
                 raise LedgerError(_("Cannot copy into the evidence folder {folder}: {reason}.").format(
-                    folder=folder, reason=failure_reason(e.error))) from None
+                    folder=folder, reason=failure_reason(e))) from None
             except OSError as e:
                 raise InputError(_("Evidence file is not readable: {path}").format(path=src) + f" ({failure_reason(e)})") from None
             final = folder / f"{sha[:12]}-{src.name}"

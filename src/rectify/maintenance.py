@@ -344,7 +344,7 @@ def backup(source: Path, target: Path, *, force: bool = False, progress=None) ->
             _put_in_place(target, temp_db, temp_evidence)
         except (OSError, WriteError, sqlite3.OperationalError) as e:  # the target's side: no room, no right to write
             raise LedgerError(_("Could not write the backup {path}: {reason}.").format(
-                path=target, reason=reason(e.error if isinstance(e, WriteError) else e))) from None
+                path=target, reason=reason(e))) from None
         finally:
             for path in (temp_db, *(temp_db.with_name(temp_db.name + s) for s in SIDECARS), temp_evidence):
                 _remove(path)

@@ -67,6 +67,15 @@ class WriteError(Exception):
     def __init__(self, error: OSError):
         super().__init__(error)
         self.error = error
+        self.strerror = error.strerror  # so that ``i18n.reason`` words it as it words the OSError
+
+
+def writing(call: Callable, *args, **kwargs):
+    """``call(*args, **kwargs)``, a step of writing a copy: its OSError is raised as WriteError."""
+    try:
+        return call(*args, **kwargs)
+    except OSError as e:
+        raise WriteError(e) from e
 
 
 @contextmanager
@@ -89,10 +98,7 @@ def sha256_stream(data: Iterable[bytes], sink: Callable[[bytes], object] | None 
         digest.update(chunk)
         size += len(chunk)
         if sink is not None:
-            try:
-                sink(chunk)
-            except OSError as e:
-                raise WriteError(e) from e
+            writing(sink, chunk)
     return digest.hexdigest(), size
 
 
@@ -110,22 +116,23 @@ def _make_folders(folder: Path, mode: int) -> None:
 
 
 def copy_hashed(source: Path, dest: Path, *, mode: int = 0o666, folder_mode: int = 0o777) -> tuple[str, int]:
-    """Copy the file ``source`` to ``dest`` (its folders made as needed, with
-    ``folder_mode``),
-    hashing on the way; return its (sha256, size). A source that cannot be
-    read at all raises its OSError before anything is created, and one that
-    fails part-way leaves no part of ``dest``. An error on the side of
-    ``dest`` is raised as WriteError."""
+    """Copy the file ``source`` to ``dest`` (its missing folders made with
+    ``folder_mode``), hashing on the way; return its (sha256, size). A source
+    that cannot be read at all raises its OSError before anything is
+    created, and one that fails part-way leaves no part of ``dest``. An error
+    on the side of ``dest`` is raised as WriteError."""
     with read_chunks(source) as data:
+        writing(_make_folders, dest.parent, folder_mode)
+        out = writing(open, dest, "wb", opener=lambda path, flags: os.open(path, flags, mode))
         try:
-            _make_folders(dest.parent, folder_mode)
-            out = open(os.open(dest, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, mode), "wb")
-        except OSError as e:
-            raise WriteError(e) from e
-        with out:
+            found = sha256_stream(data, out.write)
+            writing(out.flush)  # the last buffered bytes: a full disk shows here
+        except BaseException:  # the source failed part-way, or the copy did: no part of it is left
             try:
-                return sha256_stream(data, out.write)
-            except OSError:
                 out.close()
-                dest.unlink()
-                raise
+            except OSError:
+                pass  # the bytes it could not flush: the error already being raised
+            dest.unlink(missing_ok=True)
+            raise
+        writing(out.close)
+        return found

@@ -23,7 +23,7 @@ from rectify import ledger as L
 from rectify.errors import InputError, LedgerError
 from rectify.exchange import columns as C
 from rectify.i18n import _, reason
-from rectify.paths import WriteError, copy_hashed, evidence_dir, evidence_file, read_chunks, sha256_stream
+from rectify.paths import WriteError, copy_hashed, evidence_dir, evidence_file, read_chunks, sha256_stream, writing
 
 FIELDS = [c.field for c in C.COLUMNS]
 
@@ -239,7 +239,7 @@ def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
         try:
             atomic_write(target, build)
         except WriteError as e:
-            raise InputError(_("Cannot write {path}: {reason}.").format(path=target, reason=reason(e.error))) from None
+            raise InputError(_("Cannot write {path}: {reason}.").format(path=target, reason=reason(e))) from None
         return entries
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError(_("{path} exists and is not an empty folder; give a new folder or a .zip name.").format(
@@ -251,8 +251,7 @@ def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
                 _folder_file(target, e)
         (target / "manifest.csv").write_bytes(_manifest_csv(entries))
     except (OSError, WriteError) as e:
-        error = e.error if isinstance(e, WriteError) else e
-        raise InputError(_("Cannot write the evidence to {path}: {reason}.").format(path=target, reason=reason(error))) from None
+        raise InputError(_("Cannot write the evidence to {path}: {reason}.").format(path=target, reason=reason(e))) from None
     return entries
 
 
@@ -265,24 +264,16 @@ def _zip_member(zf: zipfile.ZipFile, e: dict) -> None:
     info.compress_type = zipfile.ZIP_DEFLATED
     try:
         with read_chunks(e["source"]) as data:
-            member = _writing(zf.open, info, "w")
+            member = writing(zf.open, info, "w")
             try:
                 _copy_checked(e, data, member.write)
             except OSError as error:  # reading the source part-way
                 raise LedgerError(_("Evidence file {file} of task {task} cannot be read: {reason}; nothing was written.").format(
                     file=e["file"], task=e["task"], reason=reason(error))) from None
             finally:
-                _writing(member.close)
+                writing(member.close)
     except OSError as error:
         _unreadable(e, error)
-
-
-def _writing(call, *args):
-    """``call(*args)``, a step of writing the export: its OSError is a WriteError."""
-    try:
-        return call(*args)
-    except OSError as error:
-        raise WriteError(error) from error
 
 
 def _folder_file(target: Path, e: dict) -> None:
