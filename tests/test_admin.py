@@ -281,7 +281,8 @@ needs_unreadable = pytest.mark.skipif(not os.path.exists(UNREADABLE), reason="ne
 
 
 def _make_unreadable(db: Path, name: str) -> str:
-    """Put an unreadable file where the ledger keeps the evidence file ``name``."""
+    """Put an unreadable file where the ledger keeps the evidence file ``name``:
+    a symbolic link (to a file whose read fails), which rectify never follows."""
     (rel,) = [r for r in _evidence_files(db) if r.endswith(name)]
     stored = db.with_name("ledger.evidence") / rel
     stored.unlink()
@@ -295,7 +296,7 @@ def test_backup_with_an_unreadable_evidence_file_writes_the_rest_and_names_it(cl
     rel = _make_unreadable(db, "minutes.txt")
     res = cli("backup", tmp_path / "b.db")
     assert res.exit_code == 7, res  # the file's fault, not the target's: the copy is written
-    assert res.stdout.splitlines()[-1] == f"evidence 1 of task {evidenced['first']}: file {rel} cannot be read: Input/output error."
+    assert res.stdout.splitlines()[-1] == f"evidence 1 of task {evidenced['first']}: file {rel} cannot be read: a symbolic link, which rectify does not follow."
     assert "The backup was written, but 1 evidence file" in res.stderr and "Could not write" not in res.stderr
     assert dump(tmp_path / "b.db") == dump(db)
     assert _evidence_files(tmp_path / "b.db") == scan  # and nothing of the unreadable one

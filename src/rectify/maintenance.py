@@ -24,18 +24,16 @@ set-based SQL; only the evidence files are visited one by one.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
-import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 from rectify.errors import InputError, LedgerError
 from rectify.i18n import N_, _, reason
-from rectify.paths import WriteError, copy_hashed, evidence_dir, evidence_file, read_chunks, sha256_stream
+from rectify.paths import (SIDECARS, WriteError, clean_leftovers, copy_hashed, evidence_dir, evidence_file, guard_output,
+                           read_chunks, remove, sha256_stream, temp_name)
 
 PAGES_PER_STEP = 1024  # pages copied per step of the online backup (4 MiB at the usual page size)
-SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database
 
 
 # Names of tables, columns and checks as a person reads them in a fault.
@@ -70,12 +68,18 @@ class Fault:
 def open_existing(path: Path) -> sqlite3.Connection:
     """A connection to the ledger at ``path``, which must exist and be a rectify
     ledger this version can read. The connection refuses every write."""
-    from rectify.store import _check_header, _connect
+    from rectify import ledgerfile
+    from rectify.store import _check_header, reading_connection
 
+    ledgerfile.refuse_odd_kind(path)
+    ledgerfile.tidy(path)
     if not (path.exists() or path.is_symlink()) or _check_header(path) is None:
         raise LedgerError(_("There is no ledger at {path}.").format(path=path))
+    ledgerfile.refuse_stale_wal(path)
     try:
-        conn = _connect(str(path))
+        conn = reading_connection(path)
+        # A damaged page may hold bytes that are not UTF-8: read them escaped, never raise on them.
+        conn.text_factory = lambda data: data.decode("utf-8", "backslashreplace")
         conn.execute("PRAGMA query_only = ON")
     except sqlite3.DatabaseError as e:
         raise LedgerError(_("Cannot open the ledger {path}: {reason}.").format(path=path, reason=reason(e))) from None
@@ -288,13 +292,6 @@ def check(path: Path) -> dict:
 # -- backup ------------------------------------------------------------------------
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return a.resolve() == b.resolve()
-
-
 def _occupied(target: Path) -> list[Path]:
     """What a backup at ``target`` replaces: the file, SQLite's files beside it
     (a stale WAL would be replayed into the new copy), its evidence folder."""
@@ -309,25 +306,18 @@ def _refuse_target(source: Path, target: Path, force: bool) -> None:
             path=target, example=target / "ledger-backup.db"))
     if not target.parent.is_dir():
         raise InputError(_("The folder {folder} does not exist; create it first.").format(folder=target.parent))
-    if any(_same_file(source.with_name(source.name + s), target) for s in ("", *SIDECARS)):
-        raise InputError(_("{path} is the ledger itself; give another file for the backup.").format(path=target))
+    guard_output(target, source)
+    guard_output(evidence_dir(target), source)
     if evidence_dir(target).resolve() == evidence_dir(source).resolve():
         raise InputError(_("A backup at {path} would share the ledger's evidence folder {folder}; choose another name or folder.").format(
             path=target, folder=evidence_dir(source)))
+    real = Path(os.path.realpath(source))
+    if evidence_dir(target).resolve() in (real.parent, *real.parent.parents):
+        raise InputError(_("The ledger {ledger} is inside {folder}, the folder a backup at {path} would replace; choose another name or folder.").format(
+            ledger=real, folder=evidence_dir(target), path=target))
     occupied = _occupied(target)
     if occupied and not force:
         raise InputError(_("{path} already exists; choose another name, or use --force to replace it.").format(path=occupied[0]))
-
-
-def _temp_name(target: Path, suffix: str) -> Path:
-    return target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.{suffix}")
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
 
 
 def backup(source: Path, target: Path, *, force: bool = False, progress=None) -> dict:
@@ -338,7 +328,11 @@ def backup(source: Path, target: Path, *, force: bool = False, progress=None) ->
     src = open_existing(source)
     try:
         _refuse_target(source, target, force)
-        temp_db, temp_evidence = _temp_name(target, "tmp"), _temp_name(target, "evidence.tmp")
+        from rectify import ledgerfile
+
+        if target.parent != source.parent:
+            ledgerfile.tidy(target)  # what killed backups left at the target
+        temp_db, temp_evidence = temp_name(target, "tmp"), temp_name(evidence_dir(target), "tmp")
         try:
             result = _copy(src, source, temp_db, temp_evidence, progress)
             _put_in_place(target, temp_db, temp_evidence)
@@ -347,7 +341,7 @@ def backup(source: Path, target: Path, *, force: bool = False, progress=None) ->
                 path=target, reason=reason(e))) from None
         finally:
             for path in (temp_db, *(temp_db.with_name(temp_db.name + s) for s in SIDECARS), temp_evidence):
-                _remove(path)
+                remove(path)
     finally:
         src.close()
     faults = result.pop("faults")
@@ -361,9 +355,13 @@ def _copy(src: sqlite3.Connection, source: Path, temp_db: Path, temp_evidence: P
     its records name; each under its temporary name."""
     src.execute("BEGIN")  # one read snapshot for every step and every count
     try:
-        page_size = src.execute("PRAGMA page_size").fetchone()[0]
-        pages = src.execute("PRAGMA page_count").fetchone()[0]
-        files = src.execute(_EVIDENCE_FILES).fetchall()
+        try:
+            page_size = src.execute("PRAGMA page_size").fetchone()[0]
+            pages = src.execute("PRAGMA page_count").fetchone()[0]
+            files = src.execute(_EVIDENCE_FILES).fetchall()
+        except sqlite3.DatabaseError as e:  # the ledger's side: a damaged page
+            raise LedgerError(_("The ledger {path} is damaged ({reason}); nothing was written. Run `rectify check`.").format(
+                path=source, reason=reason(e))) from None
         total = pages * page_size + sum(r["size"] or 0 for r in files)
         fd = os.open(temp_db, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
@@ -411,25 +409,58 @@ def _copy_evidence(rows, folder: Path, temp_evidence: Path, progress) -> tuple[d
 
 
 def _put_in_place(target: Path, temp_db: Path, temp_evidence: Path) -> None:
-    """Rename the finished copy to its name. What it replaces (with --force)
-    is moved aside first, and removed once the copy is in place, or put back
-    if the copy cannot be."""
-    aside: list[tuple[Path, Path]] = []
-    placed: list[Path] = []
+    """Rename the finished copy to its name, so that a kill at any step
+    leaves a usable ledger (the old one or the new one) and its evidence
+    folder in sight. What the copy replaces (with --force) is recorded in a
+    plan file first (``ledgerfile.write_restore_plan``), then SQLite's files
+    beside the old file and its evidence folder are moved aside, the new
+    evidence folder is renamed in, and last the new file replaces the old
+    one in one rename (the old file is never missing). The next run that
+    opens the ledger finds the plan of a killed restore and takes it back
+    while the new file is still under its temporary name, or finishes it."""
+    from rectify import ledgerfile
+
+    plan = {"target": str(target), "temp_db": str(temp_db), "target_evidence": str(evidence_dir(target)),
+            "temp_evidence": str(temp_evidence) if temp_evidence.is_dir() else None,
+            "aside": [[str(p), str(temp_name(p, "old"))] for p in _occupied(target) if p != target]}
+    marker = ledgerfile.write_restore_plan(target, plan) if plan["aside"] or target.exists() else None
+    done: list[tuple[Path, Path]] = []
     try:
-        for path in _occupied(target):
-            moved = _temp_name(path, "old")
-            os.replace(path, moved)
-            aside.append((path, moved))
-        os.replace(temp_db, target)
-        placed.append(target)
-        if temp_evidence.is_dir():
+        for original, moved in plan["aside"]:
+            kill_point("restore")
+            os.replace(original, moved)
+            done.append((Path(original), Path(moved)))
+        if plan["temp_evidence"]:
+            kill_point("restore")
             os.replace(temp_evidence, evidence_dir(target))
+        kill_point("restore")
+        os.replace(temp_db, target)
+        kill_point("restore")
     except OSError:
-        for path in placed:
-            _remove(path)
-        for path, moved in reversed(aside):
-            os.replace(moved, path)
+        if evidence_dir(target).exists() and not temp_evidence.exists() and plan["temp_evidence"]:
+            os.replace(evidence_dir(target), temp_evidence)
+        for original, moved in reversed(done):
+            os.replace(moved, original)
+        if marker:
+            marker.unlink(missing_ok=True)
         raise
-    for _path, moved in aside:
-        _remove(moved)
+    for _original, moved in plan["aside"]:
+        remove(Path(moved))
+    if marker:
+        marker.unlink(missing_ok=True)
+
+
+_steps: dict[str, int] = {}
+
+
+def kill_point(name: str) -> None:
+    """For the tests of kills: with RECTIFY_TEST_KILL_AT=name:N, the process
+    kills itself (SIGKILL, nothing cleaned up) on reaching step N of ``name``."""
+    wanted = os.environ.get("RECTIFY_TEST_KILL_AT")
+    if not wanted:
+        return
+    _steps[name] = _steps.get(name, 0) + 1
+    if wanted == f"{name}:{_steps[name]}":
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)

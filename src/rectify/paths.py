@@ -8,10 +8,14 @@ user's data directory (``RECTIFY_HOME`` overrides that directory, for tests).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import itertools
 import os
+import re
+import stat
 import sys
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -31,13 +35,18 @@ def data_dir() -> Path:
 
 
 def ledger_path(option: str | None = None) -> tuple[Path, str]:
-    """The ledger path in use, and where it came from ("--db", "RECTIFY_DB", "default")."""
+    """The ledger path in use, and where it came from ("--db", "RECTIFY_DB", "default").
+
+    The path is resolved here, once: a ledger reached through a symbolic link
+    (or a linked folder) is the file the link leads to, and its evidence
+    folder is beside that file, whichever link named it."""
     if option:
-        return Path(option).expanduser(), "--db"
-    env = os.environ.get("RECTIFY_DB")
-    if env:
-        return Path(env).expanduser(), "RECTIFY_DB"
-    return data_dir() / "ledger.db", "default"
+        raw, source = Path(option).expanduser(), "--db"
+    elif os.environ.get("RECTIFY_DB"):
+        raw, source = Path(os.environ["RECTIFY_DB"]).expanduser(), "RECTIFY_DB"
+    else:
+        raw, source = data_dir() / "ledger.db", "default"
+    return Path(os.path.realpath(raw)), source
 
 
 def evidence_dir(ledger: Path) -> Path:
@@ -45,14 +54,139 @@ def evidence_dir(ledger: Path) -> Path:
     return ledger.with_name(ledger.stem + ".evidence")
 
 
-def evidence_file(folder: Path, rel: str) -> Path | None:
+SIDECARS = ("-wal", "-shm", "-journal")  # files SQLite keeps beside a database
+
+
+def _refused(message: str) -> Exception:
+    from rectify.errors import InputError
+
+    return InputError(message)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _same_entry(a: Path, b: Path) -> bool:
+    """``a`` and ``b`` name one file: the same inode (a hard link, a symbolic
+    link, another spelling), or, where neither exists yet, the same name in
+    the same folder, letter case aside (a case-insensitive file system)."""
+    ia = _identity(a)
+    if ia is not None and ia == _identity(b):
+        return True
+    return a.name.casefold() == b.name.casefold() and (
+        a.parent == b.parent or (_identity(a.parent) is not None and _identity(a.parent) == _identity(b.parent)))
+
+
+def guard_output(target: Path | str, ledger: Path) -> Path:
+    """Refuse (InputError, exit 2) a path a command was asked to write that is
+    the ledger itself, a file SQLite keeps beside it (-wal, -shm, -journal),
+    or anything inside its evidence folder; nothing is touched. Paths are
+    compared as the file system resolves them: symbolic links, hard links,
+    ``..`` and letter case. Returns ``target`` unchanged."""
+    from rectify.i18n import _
+
+    path = Path(os.path.realpath(Path(target).expanduser()))
+    real = Path(os.path.realpath(ledger))
+    for suffix in ("", *SIDECARS):
+        if _same_entry(path, real.with_name(real.name + suffix)):
+            raise _refused(_("{path} is the ledger itself, or a file SQLite keeps beside it; writing there would destroy the ledger. Give another file.").format(
+                path=target))
+    folder = evidence_dir(real)
+    for above in (path, *path.parents):
+        if _same_entry(above, folder):
+            raise _refused(_("{path} is inside the ledger's evidence folder {folder}; give a place outside it.").format(
+                path=target, folder=folder))
+    return Path(target)
+
+
+def evidence_file(folder: Path, rel: str) -> "EvidenceFile | None":
     """The file a recorded evidence path names inside ``folder``, or None when
     the path would lead out of it (absolute, ``..``, a backslash). A ledger
     may come from anywhere: no path it records is followed out of its folder."""
     parts = PurePosixPath(rel).parts
-    if not parts or PurePosixPath(rel).is_absolute() or ".." in parts or "\\" in rel:
+    if not parts or PurePosixPath(rel).is_absolute() or ".." in parts or "\\" in rel or "\x00" in rel:
         return None
-    return folder.joinpath(*parts)
+    return EvidenceFile(folder, parts)
+
+
+class NotFollowed(OSError):
+    """An evidence path that is a symbolic link, or not a regular file: never read."""
+
+
+class EvidenceFile:
+    """A file inside an evidence folder, opened only the safe way: every
+    folder on the way and the file itself without following a symbolic link,
+    and only a regular file (a FIFO would hang a read, a device would never
+    end). Duck-typed with ``Path`` for ``open("rb")``."""
+
+    def __init__(self, folder: Path, parts: tuple[str, ...]):
+        self.folder = folder
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return str(self.folder.joinpath(*self.parts))
+
+    def open(self, mode: str = "rb"):
+        assert mode == "rb"
+        return os.fdopen(self._open_fd(), "rb")
+
+    def is_file(self) -> bool:
+        try:
+            os.close(self._open_fd())
+        except OSError:
+            return False
+        return True
+
+    def _open_fd(self) -> int:
+        from rectify.i18n import _
+
+        nofollow = getattr(os, "O_NOFOLLOW", 0)
+        if not nofollow or os.open not in os.supports_dir_fd:  # Windows: check each step by name
+            path = self.folder
+            for part in ("", *self.parts):
+                path = path / part if part else path
+                if path.is_symlink():
+                    raise NotFollowed(errno.ELOOP, _("a symbolic link, which rectify does not follow"))
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        else:
+            try:
+                fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY | nofollow)
+                for part in self.parts[:-1]:
+                    try:
+                        inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | nofollow, dir_fd=fd)
+                    finally:
+                        os.close(fd)
+                    fd = inner
+                try:
+                    file_fd = os.open(self.parts[-1], os.O_RDONLY | nofollow | os.O_NONBLOCK, dir_fd=fd)
+                finally:
+                    os.close(fd)
+            except OSError as e:
+                if e.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK) and self._is_link():
+                    raise NotFollowed(errno.ELOOP, _("a symbolic link, which rectify does not follow")) from None
+                raise
+            fd = file_fd
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            if stat.S_ISDIR(os.stat(self.folder.joinpath(*self.parts), follow_symlinks=False).st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+            raise NotFollowed(errno.EINVAL, _("not a regular file"))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return fd
+
+    def _is_link(self) -> bool:
+        path = self.folder
+        for part in ("", *self.parts):
+            path = path / part if part else path
+            if path.is_symlink():
+                return True
+        return False
 
 
 # -- reading evidence files ----------------------------------------------------------
@@ -79,11 +213,11 @@ def writing(call: Callable, *args, **kwargs):
 
 
 @contextmanager
-def read_chunks(file: Path) -> Iterator[Iterator[bytes]]:
+def read_chunks(file: "Path | EvidenceFile") -> Iterator[Iterator[bytes]]:
     """The contents of ``file``, a chunk at a time. The file is opened and its
     first chunk read on entry, so that a file that cannot be read at all
     raises its OSError before the caller has written anything."""
-    with open(file, "rb") as f:
+    with file.open("rb") as f:  # a Path, or an EvidenceFile: opened the safe way
         first = f.read(CHUNK)
         yield itertools.chain([first] if first else [], iter(lambda: f.read(CHUNK), b""))
 
@@ -102,9 +236,10 @@ def sha256_stream(data: Iterable[bytes], sink: Callable[[bytes], object] | None 
     return digest.hexdigest(), size
 
 
-def _make_folders(folder: Path, mode: int) -> None:
-    """``folder`` and every missing folder above it, each with ``mode`` (where
-    ``mkdir(parents=True)`` gives the leaf alone the mode)."""
+def make_folders(folder: Path, mode: int) -> None:
+    """``folder`` and every missing folder above it, each with ``mode``
+    whatever the umask (where ``mkdir(parents=True)`` gives the leaf alone
+    the mode, and the umask takes from it)."""
     missing = []
     while not folder.is_dir():
         missing.append(folder)
@@ -112,7 +247,11 @@ def _make_folders(folder: Path, mode: int) -> None:
             break
         folder = folder.parent
     for path in reversed(missing):
-        path.mkdir(mode=mode, exist_ok=True)
+        try:
+            path.mkdir(mode=mode)
+        except FileExistsError:
+            continue  # made by another process in the meantime: its mode is its own
+        os.chmod(path, mode)
 
 
 def copy_hashed(source: Path, dest: Path, *, mode: int = 0o666, folder_mode: int = 0o777) -> tuple[str, int]:
@@ -122,7 +261,7 @@ def copy_hashed(source: Path, dest: Path, *, mode: int = 0o666, folder_mode: int
     created, and one that fails part-way leaves no part of ``dest``. An error
     on the side of ``dest`` is raised as WriteError."""
     with read_chunks(source) as data:
-        writing(_make_folders, dest.parent, folder_mode)
+        writing(make_folders, dest.parent, folder_mode)
         out = writing(open, dest, "wb", opener=lambda path, flags: os.open(path, flags, mode))
         try:
             found = sha256_stream(data, out.write)
@@ -136,3 +275,95 @@ def copy_hashed(source: Path, dest: Path, *, mode: int = 0o666, folder_mode: int
             raise
         writing(out.close)
         return found
+
+
+# -- temporary files, and the leftovers of killed runs -----------------------------
+#
+# Every temporary name rectify makes is ``.{name}.{pid}.{token}.{kind}`` beside
+# the file it stands for (SQLite may add -wal, -shm, -journal to it): a run
+# killed part-way leaves only names of this shape, and the next run that
+# passes that folder removes those whose process is gone.
+
+TEMP_KINDS = ("new", "tmp", "old", "part", "restore")
+_TEMP = re.compile(r"^\.(?P<base>.+)\.(?P<pid>\d+)\.(?P<token>[0-9a-f]{12})\.(?P<kind>new|tmp|old|part|restore)"
+                   r"(?:-wal|-shm|-journal|\.[^.]*)?$")
+# Names of earlier releases, without the process id: stale after an hour.
+_OLD_TEMP = re.compile(r"^(?:\.rectify-export-[0-9a-z_]{8}.*|\.incoming-[0-9a-f]{32}|\..+\.[0-9a-z_]{8}\.new"
+                       r"|\..+\.[0-9a-f]{12}\.(?:tmp|old|evidence\.tmp))(?:-wal|-shm|-journal)?$")
+STALE_AFTER_S = 3600  # a temporary name this old is stale even if its process id lives (ids are reused)
+
+
+def temp_name(path: Path, kind: str) -> Path:
+    """A temporary name beside ``path`` for this process (``kind`` one of TEMP_KINDS)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:12]}.{kind}")
+
+
+def temp_parts(name: str) -> tuple[str, int, str] | None:
+    """(base, pid, kind) of a temporary name of this release, else None."""
+    m = _TEMP.match(name)
+    return (m["base"], int(m["pid"]), m["kind"]) if m else None
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if sys.platform == "win32":  # os.kill would end it: only the age tells
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, as another user's
+    return True
+
+
+def is_stale(path: Path, now: float | None = None) -> bool:
+    """``path`` is a temporary file of rectify's whose run has ended: its
+    process is gone, or it is older than STALE_AFTER_S."""
+    import time
+
+    parts = temp_parts(path.name)
+    if parts is None and not _OLD_TEMP.match(path.name):
+        return False
+    try:
+        age = (now or time.time()) - os.lstat(path).st_mtime
+    except OSError:
+        return False
+    if parts is not None and not _alive(parts[1]):
+        return True
+    return age > STALE_AFTER_S
+
+
+def leftovers(folder: Path, base: str | None = None) -> list[Path]:
+    """The stale temporary files rectify left in ``folder`` (only of ``base``
+    when given), sorted by name."""
+    try:
+        entries = [Path(e.path) for e in os.scandir(folder) if e.name.startswith(".")]
+    except OSError:
+        return []
+    found = [p for p in entries if is_stale(p)]
+    if base is not None:
+        found = [p for p in found if p.name.startswith(f".{base}.") or p.name.startswith(f".{base}-")]
+    return sorted(found)
+
+
+def remove(path: Path) -> None:
+    """Remove a file or a whole folder (never following a link); what cannot be removed stays."""
+    import shutil
+
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def clean_leftovers(folder: Path) -> list[Path]:
+    """Remove rectify's stale temporary files in ``folder``; returns them."""
+    found = leftovers(folder)
+    for path in found:
+        remove(path)
+    return found

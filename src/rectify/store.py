@@ -40,6 +40,9 @@ def read_header(path: Path) -> tuple[int, int, bool] | None:
     """(application_id, user_version, in WAL mode) from the file header, or
     None for a new, empty file. Raises LedgerError for anything that is not an
     SQLite file."""
+    from rectify.ledgerfile import refuse_odd_kind
+
+    refuse_odd_kind(path)  # a FIFO would hang the read below; a device is no ledger
     try:
         with open(path, "rb") as f:
             head = f.read(100)
@@ -84,8 +87,8 @@ def _check_header(path: Path) -> tuple[int, int, bool] | None:
 KNOWN_SCHEMA = 3
 
 
-def _connect(target: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+def _connect(target: str, **options) -> sqlite3.Connection:
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False, **options)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
@@ -103,7 +106,11 @@ class Ledger:
 
     @classmethod
     def open(cls, path: Path, *, write: bool = False) -> "Ledger":
+        from rectify import ledgerfile
+
         path = Path(path)
+        ledgerfile.refuse_odd_kind(path)
+        ledgerfile.tidy(path)  # a restore killed part-way, temporary files of killed runs
         header = _check_header(path) if path.exists() or path.is_symlink() else None
         if header is None and not write:
             # Nothing to read yet: answer from an empty in-memory ledger
@@ -111,10 +118,14 @@ class Ledger:
             conn = _connect(":memory:")
             _migrate(conn, path)
             return cls(path, conn, exists=False)
+        if write and path.exists() and not ledgerfile.writable(path):
+            ledgerfile.refuse_read_only(path)
         if header is None:
             _create_file(path)
+        else:
+            ledgerfile.refuse_stale_wal(path)
         try:
-            conn = _connect(str(path))
+            conn = _connect(str(path)) if write else reading_connection(path)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as e:
             raise LedgerError(_("Cannot open the ledger {path}: {reason}.").format(path=path, reason=reason(e))) from None
@@ -197,6 +208,17 @@ def _text(value):
     return None if value is None else str(value)
 
 
+def reading_connection(path: Path) -> sqlite3.Connection:
+    """A connection for reading an existing ledger: the usual one where the
+    ledger can be written (SQLite removes its -wal and -shm at the end), a
+    read-only one that leaves no file behind where it cannot."""
+    from rectify import ledgerfile
+
+    if ledgerfile.writable(path):
+        return _connect(str(path))
+    return ledgerfile.connect_read_only(path, _connect)
+
+
 def _create_file(path: Path) -> None:
     """Make a new ledger at ``path`` that appears whole: it is built under a
     temporary name beside ``path`` and linked into place, so a process racing
@@ -204,17 +226,18 @@ def _create_file(path: Path) -> None:
     stamp yet, which it would refuse as another program's). If another
     process links its ledger first, this one uses that. An empty file already
     at ``path`` is left for ``open`` to make a ledger in, in place."""
-    import tempfile
+    from rectify.paths import make_folders, temp_name
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent, 0o700)
         if path.exists():
+            os.chmod(path, 0o600)  # an empty file becomes the ledger: kept as rectify keeps its own
             return
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".new")  # mode 0600
-        os.close(fd)
+        temp = temp_name(path, "new")
+        os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except OSError as e:
         raise LedgerError(_("Cannot create the ledger {path}: {reason}.").format(path=path, reason=reason(e))) from None
-    temp = Path(name)
+    name = str(temp)
     try:
         conn = _connect(name)
         try:
