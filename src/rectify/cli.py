@@ -173,7 +173,9 @@ def join_people(names: list[str] | None) -> str | None:
 
 def output_file(raw: str | None) -> Path | None:
     """An ``--output FILE`` checked before any work: a file name in a folder
-    that exists. (A trailing slash is seen here, before ``Path`` drops it.)"""
+    that exists, and never the ledger, a file SQLite keeps beside it or one
+    in its evidence folder (``paths.guard_output``). (A trailing slash is
+    seen here, before ``Path`` drops it.)"""
     if raw is None:
         return None
     path = Path(raw)
@@ -182,7 +184,14 @@ def output_file(raw: str | None) -> Path | None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
-    return path
+    return guard_output(path)
+
+
+def guard_output(path: Path | str) -> Path:
+    """``paths.guard_output`` against the ledger in use."""
+    from rectify.paths import guard_output as guard
+
+    return guard(path, ledger_path())
 
 
 JSON_HELP = _("Print JSON (stable; see README).")

@@ -12,8 +12,8 @@ from typing import List, Optional
 
 import typer
 
-from rectify.cli import (JSON_HELP, _closing, command, emit_json, ledger_path, list_cmd, list_filters, open_ledger, output_file,
-                         say)
+from rectify.cli import (JSON_HELP, _closing, command, emit_json, guard_output, ledger_path, list_cmd, list_filters, open_ledger,
+                         output_file, say)
 from rectify.errors import ImportFileError, InputError
 from rectify.i18n import _, ngettext
 from rectify.model import field_label
@@ -80,6 +80,8 @@ def export_cmd(
 
     fmt = _format(fmt, output)
     output_file(output)
+    if evidence:
+        guard_output(evidence)
     if fmt is None and not evidence:
         raise InputError(_("Give --format xlsx, csv or json (or an --output name ending in one of them), or --evidence."))
     if fmt == "xlsx" and not output:

@@ -15,7 +15,7 @@ from typing import Optional
 
 import typer
 
-from rectify.cli import JSON_HELP, _closing, command, emit_json, ledger_path, open_ledger, output_file, say
+from rectify.cli import JSON_HELP, _closing, command, emit_json, guard_output, ledger_path, open_ledger, output_file, say
 from rectify.errors import InputError
 from rectify.i18n import _, reason
 
@@ -50,10 +50,10 @@ def _stale(days: int) -> int:
 
 
 def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise InputError(_("Cannot write {path}: {reason}.").format(path=path, reason=reason(e))) from None
+    """Whole or not at all (``paths.atomic_write``)."""
+    from rectify.paths import atomic_write
+
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def _context() -> dict:
@@ -184,6 +184,8 @@ def sheets_cmd(
     from rectify.render.layout import label
 
     fmt = _format(fmt)
+    if output is not None:
+        guard_output(output)
     with _closing(open_ledger()) as led:
         data = reports.sheets(led, unit)
     if not data["sheets"]:
@@ -203,7 +205,7 @@ def sheets_cmd(
         raise InputError(_("Cannot create the folder {path}: {reason}.").format(path=output, reason=reason(e))) from None
     names: set[str] = set()
     for sheet in data["sheets"]:
-        path = output / _file_name(sheet["unit"], SUFFIXES[fmt], names)
+        path = guard_output(output / _file_name(sheet["unit"], SUFFIXES[fmt], names))
         _write(path, _render_sheets({**data, "sheets": [sheet]}, fmt))
         print(path)
     say(_("Wrote {n} sheets to {path}.").format(n=len(data["sheets"]), path=output))

@@ -20,7 +20,8 @@ from rectify.errors import InputError, LedgerError, NotFoundError, RuleError
 from rectify.i18n import _
 from rectify.i18n import reason as failure_reason
 from rectify.model import ACTIVE, EDITABLE, FINISHED, field_label, parse_kind, status_label, transition
-from rectify.paths import WriteError, copy_hashed, evidence_dir
+from rectify.paths import (WriteError, clean_leftovers, copy_hashed, evidence_dir, evidence_name_fault, folder_fault,
+                           stored_name, temp_name)
 from rectify.store import Ledger
 
 MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
@@ -447,13 +448,23 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
             raise InputError(_("Evidence file not found: {path}").format(path=name))
         if not os.access(path, os.R_OK):
             raise InputError(_("Evidence file is not readable: {path}").format(path=name))
+        fault = evidence_name_fault(path.name)
+        if fault:
+            raise InputError(_("The evidence file name {name} cannot be kept: {reason}. Rename the file and attach it again.").format(
+                name=ascii(path.name), reason=fault))
         sources.append(path)
     _current(ledger, task_id)  # fail on an unknown id before copying anything
     folder = evidence_dir(ledger.path) / str(task_id)
+    for place in (evidence_dir(ledger.path), folder):
+        fault = folder_fault(place)
+        if fault:
+            raise LedgerError(_("The evidence folder {folder} {reason}; rectify does not keep evidence there. Make it a folder of your own, mode 700.").format(
+                folder=place, reason=fault))
+    clean_leftovers(folder)  # the temporary copies of killed runs
     staged: list[tuple[Path, Path, str, int, str]] = []
     try:
         for src in sources:
-            tmp = folder / f".incoming-{uuid.uuid4().hex}"
+            tmp = temp_name(folder / "incoming", "part")
             try:
                 sha, size = copy_hashed(src, tmp, mode=0o600, folder_mode=0o700)
             except WriteError as e:
@@ -461,7 +472,7 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
                     folder=folder, reason=failure_reason(e))) from None
             except OSError as e:
                 raise InputError(_("Evidence file is not readable: {path}").format(path=src) + f" ({failure_reason(e)})") from None
-            final = folder / f"{sha[:12]}-{src.name}"
+            final = folder / stored_name(sha, src.name)  # the name as given is kept in the ledger
             staged.append((tmp, final, sha, size, src.name))
         added = []
         with ledger.transaction():

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from rectify.errors import LedgerError
 from rectify.i18n import _
-from rectify.paths import SIDECARS, evidence_dir, is_stale, remove, temp_name, temp_parts
+from rectify.paths import (SIDECARS, evidence_dir, is_stale, remove, temp_name, temp_parts)
 
 KEEP_WAL_VAR = "RECTIFY_KEEP_WAL"  # 1: replay a -wal the stale-log check would refuse (see README)
 

@@ -30,8 +30,8 @@ from pathlib import Path, PurePosixPath
 
 from rectify.errors import InputError, LedgerError
 from rectify.i18n import N_, _, reason
-from rectify.paths import (SIDECARS, WriteError, clean_leftovers, copy_hashed, evidence_dir, evidence_file, guard_output,
-                           read_chunks, remove, sha256_stream, temp_name)
+from rectify.paths import (SIDECARS, WriteError, copy_hashed, evidence_dir, evidence_file, guard_output, read_chunks,
+                           remove, sha256_stream, temp_name)
 
 PAGES_PER_STEP = 1024  # pages copied per step of the online backup (4 MiB at the usual page size)
 

@@ -114,6 +114,62 @@ def evidence_file(folder: Path, rel: str) -> "EvidenceFile | None":
     return EvidenceFile(folder, parts)
 
 
+MAX_STORED_NAME = 200  # bytes of a stored evidence file name, under the 255 most file systems allow
+
+
+def evidence_name_fault(name: str) -> str | None:
+    """Why a file cannot be evidence under its own ``name``, or None: a name
+    with a path separator, a backslash or a control character would be read
+    as a path, or echo terminal codes, wherever it is shown or copied."""
+    from rectify.i18n import _
+
+    if name in ("", ".", "..") or "/" in name or "\\" in name:
+        return _("it contains a path separator or a backslash")
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
+        return _("it contains a control character")
+    return None
+
+
+def stored_name(sha: str, name: str) -> str:
+    """The file name an evidence copy is kept under: ``<sha256[:12]>-<name>``,
+    its middle shortened (the suffix kept) to MAX_STORED_NAME bytes. The name
+    as given stays in the ledger."""
+    whole = f"{sha[:12]}-{name}"
+    if len(whole.encode("utf-8")) <= MAX_STORED_NAME:
+        return whole
+    suffix = PurePosixPath(name).suffix
+    if len(suffix.encode("utf-8")) > 20:
+        suffix = ""
+    room = MAX_STORED_NAME - len(sha[:12].encode()) - 1 - len(suffix.encode("utf-8"))
+    stem = name[: len(name) - len(suffix)] if suffix else name
+    return f"{sha[:12]}-{stem.encode('utf-8')[:room].decode('utf-8', 'ignore')}{suffix}"
+
+
+def folder_fault(folder: Path) -> str | None:
+    """Why rectify must not keep evidence in ``folder``, or None (also when it
+    does not exist yet): a symbolic link (evidence would go where it leads),
+    not a folder, another user's, or writable by others."""
+    from rectify.i18n import _
+
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        from rectify.i18n import reason
+
+        return reason(e)
+    if stat.S_ISLNK(st.st_mode):
+        return _("is a symbolic link")
+    if not stat.S_ISDIR(st.st_mode):
+        return _("is not a folder")
+    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+        return _("belongs to another user")
+    if st.st_mode & 0o022:
+        return _("can be written by others (mode {mode:o})").format(mode=stat.S_IMODE(st.st_mode))
+    return None
+
+
 class NotFollowed(OSError):
     """An evidence path that is a symbolic link, or not a regular file: never read."""
 
@@ -141,6 +197,13 @@ class EvidenceFile:
         except OSError:
             return False
         return True
+
+    def size(self) -> int:
+        fd = self._open_fd()
+        try:
+            return os.fstat(fd).st_size
+        finally:
+            os.close(fd)
 
     def _open_fd(self) -> int:
         from rectify.i18n import _
@@ -367,3 +430,35 @@ def clean_leftovers(folder: Path) -> list[Path]:
     for path in found:
         remove(path)
     return found
+
+
+def atomic_write(path: Path, write) -> None:
+    """Write through a temporary file beside ``path``, then rename: a failed
+    or interrupted write never leaves half a file under the real name, and
+    the temporary names of earlier killed writes in that folder are removed.
+    ``write(temp_path)`` writes the content."""
+    from rectify.errors import InputError
+    from rectify.i18n import _, reason
+
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
+    clean_leftovers(folder)
+    tmp = temp_name(path, "part")
+    try:
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        write(tmp)
+        os.chmod(tmp, 0o644 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as e:
+        raise InputError(_("Cannot write {path}: {reason}.").format(path=path, reason=reason(e))) from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 import zipfile
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
@@ -23,7 +22,8 @@ from rectify import ledger as L
 from rectify.errors import InputError, LedgerError
 from rectify.exchange import columns as C
 from rectify.i18n import _, reason
-from rectify.paths import WriteError, copy_hashed, evidence_dir, evidence_file, read_chunks, sha256_stream, writing
+from rectify.paths import (WriteError, atomic_write, clean_leftovers, copy_hashed, evidence_dir, evidence_file,
+                           read_chunks, remove, sha256_stream, temp_name, writing)
 
 FIELDS = [c.field for c in C.COLUMNS]
 
@@ -145,32 +145,6 @@ def write_csv(stream, ledger, tasks: list[dict], lang: str) -> None:
     csv_io.write(stream, headers(lang), sheet_rows(ledger, tasks, lang))
 
 
-def atomic_write(path: Path, write) -> None:
-    """Write through a temporary file beside ``path``, then rename: a failed
-    export never leaves half a file under the real name."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
-    fd, tmp = tempfile.mkstemp(prefix=".rectify-export-", suffix=path.suffix, dir=folder)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as e:
-        raise InputError(_("Cannot write {path}: {reason}.").format(path=path, reason=e.strerror or e)) from None
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 # -- evidence ----------------------------------------------------------------
 
 MANIFEST_FIELDS = ("task", "uid", "title", "file", "name", "sha256", "size", "date", "note", "check")
@@ -192,9 +166,21 @@ def evidence_entries(ledger, tasks: list[dict]) -> list[dict]:
             if e["path"]:
                 source = evidence_file(folder, e["path"])
                 entry["source"] = source
-                entry["check"] = "outside" if source is None else "ok" if source.is_file() else "missing"
+                entry["check"] = "outside" if source is None else _found(entry, source)
             entries.append(entry)
     return entries
+
+
+def _found(entry: dict, source) -> str:
+    """"ok", "missing", or "unreadable" (with its reason: a symbolic link, not a regular file ...)."""
+    try:
+        source.size()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return "missing"
+    except OSError as error:
+        _unreadable(entry, error)
+        return "unreadable"
+    return "ok"
 
 
 def _copy_checked(entry: dict, data, sink) -> None:
@@ -244,14 +230,25 @@ def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise InputError(_("{path} exists and is not an empty folder; give a new folder or a .zip name.").format(
             path=target))
+    # Built under a temporary name beside the folder and renamed at the end:
+    # a run interrupted or killed part-way leaves no partial folder under
+    # the name (the next export there removes the temporary one).
+    build = temp_name(target, "tmp")
     try:
-        target.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(target.parent)
+        build.mkdir()
         for e in entries:
             if e["check"] == "ok":
-                _folder_file(target, e)
-        (target / "manifest.csv").write_bytes(_manifest_csv(entries))
+                _folder_file(build, e)
+        (build / "manifest.csv").write_bytes(_manifest_csv(entries))
+        if target.is_dir():
+            target.rmdir()  # empty, as checked above
+        os.replace(build, target)
     except (OSError, WriteError) as e:
         raise InputError(_("Cannot write the evidence to {path}: {reason}.").format(path=target, reason=reason(e))) from None
+    finally:
+        remove(build)
     return entries
 
 
@@ -264,7 +261,10 @@ def _zip_member(zf: zipfile.ZipFile, e: dict) -> None:
     info.compress_type = zipfile.ZIP_DEFLATED
     try:
         with read_chunks(e["source"]) as data:
-            member = writing(zf.open, info, "w")
+            # zip64 for a member of 2 GiB or more (or whose size is not known): the
+            # plain zip format holds sizes up to 2 GiB only.
+            size = max(e["size"] or 0, e["source"].size())
+            member = writing(zf.open, info, "w", force_zip64=size >= zipfile.ZIP64_LIMIT)
             try:
                 _copy_checked(e, data, member.write)
             except OSError as error:  # reading the source part-way

@@ -14,6 +14,7 @@ computed values (``data_only``).
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -82,7 +83,6 @@ class Layout:
 
 def write(path: Path, layout: Layout) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -108,18 +108,16 @@ def write(path: Path, layout: Layout) -> None:
     bold = Font(bold=True)
     fills = {band: PatternFill("solid", fgColor=colour) for band, colour in BAND_FILLS.items()}
 
-    title = WriteOnlyCell(ws, value=layout.title)
+    title = _cell(ws, layout.title)
     title.font = Font(bold=True, size=14)
     title.alignment = Alignment(vertical="center")  # no wrap: it runs on over the empty cells beside it
-    _as_text(title, layout.title)
     ws.row_dimensions[1].height = 30
     ws.append([title])
 
     header_fill = PatternFill("solid", fgColor=HEADER_FILL)
     heads = []
     for text in layout.headers:
-        cell = WriteOnlyCell(ws, value=text)
-        _as_text(cell, text)
+        cell = _cell(ws, text)
         cell.font, cell.fill, cell.border, cell.alignment = bold, header_fill, border, centred
         heads.append(cell)
     ws.append(heads)
@@ -131,10 +129,8 @@ def write(path: Path, layout: Layout) -> None:
             ws.row_dimensions[index].height = LINE_HEIGHT * lines + 2
         cells = []
         for col, value in enumerate(values):
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str):
-                _as_text(cell, value)
-            elif isinstance(value, datetime):
+            cell = _cell(ws, value)
+            if isinstance(value, datetime):
                 cell.number_format = "yyyy-mm-dd" if col in layout.date_columns else "yyyy-mm-dd hh:mm"
             elif isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
@@ -148,17 +144,35 @@ def write(path: Path, layout: Layout) -> None:
     if layout.legend:
         ws.append([])
         for line in layout.legend:
-            note = WriteOnlyCell(ws, value=line)
-            _as_text(note, line)
-            ws.append([note])
+            ws.append([_cell(ws, line)])
     wb.save(path)
 
 
-def _as_text(cell, text: str) -> None:
-    """A string cell, never a formula; Excel's quote prefix for risky starts."""
+def _cell(ws, value):
+    """The one way a cell is made: text goes through ``cell_text`` and is
+    written as a string cell, never a formula, with Excel's quote prefix
+    for risky starts; other values as they are."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if not isinstance(value, str):
+        return WriteOnlyCell(ws, value=value)
+    text = cell_text(value)
+    cell = WriteOnlyCell(ws, value=text)
     cell.data_type = "s"
     if text.startswith(DANGEROUS_START):
         cell.quotePrefix = True
+    return cell
+
+
+# What XML 1.0 cannot hold: C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def cell_text(text: str) -> str:
+    """``text`` as a cell can hold it: each character XML cannot carry is
+    written as its escape (``\\x1b``, ``\\ud800``), so the workbook is always
+    written and the character stays visible."""
+    return _NOT_XML.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass
