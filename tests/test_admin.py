@@ -303,7 +303,7 @@ def test_backup_with_an_unreadable_evidence_file_writes_the_rest_and_names_it(cl
     assert _leftovers(tmp_path) == []
     res = cli("check", "--json")
     assert res.exit_code == 7
-    assert [(f["kind"], f["row"], f["file"]) for f in res.json()["faults"]] == [("evidence", 1, rel)]
+    assert [(f["kind"], f["row"], f["file"]) for f in res.json()["faults"]] == [("evidence", 1, rel), ("symlink", None, rel)]
     assert res.json()["evidence_files"] == 1 and res.json()["evidence_bytes"] == 10240
 
 

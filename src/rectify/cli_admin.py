@@ -65,8 +65,10 @@ def _tally(result: dict, *, with_problems: bool = False) -> str:
 
 
 def _print_faults(faults: list[dict]) -> None:
+    from rectify.maintenance import printable
+
     for fault in faults:
-        print(fault["message"])
+        print(printable(fault["message"]))
 
 
 def _backup_file(raw: str) -> Path:

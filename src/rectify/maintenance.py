@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
@@ -39,7 +40,8 @@ PAGES_PER_STEP = 1024  # pages copied per step of the online backup (4 MiB at th
 # Names of tables, columns and checks as a person reads them in a fault.
 _NAMES = {"task": N_("task"), "problem": N_("problem"), "event": N_("event"), "evidence": N_("evidence"),
           "task_id": N_("task id"), "problem_id": N_("problem id"), "integrity": N_("integrity"),
-          "orphan": N_("orphan rows"), "history": N_("history"), "closed": N_("closing time")}
+          "orphan": N_("orphan rows"), "history": N_("history"), "closed": N_("closing time"),
+          "files": N_("files")}
 
 
 def _name(name: str) -> str:
@@ -49,7 +51,8 @@ def _name(name: str) -> str:
 @dataclass
 class Fault:
     """One thing found wrong. ``kind`` is one of: integrity, orphan, history,
-    closed, evidence (see README, "Backup and check")."""
+    closed, evidence, permissions, symlink, name, leftover (see README,
+    "Backup and check")."""
 
     kind: str
     message: str
@@ -257,9 +260,75 @@ def _closed(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]
             for (task,) in conn.execute("SELECT id FROM task WHERE status = 'closed' AND closed_at IS NULL ORDER BY id")]
 
 
+def _files(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+    """The files on disk: the ledger and its evidence files kept from others
+    (rectify makes them 0600, its folders 0700), no symbolic link in the
+    evidence folder (rectify never follows one), no evidence name that would
+    be read as a path or echo terminal codes, no leftovers of killed runs."""
+    from rectify.paths import folder_fault, is_stale, leftovers
+
+    faults = []
+    ledger = totals.pop("_ledger")
+    for path in (ledger, *leftovers(ledger.parent)):
+        if path == ledger:
+            faults += _mode_fault(path, _("the ledger file {file}").format(file=path))
+        else:
+            faults.append(Fault("leftover", _("{file} is a temporary file left by a run that was killed; it can be deleted.").format(
+                file=path), file=str(path)))
+    fault = folder_fault(folder)
+    if fault:
+        kind = "symlink" if folder.is_symlink() else "permissions"
+        faults.append(Fault(kind, _("the evidence folder {folder} {reason}.").format(folder=folder, reason=fault), file=str(folder)))
+        if folder.is_symlink():
+            return faults + _names(conn)
+    for root, dirs, files in os.walk(folder):
+        for name in sorted(dirs + files):
+            path = Path(root) / name
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                faults.append(Fault("symlink", _("{file} in the evidence folder is a symbolic link; rectify does not follow it.").format(
+                    file=rel), file=rel))
+            elif is_stale(path):
+                faults.append(Fault("leftover", _("{file} is a temporary file left by a run that was killed; it can be deleted.").format(
+                    file=path), file=rel))
+            elif name in files:
+                faults += _mode_fault(path, _("evidence file {file}").format(file=rel), rel)
+    return faults + _names(conn)
+
+
+def _mode_fault(path: Path, what: str, rel: str | None = None) -> list[Fault]:
+    try:
+        mode = stat.S_IMODE(os.lstat(path).st_mode)
+    except OSError:
+        return []
+    if os.name != "posix" or not mode & 0o077:
+        return []
+    return [Fault("permissions", _("{what} can be read or written by others (mode {mode:o}); rectify keeps it 600: chmod 600 {path}").format(
+        what=what, mode=mode, path=path), file=rel or str(path))]
+
+
+def _names(conn: sqlite3.Connection) -> list[Fault]:
+    from rectify.paths import evidence_name_fault
+
+    faults = []
+    for row in conn.execute("SELECT id, task_id, name FROM evidence WHERE name IS NOT NULL ORDER BY id"):
+        fault = evidence_name_fault(row["name"])
+        if fault:
+            faults.append(Fault("name", _("evidence {id} of task {task}: its name {name} cannot be kept as a file name: {reason}.").format(
+                id=row["id"], task=row["task_id"], name=ascii(row["name"]), reason=fault),
+                task=row["task_id"], table="evidence", row=row["id"]))
+    return faults
+
+
+def printable(text: str) -> str:
+    """``text`` with what a terminal would act on (control characters, and
+    the bytes of a damaged page) written as escapes."""
+    return "".join(c if c.isprintable() or c in "\t" else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 # The checks, in the order they run and report; each one's name is shown when it cannot run at all.
 CHECKS = (("integrity", _integrity), ("orphan", _orphans), ("history", _history), ("closed", _closed),
-          ("evidence", _verify_evidence))
+          ("evidence", _verify_evidence), ("files", _files))
 
 
 def check(path: Path) -> dict:
@@ -270,7 +339,7 @@ def check(path: Path) -> dict:
     conn.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB at most, used only as needed
     conn.execute("PRAGMA mmap_size = 268435456")
     folder = evidence_dir(path)
-    totals = {"evidence_files": 0, "evidence_bytes": 0}
+    totals = {"evidence_files": 0, "evidence_bytes": 0, "_ledger": Path(os.path.abspath(path))}
     faults: list[Fault] = []
     try:
         for kind, run in CHECKS:
@@ -285,6 +354,7 @@ def check(path: Path) -> dict:
             counts = {"tasks": None, "problems": None, "events": None}
     finally:
         conn.close()
+    totals.pop("_ledger", None)
     return {"ledger": os.path.abspath(path), "ok": not faults, **counts, **totals,
             "faults": [p.as_dict() for p in faults]}
 
@@ -419,6 +489,7 @@ def _put_in_place(target: Path, temp_db: Path, temp_evidence: Path) -> None:
     opens the ledger finds the plan of a killed restore and takes it back
     while the new file is still under its temporary name, or finishes it."""
     from rectify import ledgerfile
+    from rectify.paths import kill_point
 
     plan = {"target": str(target), "temp_db": str(temp_db), "target_evidence": str(evidence_dir(target)),
             "temp_evidence": str(temp_evidence) if temp_evidence.is_dir() else None,
@@ -449,18 +520,3 @@ def _put_in_place(target: Path, temp_db: Path, temp_evidence: Path) -> None:
     if marker:
         marker.unlink(missing_ok=True)
 
-
-_steps: dict[str, int] = {}
-
-
-def kill_point(name: str) -> None:
-    """For the tests of kills: with RECTIFY_TEST_KILL_AT=name:N, the process
-    kills itself (SIGKILL, nothing cleaned up) on reaching step N of ``name``."""
-    wanted = os.environ.get("RECTIFY_TEST_KILL_AT")
-    if not wanted:
-        return
-    _steps[name] = _steps.get(name, 0) + 1
-    if wanted == f"{name}:{_steps[name]}":
-        import signal
-
-        os.kill(os.getpid(), signal.SIGKILL)

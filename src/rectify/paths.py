@@ -462,3 +462,22 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+_steps: dict[str, int] = {}
+
+
+def kill_point(name: str) -> None:
+    """For the tests of kills: with RECTIFY_TEST_KILL_AT=name:N the process
+    kills itself (SIGKILL: nothing cleaned up) on reaching step N of
+    ``name``; with name:N:INT it interrupts itself as Ctrl-C does."""
+    wanted = os.environ.get("RECTIFY_TEST_KILL_AT")
+    if not wanted or not wanted.startswith(name + ":"):
+        return
+    _steps[name] = _steps.get(name, 0) + 1
+    import signal
+
+    if wanted == f"{name}:{_steps[name]}":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif wanted == f"{name}:{_steps[name]}:INT":
+        os.kill(os.getpid(), signal.SIGINT)

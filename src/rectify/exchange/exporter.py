@@ -23,7 +23,7 @@ from rectify.errors import InputError, LedgerError
 from rectify.exchange import columns as C
 from rectify.i18n import _, reason
 from rectify.paths import (WriteError, atomic_write, clean_leftovers, copy_hashed, evidence_dir, evidence_file,
-                           read_chunks, remove, sha256_stream, temp_name, writing)
+                           kill_point, read_chunks, remove, sha256_stream, temp_name, writing)
 
 FIELDS = [c.field for c in C.COLUMNS]
 
@@ -240,6 +240,7 @@ def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
         build.mkdir()
         for e in entries:
             if e["check"] == "ok":
+                kill_point("export-evidence")
                 _folder_file(build, e)
         (build / "manifest.csv").write_bytes(_manifest_csv(entries))
         if target.is_dir():
