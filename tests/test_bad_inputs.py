@@ -72,6 +72,12 @@ def _inputs(folder: Path, ledger: Path) -> None:
     (folder / "nul-title.json").write_text(json.dumps([{"title": "a\x00b"}]))
     (folder / "huge-title.json").write_text(json.dumps([{"title": HUGE}]))
     (folder / "notes.docx").write_text("not a sheet")
+    (folder / "minutes\\2026.pdf").write_text("a name with a backslash")
+    (folder / "minutes\x1b[2J.pdf").write_text("a name with a terminal code")
+    (folder / "line\nbreak.pdf").write_text("a name with a line break")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "fifo.db")
+    (folder / "folder.db").mkdir()
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +118,7 @@ def case(code, *argv, id=None):
     return pytest.param(code, list(argv), id=id)
 
 
-# Exit codes: 2 bad input, 3 not found, 4 the ledger's rules, 6 import refused.
+# Exit codes: 2 bad input, 3 not found, 4 the ledger's rules, 5 ledger file refused, 6 import refused.
 CASES = [
     # -- dates
     case(2, "add", "x", "--due", "2026-02-30", id="due-feb-30"),
@@ -237,6 +243,32 @@ CASES = [
     case(2, "backup", f"{HERE}/ledger.evidence", id="backup-a-folder"),
     case(2, "backup", f"{HERE}/{NAME}", "--force", id="backup-onto-the-ledger"),
     case(2, "backup", f"{HERE}/no/such/backup.db", id="backup-no-folder"),
+    # -- outputs that are the ledger, a file SQLite keeps beside it, or in its evidence folder
+    case(2, "export", "--format", "json", "--output", f"{HERE}/{NAME}", id="export-output-the-ledger"),
+    case(2, "export", "--format", "csv", "--output", f"{HERE}/{NAME}-wal", id="export-output-the-wal"),
+    case(2, "export", "--format", "csv", "--output", f"{HERE}/{NAME}-journal", id="export-output-the-journal"),
+    case(2, "export", "--format", "json", "--output", f"{HERE}/ledger.evidence/../{NAME}", id="export-output-dotdot-ledger"),
+    case(2, "export", "--format", "json", "--output", f"{HERE}/Ledger.DB", id="export-output-ledger-other-case"),
+    case(2, "weekly", "--output", f"{HERE}/{NAME}", id="weekly-output-the-ledger"),
+    case(2, "weekly", "--output", f"{HERE}/{NAME}-shm", id="weekly-output-the-shm"),
+    case(2, "weekly", "--format", "html", "--output", f"{HERE}/ledger.evidence/w.html", id="weekly-output-in-evidence"),
+    case(2, "weekly", "--output", f"{HERE}/ledger.evidence/3/new.txt", id="weekly-output-in-a-task-folder"),
+    case(2, "export", "--evidence", f"{HERE}/ledger.evidence/out.zip", id="export-evidence-zip-in-evidence"),
+    case(2, "export", "--evidence", f"{HERE}/ledger.evidence/out", id="export-evidence-dir-in-evidence"),
+    case(2, "export", "--evidence", f"{HERE}/{NAME}", id="export-evidence-onto-the-ledger"),
+    case(2, "sheets", "--format", "html", "--output", f"{HERE}/ledger.evidence", id="sheets-output-evidence-folder"),
+    case(2, "backup", f"{HERE}/ledger.evidence/b.db", id="backup-into-evidence"),
+    case(2, "backup", f"{HERE}/{NAME}-wal", "--force", id="backup-onto-the-wal"),
+    # -- evidence names that would read as paths or echo terminal codes
+    case(2, "evidence", "1", f"{FILES}/minutes\\2026.pdf", id="evidence-name-backslash"),
+    case(2, "evidence", "1", f"{FILES}/minutes\x1b[2J.pdf", id="evidence-name-escape"),
+    case(2, "evidence", "1", f"{FILES}/line\nbreak.pdf", id="evidence-name-line-break"),
+    # -- a ledger path that is no regular file: refused at once, nothing made beside it
+    *([case(5, "--db", f"{FILES}/fifo.db", "list", id="ledger-a-fifo"),
+       case(5, "--db", f"{FILES}/fifo.db", "check", id="check-a-fifo")] if hasattr(os, "mkfifo") else []),
+    *([case(5, "--db", "/dev/null", "add", "x", id="ledger-dev-null"),
+       case(5, "--db", "/dev/null", "list", id="list-dev-null")] if os.path.exists("/dev/null") else []),
+    case(5, "--db", f"{FILES}/folder.db", "add", "x", id="ledger-a-folder"),
     # -- the command line itself
     case(2, "frobnicate", id="unknown-command"),
     case(2, "list", "--bogus", id="unknown-option"),
