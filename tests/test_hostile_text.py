@@ -8,6 +8,7 @@ stay within the supported range. Ctrl-C at start-up exits 130 quietly.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -246,3 +247,84 @@ def test_ctrl_c_at_any_moment_of_start_up_exits_130_without_a_traceback(tmp_path
     assert len(res.stderr.splitlines()) <= 1, res
     if delay < 0:
         assert res.returncode == 130
+
+
+# -- imports: every field checked as the commands check it ---------------------
+
+_AT = "2026-01-05T09:00:00"
+BAD_ITEMS = {
+    "note-5m": {"title": "x", "note": "n" * 5_000_000},
+    "history-note-5m": {"title": "x", "history": [{"at": _AT, "action": "add", "note": "n" * 5_000_000}]},
+    "history-nul": {"title": "x", "history": [{"at": _AT, "action": "add", "new": "a\x00b"}]},
+    "history-escape": {"title": "x", "history": [{"at": _AT, "action": "add", "actor": "\x1b[2J"}]},
+    "history-at-not-a-time": {"title": "x", "history": [{"at": "not a time", "action": "add"}]},
+    "history-at-year-1": {"title": "x", "history": [{"at": "0001-01-01T00:00:00", "action": "add"}]},
+    "history-at-year-9999": {"title": "x", "history": [{"at": "9999-12-31T00:00:00", "action": "add"}]},
+    "history-backwards": {"title": "x", "history": [{"at": _AT, "action": "add"},
+                                                    {"at": "2026-01-04T09:00:00", "action": "start", "field": "status",
+                                                     "old": "open", "new": "in_progress"}]},
+    "history-unknown-action": {"title": "x", "history": [{"at": _AT, "action": "hack"}]},
+    "history-unknown-field": {"title": "x", "history": [{"at": _AT, "action": "edit", "field": "rowid"}]},
+    "created-not-a-time": {"title": "x", "created": "yesterday-ish"},
+    "due-year-1": {"title": "x", "due": "0001-01-01"},
+    "due-year-9999": {"title": "x", "due": "9999-12-31"},
+    "closed-at-year-9999": {"title": "x", "status": "closed", "closed_at": "9999-12-31T00:00:00", "closed_by": "Chen"},
+    "evidence-escape": {"title": "x", "evidence": [{"name": "a\x1b]8;;x\x07b.pdf"}]},
+    "evidence-nul": {"title": "x", "evidence": [{"note": "a\x00b"}]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_ITEMS))
+def test_json_import_refuses_what_the_commands_refuse(cli, db, tmp_path, name):
+    cli.add("Already here")
+    before = dump(db)
+    good = {"title": "A good item", "due": "2026-12-31"}
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps([good, BAD_ITEMS[name]]), encoding="utf-8")
+    res = cli("import", str(path))
+    assert res.exit_code == 6, res
+    lines = res.stderr.splitlines()
+    assert lines[0].startswith("item 2: ") and lines[-1].startswith("rectify: error: "), res
+    assert len(lines) == 2 and "Traceback" not in res.stderr
+    assert not any(ch in res.stderr for ch in RAW + ("\x00",))
+    assert dump(db) == before
+    res = cli.ok("import", str(path), "--skip-bad")
+    assert [t["title"] for t in cli.json("list")] == ["A good item", "Already here"]
+    for task in (1, 2):
+        cli.ok("show", str(task))
+        cli.ok("history", str(task))
+
+
+def test_json_import_keeps_a_good_history_normalised(cli, tmp_path):
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps([{"title": "x", "created": "2026-01-05T09:00:00.250+08:00", "history": [
+        {"at": "2026-01-05T09:00:00.250+08:00", "action": "add", "new": "x"},
+        {"at": "2026-01-06 10:00:00", "action": "start", "field": "status", "old": "open", "new": "in_progress"}],
+        "status": "in_progress"}]), encoding="utf-8")
+    cli.ok("import", str(path))
+    assert [e["at"] for e in cli.json("history", "1")] == ["2026-01-05T09:00:00", "2026-01-06T10:00:00"]
+    assert cli("check").exit_code == 0
+
+
+def test_sheets_refuse_dates_outside_the_range(cli, db, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["整改措施", "责任单位", "整改时限", "销号时间"])
+    ws.append(["报销清理", "财务处", -5, None])  # an xlsx serial before 1900
+    ws["C2"].number_format = "yyyy-mm-dd"
+    ws.append(["制度修订", "财务处", "2026-12-31", None])
+    ws.append(["台账归档", "财务处", 2958465, None])  # 9999-12-31
+    ws["C4"].number_format = "yyyy-mm-dd"
+    ws.append(["会议纪要", "财务处", "2026-12-31", "0001-01-01T00:00:00"])
+    wb.save(tmp_path / "s.xlsx")
+    (tmp_path / "s.csv").write_text("整改措施,整改时限\n甲,0001-01-01\n乙,9999-12-31\n丙,2026-12-31\n", encoding="utf-8")
+    for name, bad in (("s.xlsx", [2, 4, 5]), ("s.csv", [2, 3])):
+        res = cli("import", str(tmp_path / name))
+        assert res.exit_code == 6, res
+        assert [int(line.split()[1].rstrip(":")) for line in res.stderr.splitlines() if line.startswith("row ")] == bad, res
+        assert "out of range" in res.stderr
+        assert not db.exists() or cli.json("list") == []
+    res = cli.ok("import", str(tmp_path / "s.csv"), "--skip-bad")
+    assert [t["title"] for t in cli.json("list")] == ["丙"]

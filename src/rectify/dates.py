@@ -76,6 +76,7 @@ __all__ = [
     "MAX_YEAR",
     "MIN_DATE",
     "MIN_YEAR",
+    "check_range",
     "days_late",
     "format_date",
     "in_range",
@@ -159,6 +160,25 @@ def _as_date(value: date | datetime | str | None) -> date | None:
     if isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def day_or_none(value: object) -> date | None:
+    """A stored date (or a moment's day), or None when there is none or the
+    stored text is not a date (a damaged ledger: `rectify check` names it)."""
+    try:
+        return _as_date(value)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def moment_or_none(value: object) -> datetime | None:
+    """A stored moment, or None when there is none or it is not a time."""
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _as_stored(value: object) -> str:
@@ -617,13 +637,18 @@ def parse_date(text: str, today: date | None = None) -> date:
         raise DateError(_("There is no such date as {text!r}.").format(text=text)) from None
     if result is None:
         raise DateError(_unreadable_message(text))
-    if not MIN_YEAR <= result.year <= MAX_YEAR:
+    return check_range(result, text)
+
+
+def check_range(value: date | datetime, text: object) -> date | datetime:
+    """``value``, or a DateError naming ``text`` when it is outside the supported range."""
+    if not in_range(value):
         raise DateError(
             _("The date {text!r} is out of range: use a year from {low} to {high}.").format(
                 text=text, low=MIN_YEAR, high=MAX_YEAR
             )
         )
-    return result
+    return value
 
 
 _DURATION = rf"\+?{_NUM} ?({_EN_UNITS[1:-1]}|{'|'.join(sorted(_CN_UNITS, key=len, reverse=True))})?{_WITHIN}?"

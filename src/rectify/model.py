@@ -182,7 +182,14 @@ def transition(verb: str, current: str) -> str:
     return target
 
 
+# What an event of the history records: its action (one per command that
+# writes, and ``import``), and the task field it changed, if any.
+ACTIONS = ("add", "edit", "classify", "progress", "evidence", "start", "submit", "close", "reject", "reopen",
+           "cancel", "extend", "import")
+
 # Task fields a person may set with `add` / `edit`, in ledger order.
 EDITABLE = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "due", "note")
 # Fields whose changes land in the event history, so past reports can be rebuilt.
 TRACKED = EDITABLE + ("status", "progress", "problem_id")
+# Every field an event may name.
+EVENT_FIELDS = TRACKED + ("category", "closed_at", "closed_by")
