@@ -328,3 +328,98 @@ def test_sheets_refuse_dates_outside_the_range(cli, db, tmp_path):
         assert not db.exists() or cli.json("list") == []
     res = cli.ok("import", str(tmp_path / "s.csv"), "--skip-bad")
     assert [t["title"] for t in cli.json("list")] == ["丙"]
+
+
+# -- a clock that goes backwards ------------------------------------------------
+
+
+def test_a_clock_set_back_never_makes_history_run_backwards(cli, db, monkeypatch):
+    cli.add("Sign the minutes", "--owner", "Li")
+    cli.ok("evidence", "1", "--note", "minutes")
+    cli.ok("submit", "1")
+    cli.ok("close", "1", "--by", "Chen")  # at 2026-11-25T09:00:00
+    monkeypatch.setenv("RECTIFY_NOW", "2026-11-20T08:00:00")  # set back five days
+    res = cli.ok("reopen", "1", "--reason", "recurred")
+    assert "warning: the clock reads 2026-11-20T08:00:00" in res.stderr and len(res.stderr.splitlines()) == 2, res
+    cli.ok("add", "Another task")
+    ats = [e["at"] for e in cli.json("history", "1")]
+    assert ats == sorted(ats) and ats[-1] == "2026-11-25T09:00:00"
+    assert cli.json("show", "2")["created"] == "2026-11-25T09:00:00"
+    # the report of the 24th still shows the task closed on the 25th as open, and nothing reopened before it closed
+    monkeypatch.setenv("RECTIFY_NOW", "2026-11-26T09:00:00")
+    assert cli.json("summary", "--as-of", "2026-11-24")["closed"] == 0
+    assert cli.ok("check").exit_code == 0
+
+
+# -- check names a damaged history -------------------------------------------
+
+
+def _damaged(cli, db):
+    """A sound ledger: task 1 open (owner Li), task 2 closed by Chen (owner Wang)."""
+    cli.add("One", "--owner", "Li")
+    cli.add("Two", "--owner", "Wang")
+    cli.ok("evidence", "2", "--note", "minutes")
+    cli.ok("submit", "2")
+    cli.ok("close", "2", "--by", "Chen")
+    assert cli("check").exit_code == 0
+
+
+def _raw_many(db, statements):
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            conn.execute(f'DROP TRIGGER "{name}"')
+        for sql, params in statements:
+            conn.execute(sql, params)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+DAMAGE = {
+    "forbidden-transition": ([("INSERT INTO event (task_id, at, action, field, old, new, actor) VALUES "
+                               "(1, '2026-11-25T10:00:00', 'close', 'status', 'open', 'closed', 'Chen')", ()),
+                              ("UPDATE task SET status = 'closed', closed_at = '2026-11-25T10:00:00', closed_by = 'Chen' "
+                               "WHERE id = 1", ())],
+                             "rules", "do not allow"),
+    "closed-without-checker": ([("UPDATE event SET actor = NULL WHERE task_id = 2 AND action = 'close'", ())],
+                               "rules", "without a checker"),
+    "closed-by-owner": ([("UPDATE event SET actor = 'wang' WHERE task_id = 2 AND action = 'close'", ()),
+                         ("UPDATE event SET new = 'wang' WHERE task_id = 2 AND field = 'closed_by'", ()),
+                         ("UPDATE task SET closed_by = 'wang' WHERE id = 2", ())],
+                        "rules", "its own person responsible"),
+    "closed-at-elsewhere": ([("UPDATE task SET closed_at = '2026-12-01T00:00:00' WHERE id = 2", ()),
+                             ("UPDATE event SET new = '2026-12-01T00:00:00' WHERE task_id = 2 AND field = 'closed_at'", ())],
+                            "rules", "not the time of its closing"),
+    "nul-in-history": ([("INSERT INTO event (task_id, at, action, field, old, new, note) VALUES "
+                         "(1, '2026-11-25T10:00:00', 'progress', 'progress', '0', '0', ?)", ("a\x00b",))],
+                       "text", "control character"),
+    "escape-in-title": ([("UPDATE task SET title = ? WHERE id = 1", ("One\x1b[2J",)),
+                         ("UPDATE event SET new = ? WHERE task_id = 1 AND action = 'add'", ("One\x1b[2J",))],
+                        "text", "control character"),
+    "time-not-a-time": ([("UPDATE event SET at = 'yesterday' WHERE task_id = 1", ())], "times", "not a valid time"),
+    "time-year-9999": ([("UPDATE event SET at = '9999-01-01T00:00:00' WHERE task_id = 1", ())], "times", "not a valid time"),
+    "due-not-a-date": ([("UPDATE task SET due = '2026-02-30' WHERE id = 1", ()),
+                        ("INSERT INTO event (task_id, at, action, field, old, new) VALUES "
+                         "(1, '2026-11-25T10:00:00', 'edit', 'due', NULL, '2026-02-30')", ())], "times", "not a valid date"),
+    "times-backwards": ([("INSERT INTO event (task_id, at, action, field, old, new) VALUES "
+                          "(2, '2026-11-01T00:00:00', 'progress', 'progress', '100', '100')", ())],
+                        "times", "runs backwards"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DAMAGE))
+def test_check_names_a_damaged_history(cli, db, name):
+    statements, kind, words = DAMAGE[name]
+    _damaged(cli, db)
+    _raw_many(db, statements)
+    res = cli("check")
+    assert res.exit_code == 7, res
+    assert words in res.stdout, res
+    assert not any(ch in res.stdout + res.stderr for ch in RAW + ("\x00",))
+    faults = cli("check", "--json").json()["faults"]
+    assert kind in {f["kind"] for f in faults}, faults
+    for argv in (["show", "1"], ["show", "2"], ["history", "1"], ["history", "2"], ["list", "--all"], ["summary"],
+                 ["weekly"]):
+        assert cli(*argv).exit_code == 0, argv

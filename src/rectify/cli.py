@@ -245,6 +245,11 @@ class _closing:
 
     def __exit__(self, *exc):
         self.ledger.close()
+        behind = getattr(self.ledger, "clock_behind", None)
+        if behind and exc[0] is None:
+            say(_("warning: the clock reads {clock}, earlier than the ledger's last change ({latest}); "
+                  "this change is recorded at {latest}, so that the history never runs backwards.").format(
+                clock=behind[0], latest=behind[1]), newlines=False)
 
 
 @command("list", help=_(
