@@ -90,6 +90,21 @@ FIELD_LABELS = {
     "evidence note": N_("evidence note"),
     "reason": N_("reason"),
     "checker": N_("checker"),
+    # columns of the stored records, as `rectify check` names them
+    "uid": N_("uid"),
+    "created": N_("creation time"),
+    "updated": N_("update time"),
+    "description": N_("description"),
+    "at": N_("time"),
+    "action": N_("action"),
+    "field": N_("field"),
+    "old": N_("old value"),
+    "new": N_("new value"),
+    "actor": N_("person recorded"),
+    "added": N_("time added"),
+    "name": N_("file name"),
+    "path": N_("path"),
+    "sha256": N_("sha256"),
 }
 
 # The verbs of TRANSITIONS, as words in messages.
