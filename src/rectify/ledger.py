@@ -24,9 +24,10 @@ from rectify.paths import WriteError, copy_hashed, evidence_dir
 from rectify.store import Ledger
 
 MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
-# Characters no field takes: controls (tab and newline aside) and lone
-# surrogates (what Python makes of bytes on the command line that are not UTF-8).
-SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+# Characters no field takes: controls, C0 (tab and newline aside), DEL and C1
+# (U+0080..U+009F: U+009B is a terminal's one-byte CSI), and lone surrogates
+# (what Python makes of bytes on the command line that are not UTF-8).
+SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 BLUE_DAYS = 7  # blue band: due within this many days
 YELLOW_HORIZON_DAYS = 30  # yellow band: due within this many days ...
 YELLOW_QUIET_DAYS = 14  # ... and no progress note for this many days
