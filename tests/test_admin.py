@@ -411,7 +411,7 @@ def test_check_finds_a_status_that_disagrees_with_the_history(cli, db, evidenced
 
 
 def test_check_finds_a_task_without_history(cli, db, evidenced):
-    _sql(db, "INSERT INTO task (uid, title, status, created, updated) VALUES ('u-1', 'Slipped in', 'open', 'x', 'x')")
+    _sql(db, "INSERT INTO task (uid, title, status, created, updated) VALUES ('u-1', 'Slipped in', 'open', '2026-11-25T09:00:00', '2026-11-25T09:00:00')")
     assert [(f["kind"], f["message"]) for f in _faults(cli)] == [("history", "task 3 has no recorded history.")]
 
 

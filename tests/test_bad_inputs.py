@@ -78,6 +78,30 @@ def _inputs(folder: Path, ledger: Path) -> None:
     if hasattr(os, "mkfifo"):
         os.mkfifo(folder / "fifo.db")
     (folder / "folder.db").mkdir()
+    # hostile text, dates and times (issue 12: items 10 and 23)
+    at = "2026-01-05T09:00:00"
+    for name, item in {
+        "history-nul": {"title": "x", "history": [{"at": at, "action": "add", "note": "a\x00b"}]},
+        "history-escape": {"title": "x", "history": [{"at": at, "action": "add", "actor": "\x1b]8;;http://x\x07"}]},
+        "history-at-not-a-time": {"title": "x", "history": [{"at": "not a time", "action": "add"}]},
+        "history-at-year-9999": {"title": "x", "history": [{"at": "9999-12-31T00:00:00", "action": "add"}]},
+        "history-backwards": {"title": "x", "history": [{"at": at, "action": "add"},
+                                                        {"at": "2000-01-01T00:00:00", "action": "edit"}]},
+        "history-note-5m": {"title": "x", "history": [{"at": at, "action": "add", "note": "n" * 5_000_000}]},
+        "due-year-1": {"title": "x", "due": "0001-01-01"},
+        "closed-at-year-9999": {"title": "x", "status": "closed", "closed_at": "9999-12-31T00:00:00", "closed_by": "C"},
+        "evidence-escape": {"title": "x", "evidence": [{"name": "a\x1b[2Jb.pdf"}]},
+        "title-c1": {"title": "x\x9b31my"},
+    }.items():
+        (folder / f"{name}.json").write_text(json.dumps([item]))
+    (folder / "due-year-9999.csv").write_text("整改措施,整改时限\n甲,9999-12-31\n", encoding="utf-8")
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["整改措施", "整改时限"])
+    wb.active.append(["甲", -5])
+    wb.active["B2"].number_format = "yyyy-mm-dd"
+    wb.save(folder / "serial-minus-5.xlsx")
 
 
 @pytest.fixture(scope="module")
@@ -269,6 +293,34 @@ CASES = [
     *([case(5, "--db", "/dev/null", "add", "x", id="ledger-dev-null"),
        case(5, "--db", "/dev/null", "list", id="list-dev-null")] if os.path.exists("/dev/null") else []),
     case(5, "--db", f"{FILES}/folder.db", "add", "x", id="ledger-a-folder"),
+    # -- hostile text, dates and times: refused, and quoted escaped
+    case(2, "add", "x\x1b[2J", id="title-escape-clear-screen"),
+    case(2, "add", "x", "--unit", "\x1b]8;;http://evil\x07link\x1b]8;;\x07", id="unit-osc8-link"),
+    case(2, "add", "x", "--owner", "Li\x07", id="owner-bell"),
+    case(2, "add", "x\x9b31m", id="title-c1-csi"),
+    case(2, "edit", "1", "--note", "\x1b[31mred", id="edit-note-escape"),
+    case(2, "close", "3", "--by", "Chen\x1b[2J", id="checker-escape"),
+    case(2, "add", "x", "--due", "\x1b[2J", id="due-escape"),
+    case(2, "add", "x", "--due", "1899-12-31", id="due-before-1900"),
+    case(2, "add", "x", "--due", "3000-01-01", id="due-after-2999"),
+    case(2, "extend", "1", "9999-12-31", "--reason", "r", id="extend-year-9999"),
+    case(2, "show", "1\x1b[2J", id="show-id-escape"),
+    case(2, "import", f"{FILES}/missing\x1b[2J\x07.csv", id="import-path-escape"),
+    case(2, "evidence", "1", f"{FILES}/no\x1b]8;;x\x07.pdf", id="evidence-path-escape"),
+    case(2, "weekly", "--output", f"{HERE}/no\x1b[2J/w.md", id="weekly-output-escape"),
+    case(2, "weekly", "--week", "\x1b[2J", id="weekly-week-escape"),
+    case(6, "import", f"{FILES}/history-nul.json", id="import-json-history-nul"),
+    case(6, "import", f"{FILES}/history-escape.json", id="import-json-history-escape"),
+    case(6, "import", f"{FILES}/history-at-not-a-time.json", id="import-json-history-at-not-a-time"),
+    case(6, "import", f"{FILES}/history-at-year-9999.json", id="import-json-history-at-year-9999"),
+    case(6, "import", f"{FILES}/history-backwards.json", id="import-json-history-backwards"),
+    case(6, "import", f"{FILES}/history-note-5m.json", id="import-json-history-note-5m"),
+    case(6, "import", f"{FILES}/due-year-1.json", id="import-json-due-year-1"),
+    case(6, "import", f"{FILES}/closed-at-year-9999.json", id="import-json-closed-at-year-9999"),
+    case(6, "import", f"{FILES}/evidence-escape.json", id="import-json-evidence-escape"),
+    case(6, "import", f"{FILES}/title-c1.json", id="import-json-title-c1"),
+    case(6, "import", f"{FILES}/due-year-9999.csv", id="import-csv-due-year-9999"),
+    case(6, "import", f"{FILES}/serial-minus-5.xlsx", id="import-xlsx-serial-minus-5"),
     # -- the command line itself
     case(2, "frobnicate", id="unknown-command"),
     case(2, "list", "--bogus", id="unknown-option"),
@@ -291,10 +343,12 @@ def test_bad_input_is_refused_cleanly_and_changes_nothing(template, ledger, code
     assert res.exit_code == code, res
     lines = res.stderr.splitlines()
     if code == 6:  # a refused import first lists its unreadable items, one a line
-        assert all(line.startswith(("item ", "row ")) for line in lines[:-1]), res
+        # (a sheet's import first says which row it took as the header)
+        assert all(line.startswith(("item ", "row ", "Header row: ")) for line in lines[:-1]), res
         lines = lines[-1:]
     assert len(lines) == 1 and lines[0].startswith("rectify: error: ") and res.stderr.endswith("\n"), res
     assert "Traceback" not in res.stderr and res.stdout == "", res
+    assert not any(ch in res.stderr for ch in "\x00\x07\x1b\x9b"), res  # quoted text is shown escaped
     assert state(ledger) == before
     assert sorted(p.name for p in ledger.parent.iterdir()) == [NAME, "ledger.evidence"]
 
@@ -319,4 +373,17 @@ def test_bytes_that_are_not_utf8_on_the_command_line(ledger):
     assert res.returncode == 2, res
     assert res.stderr.decode().startswith("rectify: error: The measure is not valid text"), res
     assert res.stderr.count(b"\n") == 1
+    assert state(ledger) == before
+
+
+@pytest.mark.parametrize("clock", ["9999-12-31", "0001-01-01", "1899-12-31T23:59:59", "3000-01-01T00:00:00"])
+@pytest.mark.parametrize("argv", [["add", "x"], ["list"], ["show", "1"], ["summary"], ["weekly"], ["sheets"],
+                                  ["progress", "2", "note"], ["export", "--format", "json"]])
+def test_a_clock_outside_the_dates_is_refused_cleanly(template, ledger, monkeypatch, clock, argv):
+    before = state(ledger)
+    monkeypatch.setenv("RECTIFY_NOW", clock)
+    res = run(template, ledger, argv)
+    assert res.exit_code == 2, res
+    assert res.stderr.startswith("rectify: error: The clock") and res.stderr.count("\n") == 1, res
+    assert "Traceback" not in res.stderr and res.stdout == "", res
     assert state(ledger) == before

@@ -8,8 +8,7 @@ immediate; with neither, no proposal.
 
 from __future__ import annotations
 
-from datetime import date
-
+from rectify import dates
 from rectify.i18n import N_
 from rectify.store import Ledger
 
@@ -26,8 +25,9 @@ def propose_kind(title: str, target: str | None, due: str | None, created: str) 
     for word in LONG_TERM_WORDS:
         if word in text:
             return "long_term", N_("wording about rules and institutions")
-    if due:
-        horizon = (date.fromisoformat(due) - date.fromisoformat(created[:10])).days
+    due_day, created_day = dates.day_or_none(due), dates.day_or_none(created)
+    if due_day and created_day:
+        horizon = (due_day - created_day).days
         if horizon > HORIZON_DAYS:
             return "long_term", N_("deadline more than 90 days out")
         return "immediate", N_("deadline within 90 days")

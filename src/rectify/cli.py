@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from rectify import __version__
 from rectify.errors import ExitCode, InputError, RectifyError
 from rectify.i18n import _, is_zh, reason, set_language
+from rectify.text import json_safe, printable
 
 if is_zh():  # typer's and click's own words too (help panels, usage errors)
     from rectify import typer_zh
@@ -104,7 +105,9 @@ def root(
 
 
 def fail(message: str, code: int) -> None:
-    sys.stderr.write(_("rectify: error: {message}").format(message=message) + "\n")
+    """The one line an error becomes. The message may quote a path or what
+    was typed: its control characters are shown escaped, on one line."""
+    sys.stderr.write(_("rectify: error: {message}").format(message=printable(message, newlines=False)) + "\n")
     raise typer.Exit(code)
 
 
@@ -156,12 +159,19 @@ def open_ledger(write: bool = False):
 
 
 def emit_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
-def say(message: str) -> None:
-    """A message for a person: stderr, so stdout stays data."""
-    sys.stderr.write(message + "\n")
+def say(message: str, *, newlines: bool = True) -> None:
+    """A message for a person: stderr, so stdout stays data. What it quotes
+    from data or the file system is shown escaped (rectify.text); with
+    ``newlines=False`` it stays one line."""
+    sys.stderr.write(printable(message, newlines=newlines) + "\n")
+
+
+def out(line: str = "", *, newlines: bool = True) -> None:
+    """A line of plain output on stdout, escaped as ``say`` is."""
+    sys.stdout.write(printable(line, newlines=newlines) + "\n")
 
 
 def join_people(names: list[str] | None) -> str | None:
@@ -244,6 +254,11 @@ class _closing:
 
     def __exit__(self, *exc):
         self.ledger.close()
+        behind = getattr(self.ledger, "clock_behind", None)
+        if behind and exc[0] is None:
+            say(_("warning: the clock reads {clock}, earlier than the ledger's last change ({latest}); "
+                  "this change is recorded at {latest}, so that the history never runs backwards.").format(
+                clock=behind[0], latest=behind[1]), newlines=False)
 
 
 @command("list", help=_(
@@ -397,7 +412,7 @@ def _classify_auto(yes: bool) -> None:
         say(_("Every task has a kind, or none could be proposed."))
         return
     for p in proposals:
-        print(f"{p['id']:>6}  {kind_label(p['kind']):<8}  {p['title']}  ({_(p['reason'])})")
+        out(f"{p['id']:>6}  {kind_label(p['kind']):<8}  {p['title']}  ({_(p['reason'])})")
     if not yes:
         if not sys.stdin.isatty():
             say(_("{n} proposals shown, none applied: run again with --yes to apply them.").format(n=len(proposals)))
@@ -545,7 +560,7 @@ def where_cmd() -> None:
     from rectify.paths import ledger_path as resolve
 
     path, source = resolve(_state["db"])
-    print(path)
+    out(str(path))
     shown = {"default": _("the default location")}.get(source, source)  # --db and RECTIFY_DB are typed as is
     say(_("(from {source}; evidence in {evidence}; {state})").format(
         source=shown, evidence=evidence_dir(path),
@@ -560,7 +575,7 @@ def demo_cmd(path: Optional[str] = typer.Argument(None, metavar=_("PATH"),
     from rectify import demo
 
     target = demo.build(Path(path) if path else None)
-    print(_("Demo ledger: {path}").format(path=target))
+    out(_("Demo ledger: {path}").format(path=target))
     say(_("Try: rectify --db {path} list --overdue").format(path=target))
     _state["db"] = str(target)
     list_cmd.__wrapped__(overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
@@ -576,10 +591,15 @@ def demo_cmd(path: Optional[str] = typer.Argument(None, metavar=_("PATH"),
 
 
 def main(argv: list[str] | None = None) -> None:
+    import signal
+
     try:
+        # From here on Ctrl-C is a KeyboardInterrupt again: a command rolls
+        # back and says so in one line (`command`), and anything else exits 130.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         app(args=argv, prog_name="rectify")
     except RectifyError as e:  # raised outside a command, e.g. by the clock
-        sys.stderr.write(_("rectify: error: {message}").format(message=e.message) + "\n")
+        sys.stderr.write(_("rectify: error: {message}").format(message=printable(e.message, newlines=False)) + "\n")
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         sys.exit(ExitCode.INTERRUPTED)
@@ -588,7 +608,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         sys.stderr.write(
             _("rectify: internal error: {error}. Please report it; rerun with RECTIFY_DEBUG=1 for details.").format(
-                error=f"{type(e).__name__}: {e}") + "\n")
+                error=printable(f"{type(e).__name__}: {e}", newlines=False)) + "\n")
         sys.exit(ExitCode.FAILURE)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from rectify.cli import JSON_HELP, command, emit_json, ledger_path, say
+from rectify.cli import JSON_HELP, command, emit_json, ledger_path, out, say
 from rectify.errors import CheckError, InputError
 from rectify.i18n import _, ngettext
 
@@ -65,10 +65,8 @@ def _tally(result: dict, *, with_problems: bool = False) -> str:
 
 
 def _print_faults(faults: list[dict]) -> None:
-    from rectify.maintenance import printable
-
     for fault in faults:
-        print(printable(fault["message"]))
+        out(fault["message"], newlines=False)
 
 
 def _backup_file(raw: str) -> Path:
@@ -96,15 +94,15 @@ def backup_cmd(
     if as_json:
         emit_json(result)
     else:
-        print(_("Backed up {ledger} to {backup} ({size}).").format(
+        out(_("Backed up {ledger} to {backup} ({size}).").format(
             ledger=result["ledger"], backup=result["backup"], size=_size(result["ledger_bytes"])))
-        print("  " + _tally(result, with_problems=True))
+        out("  " + _tally(result, with_problems=True))
         if result["evidence_dir"]:
-            print("  " + ngettext("{n} evidence file ({size}) in {folder}", "{n} evidence files ({size}) in {folder}",
+            out("  " + ngettext("{n} evidence file ({size}) in {folder}", "{n} evidence files ({size}) in {folder}",
                                   result["evidence_files"]).format(
                 n=result["evidence_files"], size=_size(result["evidence_bytes"]), folder=result["evidence_dir"]))
         else:
-            print("  " + _("no evidence files"))
+            out("  " + _("no evidence files"))
     faults = result["faults"]
     if faults:
         if not as_json:
@@ -129,7 +127,7 @@ def check_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> 
     if as_json:
         emit_json(result)
     elif not faults:
-        print(_("ok"))
+        out(_("ok"))
         files = ngettext("{n} evidence file ({size})", "{n} evidence files ({size})", result["evidence_files"]).format(
             n=result["evidence_files"], size=_size(result["evidence_bytes"]))
         say(_("Checked {ledger}: {tally}, {files}.").format(ledger=result["ledger"], tally=_tally(result), files=files))

@@ -12,7 +12,7 @@ from typing import List, Optional
 
 import typer
 
-from rectify.cli import (JSON_HELP, _closing, command, emit_json, guard_output, ledger_path, list_cmd, list_filters, open_ledger,
+from rectify.cli import (JSON_HELP, _closing, command, emit_json, guard_output, ledger_path, list_cmd, list_filters, open_ledger, out,
                          output_file, say)
 from rectify.errors import ImportFileError, InputError
 from rectify.i18n import _, ngettext
@@ -103,7 +103,9 @@ def export_cmd(
 
                 exporter.atomic_write(Path(output), write_json)
             else:
-                json_io.write(sys.stdout, objects)
+                from rectify.text import JsonSafeStream
+
+                json_io.write(JsonSafeStream(sys.stdout), objects)
         elif fmt == "csv":
             if output:
                 def write_csv(tmp: Path) -> None:
@@ -129,13 +131,13 @@ def _write_bytes_to_stdout(write) -> None:
     buf = io.StringIO(newline="")
     write(buf)
     data = ("\ufeff" + buf.getvalue()).encode("utf-8")
-    out = getattr(sys.stdout, "buffer", None)
+    stream = getattr(sys.stdout, "buffer", None)
     sys.stdout.flush()
-    if out is None:
+    if stream is None:
         sys.stdout.write(data.decode("utf-8"))
     else:
-        out.write(data)
-        out.flush()
+        stream.write(data)
+        stream.flush()
 
 
 def _report_evidence(entries: list[dict], target: str) -> None:
@@ -223,7 +225,7 @@ def _refuse_bad(source, plan, skip_bad: bool, dry_run: bool, as_json: bool) -> N
     if as_json:
         emit_json(_report_data(source, plan, dry_run))
     for row, reason in sorted(plan.bad):
-        say(_("{unit} {row}: {reason}").format(unit=_row_word(source), row=row, reason=reason))
+        say(_("{unit} {row}: {reason}").format(unit=_row_word(source), row=row, reason=reason), newlines=False)
     raise ImportFileError(ngettext(
         "{name}: {n} {unit} cannot be read (listed above); nothing was written. Fix it, or use --skip-bad.",
         "{name}: {n} {unit}s cannot be read (listed above); nothing was written. Fix them, or use --skip-bad.",
@@ -270,32 +272,32 @@ def _report(source, plan, *, dry_run: bool, as_json: bool) -> None:
         return
     counts = {"added": len(plan.adds), "updated": len(plan.updates), "unchanged": len(plan.unchanged)}
     if dry_run:
-        print(_("Dry run, nothing written: would add {added}, update {updated}, leave {unchanged} unchanged.").format(**counts))
+        out(_("Dry run, nothing written: would add {added}, update {updated}, leave {unchanged} unchanged.").format(**counts))
         unit = _row_word(source)
         for rec in plan.adds[:SHOWN_ROWS]:
-            print("  " + _("add     {unit} {row}: {title}").format(unit=unit, row=rec.row, title=_one_line(rec.values["title"])))
+            out("  " + _("add     {unit} {row}: {title}").format(unit=unit, row=rec.row, title=_one_line(rec.values["title"])))
         _more(len(plan.adds))
         notes = {t for t, _n in plan.progress_notes} | {t for t, _n in plan.evidence}
         for rec, old, changes in plan.updates[:SHOWN_ROWS]:
             fields = [field_label(k) for k in changes]
             if old["id"] in notes:
                 fields.append(_("progress note or evidence"))
-            print("  " + _("update  {unit} {row}: task {id} ({fields})").format(
+            out("  " + _("update  {unit} {row}: task {id} ({fields})").format(
                 unit=unit, row=rec.row, id=old["id"], fields=_(", ").join(fields)))
         _more(len(plan.updates))
     else:
-        print(_("Imported {name}: added {added}, updated {updated}, {unchanged} unchanged.").format(
+        out(_("Imported {name}: added {added}, updated {updated}, {unchanged} unchanged.").format(
             name=source.name, **counts))
     if plan.bad:
         say(ngettext("Skipped {n} {unit}:", "Skipped {n} {unit}s:", len(plan.bad)).format(
             n=len(plan.bad), unit=_row_word(source)))
         for row, reason in sorted(plan.bad):
-            say("  " + _("{unit} {row}: {reason}").format(unit=_row_word(source), row=row, reason=reason))
+            say("  " + _("{unit} {row}: {reason}").format(unit=_row_word(source), row=row, reason=reason), newlines=False)
 
 
 def _more(n: int) -> None:
     if n > SHOWN_ROWS:
-        print("  " + _("... and {n} more (see --json)").format(n=n - SHOWN_ROWS))
+        out("  " + _("... and {n} more (see --json)").format(n=n - SHOWN_ROWS))
 
 
 def _one_line(text: str) -> str:

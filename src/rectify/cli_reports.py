@@ -15,7 +15,8 @@ from typing import Optional
 
 import typer
 
-from rectify.cli import JSON_HELP, _closing, command, emit_json, guard_output, ledger_path, open_ledger, output_file, say
+from rectify.cli import (JSON_HELP, _closing, command, emit_json, guard_output, ledger_path, open_ledger, out, output_file,
+                         say)
 from rectify.errors import InputError
 from rectify.i18n import _, reason
 
@@ -132,7 +133,9 @@ def weekly_cmd(
     with _closing(open_ledger()) as led:
         data = reports.weekly(led, monday, at, stale_days=stale_days, limit=None if as_json else (limit or None))
     if as_json:
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        from rectify.text import json_safe
+
+        text = json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     elif fmt == "md":
         from rectify.render import markdown
 
@@ -207,7 +210,7 @@ def sheets_cmd(
     for sheet in data["sheets"]:
         path = guard_output(output / _file_name(sheet["unit"], SUFFIXES[fmt], names))
         _write(path, _render_sheets({**data, "sheets": [sheet]}, fmt))
-        print(path)
+        out(str(path))
     say(_("Wrote {n} sheets to {path}.").format(n=len(data["sheets"]), path=output))
 
 

@@ -38,7 +38,10 @@ Relative forms
     ``周末`` / ``本周末``: this Sunday; ``月底`` / ``月末`` / ``下个月底``;
     ``季末`` / ``季度末`` / ``下季度末``; ``年底`` / ``年末`` / ``明年底``.
 
-Dates outside the years MIN_YEAR..MAX_YEAR are refused.
+Dates outside the years MIN_YEAR..MAX_YEAR (1900-01-01 to 2999-12-31) are
+refused: by the parser, by the imports (``in_range``), and for the clock
+itself, so that every date a command derives from today (a week, a trend,
+a band's horizon) stays within what Python and SQLite can count.
 
 ``parse_duration_days`` reads ``7``, ``7d``, ``2w``, ``1m`` (30 days), ``1y``
 (365 days), ``7天``, ``2周``, ``两周``, ``1个月``; ``iso_week`` reads
@@ -64,13 +67,19 @@ if TYPE_CHECKING:
 
 MIN_YEAR = 1900
 MAX_YEAR = 2999
+MIN_DATE = date(MIN_YEAR, 1, 1)
+MAX_DATE = date(MAX_YEAR, 12, 31)
 MAX_LENGTH = 100
 
 __all__ = [
+    "MAX_DATE",
     "MAX_YEAR",
+    "MIN_DATE",
     "MIN_YEAR",
+    "check_range",
     "days_late",
     "format_date",
+    "in_range",
     "iso_week",
     "now",
     "parse_date",
@@ -84,14 +93,25 @@ __all__ = [
 ]
 
 
+def in_range(value: date | datetime) -> bool:
+    """Whether a date (or a moment's day) is within the supported range."""
+    day = value.date() if isinstance(value, datetime) else value
+    return MIN_DATE <= day <= MAX_DATE
+
+
+def range_text() -> str:
+    return f"{format_date(MIN_DATE)}..{format_date(MAX_DATE)}"
+
+
 # The clock
 
 
 def now() -> datetime:
-    """The current local time, naive, to the second; ``RECTIFY_NOW`` overrides it."""
+    """The current local time, naive, to the second; ``RECTIFY_NOW`` overrides it.
+    A clock outside the supported range is refused: nothing would be counted right."""
     raw = os.environ.get("RECTIFY_NOW", "").strip()
     if not raw:
-        return datetime.now().replace(microsecond=0)
+        return _in_range_clock(datetime.now().replace(microsecond=0), _("the system clock"))
     try:
         value = datetime.fromisoformat(raw)
         if value.tzinfo is not None:
@@ -102,7 +122,14 @@ def now() -> datetime:
                 value=raw
             )
         ) from None
-    return value.replace(microsecond=0)
+    return _in_range_clock(value.replace(microsecond=0), f"RECTIFY_NOW={raw!r}")
+
+
+def _in_range_clock(value: datetime, source: str) -> datetime:
+    if not in_range(value):
+        raise DateError(_("The clock ({source}) reads {time}, outside the dates rectify supports ({range}).").format(
+            source=source, time=value.isoformat(), range=range_text()))
+    return value
 
 
 def today() -> date:
@@ -135,13 +162,43 @@ def _as_date(value: date | datetime | str | None) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def day_or_none(value: object) -> date | None:
+    """A stored date (or a moment's day), or None when there is none or the
+    stored text is not a date (a damaged ledger: `rectify check` names it)."""
+    try:
+        return _as_date(value)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+def moment_or_none(value: object) -> datetime | None:
+    """A stored moment, or None when there is none or it is not a time."""
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _as_stored(value: object) -> str:
+    """A stored date or time that is not one (a damaged or hand-edited
+    ledger): shown as it is, escaped, rather than failing the command."""
+    from rectify.text import printable
+
+    return printable(value, newlines=False)
+
+
 def _zh_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
 def show_date(value: date | datetime | str | None) -> str:
     """A date in a sentence: ``2026-12-31``, or ``2026年12月31日`` in Chinese."""
-    d = _as_date(value)
+    try:
+        d = _as_date(value)
+    except ValueError:
+        return _as_stored(value)
     if d is None:
         return ""
     return _zh_date(d) if is_zh() else d.isoformat()
@@ -150,7 +207,10 @@ def show_date(value: date | datetime | str | None) -> str:
 def show_day(value: date | datetime | str | None, today: date | None = None, *, weekday: bool = True) -> str:
     """A date in a table: ``2026-12-31``, or in Chinese ``12月31日(周四)`` this
     year (``12月31日`` without the weekday) and ``2027年1月5日`` in another."""
-    d = _as_date(value)
+    try:
+        d = _as_date(value)
+    except ValueError:
+        return _as_stored(value)
     if d is None:
         return ""
     if not is_zh():
@@ -165,14 +225,20 @@ def show_time(value: datetime | str | None) -> str:
     """A moment to the minute: ``2026-11-25 09:30``, or ``2026年11月25日 09:30``."""
     if value is None or value == "":
         return ""
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return _as_stored(value)
     clock = moment.strftime("%H:%M")
     return f"{_zh_date(moment.date())} {clock}" if is_zh() else f"{moment.date().isoformat()} {clock}"
 
 
 def days_late(due: date | str | None, today: date | None = None) -> int:
     """Whole days past the deadline (0 when not yet due or no deadline)."""
-    d = _as_date(due)
+    try:
+        d = _as_date(due)
+    except ValueError:  # a damaged stored value: `rectify check` names it
+        return 0
     if d is None:
         return 0
     return max(0, ((today or now().date()) - d).days)
@@ -571,13 +637,18 @@ def parse_date(text: str, today: date | None = None) -> date:
         raise DateError(_("There is no such date as {text!r}.").format(text=text)) from None
     if result is None:
         raise DateError(_unreadable_message(text))
-    if not MIN_YEAR <= result.year <= MAX_YEAR:
+    return check_range(result, text)
+
+
+def check_range(value: date | datetime, text: object) -> date | datetime:
+    """``value``, or a DateError naming ``text`` when it is outside the supported range."""
+    if not in_range(value):
         raise DateError(
             _("The date {text!r} is out of range: use a year from {low} to {high}.").format(
                 text=text, low=MIN_YEAR, high=MAX_YEAR
             )
         )
-    return result
+    return value
 
 
 _DURATION = rf"\+?{_NUM} ?({_EN_UNITS[1:-1]}|{'|'.join(sorted(_CN_UNITS, key=len, reverse=True))})?{_WITHIN}?"

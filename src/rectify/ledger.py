@@ -25,9 +25,10 @@ from rectify.paths import (WriteError, clean_leftovers, copy_hashed, evidence_di
 from rectify.store import Ledger
 
 MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
-# Characters no field takes: controls (tab and newline aside) and lone
-# surrogates (what Python makes of bytes on the command line that are not UTF-8).
-SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+# Characters no field takes: controls, C0 (tab and newline aside), DEL and C1
+# (U+0080..U+009F: U+009B is a terminal's one-byte CSI), and lone surrogates
+# (what Python makes of bytes on the command line that are not UTF-8).
+SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 BLUE_DAYS = 7  # blue band: due within this many days
 YELLOW_HORIZON_DAYS = 30  # yellow band: due within this many days ...
 YELLOW_QUIET_DAYS = 14  # ... and no progress note for this many days
@@ -303,7 +304,7 @@ def _find_or_add_problem(ledger: Ledger, description: str, category: str | None,
         return row[0]
     cur = ledger.conn.execute(
         "INSERT INTO problem (uid, code, description, category, source, created) VALUES (?,?,?,?,?,?)",
-        (str(uuid.uuid4()), code, description, category, source, dates.timestamp()),
+        (str(uuid.uuid4()), code, description, category, source, ledger.timestamp()),
     )
     return cur.lastrowid
 
@@ -347,7 +348,7 @@ def add_task(ledger: Ledger, fields: dict, *, problem_id: int | None = None,
                 fields["category"] = problem["category"]
         elif new_problem:
             problem_id = _find_or_add_problem(ledger, new_problem, fields.get("category"))
-        now = dates.timestamp()
+        now = ledger.timestamp()
         row = {**fields, "uid": uid or str(uuid.uuid4()), "problem_id": problem_id,
                "status": "open", "progress": 0, "created": now, "updated": now}
         cols = ",".join(row)
@@ -359,12 +360,13 @@ def add_task(ledger: Ledger, fields: dict, *, problem_id: int | None = None,
 
 
 def _apply_changes(ledger: Ledger, task_id: int, old: dict, changes: dict, action: str,
-                   note: str | None = None, who: str | None = None) -> list[str]:
-    """Write the fields that differ, with one event each. Inside a transaction."""
+                   note: str | None = None, who: str | None = None, now: str | None = None) -> list[str]:
+    """Write the fields that differ, with one event each, at ``now`` (default:
+    ``ledger.timestamp()``). Inside a transaction."""
     changed = {k: v for k, v in changes.items() if old.get(k) != v}
     if not changed:
         return []
-    now = dates.timestamp()
+    now = now or ledger.timestamp()
     sets = ", ".join(f"{k} = ?" for k in changed)
     ledger.conn.execute(f"UPDATE task SET {sets}, updated = ? WHERE id = ?",
                         (*changed.values(), now, task_id))
@@ -425,7 +427,7 @@ def add_progress(ledger: Ledger, task_id: int, note: str, percent: int | None = 
     percent = clean_percent(percent)
     with ledger.transaction():
         old = _unfinished(ledger, task_id, _("Task {id} is {status}; reopen it before adding progress."))
-        now = dates.timestamp()
+        now = ledger.timestamp()
         new_percent = old["progress"] if percent is None else percent
         ledger.conn.execute("UPDATE task SET progress = ?, updated = ? WHERE id = ?", (new_percent, now, task_id))
         ledger.record(task_id, "progress", field="progress", old=old["progress"], new=new_percent,
@@ -477,7 +479,7 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
         added = []
         with ledger.transaction():
             _unfinished(ledger, task_id, _("Task {id} is {status}; reopen it before adding evidence."))
-            now = dates.timestamp()
+            now = ledger.timestamp()
             for tmp, final, sha, size, name in staged:
                 rel = final.relative_to(evidence_dir(ledger.path)).as_posix()
                 cur = ledger.conn.execute(
@@ -513,15 +515,16 @@ def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None
         if verb == "submit":
             if not ledger.scalar("SELECT count(*) FROM evidence WHERE task_id = ?", (task_id,)):
                 raise RuleError(_("Task {id} has no evidence yet: attach some with `rectify evidence {id} FILE` (or --note) before submitting.").format(id=task_id))
+        now = ledger.timestamp()  # one moment: the closing time is the close event's time
         if verb == "close":
             if old["owner"] and checker.casefold() == old["owner"].strip().casefold():
                 raise RuleError(_("The checker must not be the person responsible ({owner}): another person verifies and closes.").format(owner=old["owner"]))
-            changes.update(closed_at=dates.timestamp(), closed_by=checker, progress=100)
+            changes.update(closed_at=now, closed_by=checker, progress=100)
         if verb == "reopen":
             changes.update(closed_at=None, closed_by=None)
         status_change = {"status": changes.pop("status")}
-        _apply_changes(ledger, task_id, old, status_change, verb, note=reason, who=checker)
-        _apply_changes(ledger, task_id, old, changes, verb, note=reason, who=checker)
+        _apply_changes(ledger, task_id, old, status_change, verb, note=reason, who=checker, now=now)
+        _apply_changes(ledger, task_id, old, changes, verb, note=reason, who=checker, now=now)
     return get_task(ledger, task_id)
 
 

@@ -16,14 +16,20 @@ interrupted backup leaves nothing half-written under the target's name.
 ``integrity_check`` and ``foreign_key_check``, names the orphan rows, checks
 that each task's current fields equal the last change its history records
 (the invariant the reports' past figures rely on), that every closed task has
-its closing time and that every task has a history, and verifies every
-evidence file against its recorded size and sha256. The database checks are
-set-based SQL; only the evidence files are visited one by one.
+its closing time and that every task has a history, that the history keeps
+the ledger's rules (each state change one the transition table allows, a
+close by a checker other than the person responsible, at the closing time
+recorded), that no stored text holds a control character (NUL, ESC ...),
+that every stored time is a valid one within the supported dates and that no
+task's history runs backwards in time, and verifies every evidence file
+against its recorded size and sha256. The database checks are set-based SQL;
+only the evidence files are visited one by one.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
 from dataclasses import asdict, dataclass
@@ -41,7 +47,7 @@ PAGES_PER_STEP = 1024  # pages copied per step of the online backup (4 MiB at th
 _NAMES = {"task": N_("task"), "problem": N_("problem"), "event": N_("event"), "evidence": N_("evidence"),
           "task_id": N_("task id"), "problem_id": N_("problem id"), "integrity": N_("integrity"),
           "orphan": N_("orphan rows"), "history": N_("history"), "closed": N_("closing time"),
-          "files": N_("files")}
+          "files": N_("files"), "rules": N_("rules"), "text": N_("stored text"), "times": N_("times")}
 
 
 def _name(name: str) -> str:
@@ -51,8 +57,8 @@ def _name(name: str) -> str:
 @dataclass
 class Fault:
     """One thing found wrong. ``kind`` is one of: integrity, orphan, history,
-    closed, evidence, permissions, symlink, name, leftover (see README,
-    "Backup and check")."""
+    closed, rules, text, times, evidence, permissions, symlink, name,
+    leftover (see README, "Backup and check")."""
 
     kind: str
     message: str
@@ -320,15 +326,152 @@ def _names(conn: sqlite3.Connection) -> list[Fault]:
     return faults
 
 
-def printable(text: str) -> str:
-    """``text`` with what a terminal would act on (control characters, and
-    the bytes of a damaged page) written as escapes."""
-    return "".join(c if c.isprintable() or c in "\t" else c.encode("unicode_escape").decode("ascii") for c in text)
+def _rules(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+    """A history that breaks the ledger's rules: a state change the transition
+    table does not allow (an import may set any state: a sheet records what
+    happened elsewhere), and a task whose last closing was by no checker, by
+    its own person responsible, or at another time than its closing time."""
+    from rectify.model import TRANSITIONS
+
+    allowed = [(verb, old, target) for verb, (sources, target) in TRANSITIONS.items() for old in sources]
+    values = ",".join("(?,?,?)" for _a in allowed)
+    params = [x for triple in allowed for x in triple]
+    faults = [Fault("rules", _("task {task}: event {event} changes its state from {old} to {new} by {action}, "
+                               "which the ledger's rules do not allow.").format(
+        task=r["task_id"], event=r["id"], old=_shown(r["old"]), new=_shown(r["new"]), action=_shown(r["action"])),
+        task=r["task_id"], table="event", row=r["id"])
+        for r in conn.execute(
+            f"""SELECT id, task_id, action, old, new FROM event WHERE field = 'status' AND action != 'import'
+                AND (action, old, new) NOT IN (VALUES {values}) ORDER BY task_id, id""", params)]
+    closes = conn.execute(
+        """SELECT t.id AS task, t.owner, t.closed_at, e.id AS event, e.at, e.actor
+           FROM task t JOIN event e ON e.id = (SELECT max(id) FROM event WHERE task_id = t.id AND field = 'status')
+           WHERE t.status = 'closed' AND e.action = 'close' ORDER BY t.id""")
+    for r in closes:
+        where = {"task": r["task"], "table": "event", "row": r["event"]}
+        checker = (r["actor"] or "").strip()
+        if not checker:
+            faults.append(Fault("rules", _("task {task} was closed without a checker (event {event}).").format(
+                task=r["task"], event=r["event"]), **where))
+        elif r["owner"] and checker.casefold() == r["owner"].strip().casefold():
+            faults.append(Fault("rules", _("task {task} was closed by its own person responsible, {owner} (event {event}).").format(
+                task=r["task"], owner=r["owner"], event=r["event"]), **where))
+        if r["closed_at"] and not _same_moment(r["closed_at"], r["at"]):
+            faults.append(Fault("rules", _("task {task}: its closing time {closed} is not the time of its closing, {at} (event {event}).").format(
+                task=r["task"], closed=_shown(r["closed_at"]), at=_shown(r["at"]), event=r["event"]), **where))
+    return faults
+
+
+def _same_moment(a: str, b: str) -> bool:
+    """Two stored times within a minute of each other (a ledger written before
+    the closing time and the close event shared one reading of the clock may
+    differ by a second)."""
+    from datetime import datetime
+
+    try:
+        return abs((datetime.fromisoformat(a) - datetime.fromisoformat(b)).total_seconds()) <= 60
+    except (TypeError, ValueError):
+        return a == b
+
+
+# The text columns of each table, checked for control characters.
+_TEXT_COLUMNS = {
+    "task": ("uid", "title", "target", "kind", "status", "due", "unit", "leader", "owner", "helpers", "category",
+             "note", "created", "updated", "closed_at", "closed_by"),
+    "problem": ("uid", "code", "description", "category", "source", "created"),
+    "event": ("at", "action", "field", "old", "new", "note", "actor"),
+    "evidence": ("added", "name", "path", "sha256", "note"),
+}
+# What no command stores: the C0 controls but tab and newline, DEL, the C1
+# controls (NUL is looked for in the bytes: SQLite's text functions stop at it).
+_CONTROL_GLOB = "*[\x01-\x08\x0b-\x1f\x7f\x80-\x9f]*"
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _file_name(table: str, column: str, row) -> bool:
+    """Whether a column holds an evidence file's name, which `rectify evidence`
+    takes as the file system gives it (control characters and all)."""
+    return (table == "evidence" and column in ("name", "path")) or (
+        table == "event" and column == "new" and row["action"] == "evidence")
+
+
+def _text(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+    """Stored text holding a NUL or another control character (an escape
+    sequence, a bell): a ledger edited by hand, or by another program. An
+    evidence file's name is a fault only with a NUL (no file name holds one)."""
+    from rectify.model import field_label
+    from rectify.text import printable
+
+    faults = []
+    for table, columns in _TEXT_COLUMNS.items():
+        have = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
+        columns = tuple(c for c in columns if c in have)
+        test = " OR ".join(f"{c} GLOB :glob OR instr(CAST({c} AS BLOB), X'00') > 0" for c in columns)
+        task = "task_id" if table != "task" and "task_id" in have else "id" if table == "task" else "NULL"
+        for row in conn.execute(f"SELECT rowid AS rid, {task} AS task, {', '.join(columns)} FROM {table} WHERE {test} "
+                                "ORDER BY rowid", {"glob": _CONTROL_GLOB}):
+            for column in columns:
+                value = row[column]
+                if not isinstance(value, str) or not _CONTROL.search(value):
+                    continue
+                if _file_name(table, column, row) and "\x00" not in value:
+                    continue  # a file's name, as the file system gave it: shown escaped, not a fault
+                faults.append(Fault("text", _("{table} {row}: its {column} holds a control character: {value}.").format(
+                    table=_name(table), row=row["rid"], column=field_label(column), value=printable(value, newlines=False)[:120]),
+                    task=row["task"], table=table, row=row["rid"]))
+    return faults
+
+
+# A time as rectify stores it; SQLite's date functions take a 30 February as
+# it is, and normalise it only through a modifier ('+0 days'), hence those.
+_ISO_MOMENT = "%Y-%m-%dT%H:%M:%S"
+
+
+def _times(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+    """Stored times that are not valid times within the supported dates, and
+    histories whose times run backwards: an event earlier than the one
+    recorded before it for the same task (a clock set back, a time zone
+    changed, a hand edit), which the reports would read in the wrong order."""
+    from rectify.dates import MAX_DATE, MIN_DATE
+
+    low, high = f"{MIN_DATE.isoformat()}T00:00:00", f"{MAX_DATE.isoformat()}T23:59:59"
+    bounds = {"low": low, "high": high, "fmt": _ISO_MOMENT}
+    faults = []
+    for r in conn.execute("""SELECT id, task_id, at FROM event WHERE strftime(:fmt, at, '+0 seconds') IS NOT at
+                             OR at NOT BETWEEN :low AND :high ORDER BY id""", bounds):
+        faults.append(Fault("times", _("event {event} of task {task}: its time {at} is not a valid time from {low} to {high}.").format(
+            event=r["id"], task=r["task_id"], at=_shown(r["at"]), low=low[:10], high=high[:10]),
+            task=r["task_id"], table="event", row=r["id"]))
+    for column in ("created", "closed_at"):
+        for r in conn.execute(f"""SELECT id, {column} AS value FROM task WHERE {column} IS NOT NULL AND
+                                  (strftime(:fmt, {column}, '+0 seconds') IS NOT {column} OR {column} NOT BETWEEN :low AND :high)
+                                  ORDER BY id""", bounds):
+            faults.append(Fault("times", _("task {task}: its {field} {value} is not a valid time from {low} to {high}.").format(
+                task=r["id"], field=_field(column), value=_shown(r["value"]), low=low[:10], high=high[:10]),
+                task=r["id"], table="task", row=r["id"]))
+    for r in conn.execute("""SELECT id, due FROM task WHERE due IS NOT NULL AND
+                             (date(due, '+0 days') IS NOT due OR due NOT BETWEEN :low AND :high) ORDER BY id""",
+                          {"low": low[:10], "high": high[:10]}):
+        faults.append(Fault("times", _("task {task}: its {field} {value} is not a valid date from {low} to {high}.").format(
+            task=r["id"], field=_field("due"), value=_shown(r["due"]), low=low[:10], high=high[:10]),
+            task=r["id"], table="task", row=r["id"]))
+    for r in conn.execute("""SELECT id, task_id, at, before FROM (
+                               SELECT id, task_id, at, lag(at) OVER (PARTITION BY task_id ORDER BY id) AS before
+                               FROM event) WHERE at < before ORDER BY task_id, id"""):
+        faults.append(Fault("times", _("task {task}: its history runs backwards: event {event} at {at} comes after one at {before}.").format(
+            task=r["task_id"], event=r["id"], at=r["at"], before=r["before"]), task=r["task_id"], table="event", row=r["id"]))
+    return faults
+
+
+def _field(name: str) -> str:
+    from rectify.model import field_label
+
+    return field_label(name)
 
 
 # The checks, in the order they run and report; each one's name is shown when it cannot run at all.
 CHECKS = (("integrity", _integrity), ("orphan", _orphans), ("history", _history), ("closed", _closed),
-          ("evidence", _verify_evidence), ("files", _files))
+          ("rules", _rules), ("text", _text), ("times", _times), ("evidence", _verify_evidence), ("files", _files))
 
 
 def check(path: Path) -> dict:

@@ -90,6 +90,21 @@ FIELD_LABELS = {
     "evidence note": N_("evidence note"),
     "reason": N_("reason"),
     "checker": N_("checker"),
+    # columns of the stored records, as `rectify check` names them
+    "uid": N_("uid"),
+    "created": N_("creation time"),
+    "updated": N_("update time"),
+    "description": N_("description"),
+    "at": N_("time"),
+    "action": N_("action"),
+    "field": N_("field"),
+    "old": N_("old value"),
+    "new": N_("new value"),
+    "actor": N_("person recorded"),
+    "added": N_("time added"),
+    "name": N_("file name"),
+    "path": N_("path"),
+    "sha256": N_("sha256"),
 }
 
 # The verbs of TRANSITIONS, as words in messages.
@@ -182,7 +197,14 @@ def transition(verb: str, current: str) -> str:
     return target
 
 
+# What an event of the history records: its action (one per command that
+# writes, and ``import``), and the task field it changed, if any.
+ACTIONS = ("add", "edit", "classify", "progress", "evidence", "start", "submit", "close", "reject", "reopen",
+           "cancel", "extend", "import")
+
 # Task fields a person may set with `add` / `edit`, in ledger order.
 EDITABLE = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "due", "note")
 # Fields whose changes land in the event history, so past reports can be rebuilt.
 TRACKED = EDITABLE + ("status", "progress", "problem_id")
+# Every field an event may name.
+EVENT_FIELDS = TRACKED + ("category", "closed_at", "closed_by")

@@ -408,7 +408,8 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int = STALE_DAYS, li
         lists[name], counts[name] = snap.section(candidates, where, order, p, limit, extra=extra,
                                                  total=known.get(name))
     for task in lists["overdue"]:
-        task["days_late"] = (at.day - date.fromisoformat(task["due"])).days
+        due = dates.day_or_none(task["due"])  # a damaged stored date counts 0
+        task["days_late"] = (at.day - due).days if due else 0
     _add_outcomes(ledger, lists["established"], at)
     lists["extended"], counts["extended"] = _extensions(ledger, snap, p, limit)
     return {
@@ -529,7 +530,8 @@ def sheets(ledger, unit: str | None = None) -> dict:
         raise NotFoundError(_("No task has the unit {unit!r}. See `rectify summary` for the units.").format(unit=unit))
     by_unit: dict = {}
     for task in tasks:
-        task["days_left"] = (date.fromisoformat(task["due"]) - at.day).days
+        due = dates.day_or_none(task["due"])
+        task["days_left"] = (due - at.day).days if due else 0
         by_unit.setdefault(task["unit"], []).append(task)
     if unit is not None and not by_unit:
         by_unit[unit] = []

@@ -101,6 +101,7 @@ class Ledger:
         self.path = path
         self.conn = conn
         self.exists = exists  # False: a read on a ledger not created yet
+        self.clock_behind: tuple[str, str] | None = None  # see timestamp()
 
     # -- opening -----------------------------------------------------------
 
@@ -193,8 +194,22 @@ class Ledger:
         """Append one event. Call inside ``transaction()``."""
         self.conn.execute(
             "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)",
-            (task_id, at or dates.timestamp(), action, field, _text(old), _text(new), note, actor),
+            (task_id, at or self.timestamp(), action, field, _text(old), _text(new), note, actor),
         )
+
+    def timestamp(self) -> str:
+        """The moment to record a change at: the clock, but never earlier than
+        the latest event already in the ledger. A clock set back, or a change
+        of time zone, would otherwise put a change before the ones it follows,
+        and the reports, which rebuild the past from the history, would read
+        it wrong. When the clock is behind, ``clock_behind`` keeps (clock,
+        recorded) for the command to say. Call inside ``transaction()``."""
+        now = dates.timestamp()
+        latest = self.conn.execute("SELECT max(at) FROM event WHERE at BETWEEN ? AND ?", _MOMENTS).fetchone()[0]
+        if latest is not None and latest > now:
+            self.clock_behind = (now, latest)
+            return latest
+        return now
 
     def query(self, sql: str, params=()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
@@ -202,6 +217,11 @@ class Ledger:
     def scalar(self, sql: str, params=()):
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
+
+
+# The stored moments a latest time is taken from: a damaged or foreign value
+# ("zzz", a year 9999) never becomes the time of every later change.
+_MOMENTS = (f"{dates.MIN_DATE.isoformat()}T00:00:00", f"{dates.MAX_DATE.isoformat()}T23:59:59")
 
 
 def _text(value):

@@ -18,6 +18,7 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
+from rectify import dates
 from rectify import ledger as L
 from rectify.errors import InputError, LedgerError
 from rectify.exchange import columns as C
@@ -89,10 +90,11 @@ def sheet_rows(ledger, tasks: list[dict], lang: str) -> list[list]:
         else:
             key = problem["id"] if problem else ("task", task["id"])
             seq = numbers.setdefault(key, len(numbers) + 1)
-        due: object = date.fromisoformat(task["due"]) if task["due"] else None
+        # A stored value that is not a date (a damaged ledger) is written as it is.
+        due: object = dates.day_or_none(task["due"]) or task["due"]
         if due is None and task["kind"]:
             due = C.KIND_WORDS[lang][task["kind"]]
-        closed_at = datetime.fromisoformat(task["closed_at"]) if task["closed_at"] else None
+        closed_at = dates.moment_or_none(task["closed_at"]) or task["closed_at"]
         lines = [e["name"] or e["note"] for e in evidence.get(task["id"], []) if e["name"] or e["note"]]
         value = {
             "seq": seq,

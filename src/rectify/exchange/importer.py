@@ -273,7 +273,7 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
     # Room for the indexes a large import touches: without it SQLite spills
     # pages to the WAL again and again inside the one transaction.
     conn.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB at most, used only as needed
-    now = dates.timestamp()
+    now = ledger.timestamp()
     who = L.actor()
     note = _("import {name}").format(name=source_name)
     problems = _add_problems(conn, plan, now)

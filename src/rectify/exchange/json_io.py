@@ -13,14 +13,16 @@ through the careful path of ``records``, which words the error.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
+from rectify import dates
 from rectify import ledger as L
 from rectify.errors import ImportFileError
 from rectify.exchange.records import (ISO_DATE, STATES, UID, Record, RowError, Source, _text,
-                                      convert)
+                                      convert, moment)
 from rectify.i18n import _
+from rectify.model import ACTIONS, EVENT_FIELDS
 
 
 def write(stream, tasks: list[dict]) -> None:
@@ -81,23 +83,63 @@ def _json_record(item, index: int, today: date, unmapped: set) -> Record:
         rec.code = _text(raw["seq"], "problem.code")
     history = item.get("history")
     if isinstance(history, list) and history:
-        events = []
-        for ev in history:
-            if not isinstance(ev, dict) or not isinstance(ev.get("at"), str) or not isinstance(ev.get("action"), str):
-                raise RowError(_("history: every event needs text \"at\" and \"action\"."))
-            events.append(tuple(None if ev.get(k) is None else str(ev.get(k)) for k in _HISTORY_KEYS))
-        rec.history = events
+        rec.history = _history(history)
     created = item.get("created")
-    if isinstance(created, str):
-        try:
-            rec.created = datetime.fromisoformat(created).replace(microsecond=0, tzinfo=None).isoformat()
-        except ValueError:
-            pass
+    if created is not None:
+        if not isinstance(created, str):
+            raise RowError(_("{key} must be text, not {type}.").format(key="created", type=type(created).__name__))
+        rec.created = moment(created, "created")
     evidence = item.get("evidence")
     if isinstance(evidence, list):
-        rec.evidence = [str(e.get("name") or e.get("note")) for e in evidence
+        rec.evidence = [_text(e.get("name") or e.get("note"), "evidence") for e in evidence
                         if isinstance(e, dict) and (e.get("name") or e.get("note"))]
+        rec.evidence = [e for e in rec.evidence if e]
     return rec
+
+
+def _history(history: list) -> list[tuple]:
+    """The events of a task's history, checked as the commands write them: a
+    valid time within the supported dates, never earlier than the event before
+    it; a known action and field; text as a field takes it (no control
+    character, at most ledger.MAX_TEXT characters)."""
+    events = []
+    last = ""
+    for n, ev in enumerate(history, start=1):
+        if not isinstance(ev, dict) or not isinstance(ev.get("at"), str) or not isinstance(ev.get("action"), str):
+            raise RowError(_("history: every event needs text \"at\" and \"action\"."))
+        where = _("history event {n}").format(n=n)
+        at = moment(ev["at"], where)
+        if at < last:
+            raise RowError(_("{event}: its time {at} is earlier than the event before it ({last}).").format(
+                event=where, at=at, last=last))
+        last = at
+        if ev["action"] not in ACTIONS:
+            raise RowError(_("{event}: unknown action {action!r}.").format(event=where, action=ev["action"][:40]))
+        field = ev.get("field")
+        if field is not None and field not in EVENT_FIELDS:
+            raise RowError(_("{event}: unknown field {field!r}.").format(event=where, field=str(field)[:40]))
+        texts = []
+        for key in ("old", "new", "note", "actor"):
+            value = ev.get(key)
+            if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                raise RowError(_("{key} must be text, not {type}.").format(key=f"{where}, {key}", type=type(value).__name__))
+            text = None if value is None else str(value)
+            if text is not None and L.needs_a_closer_look(text):
+                _event_text(text, f"{where}, {key}")
+            texts.append(text)
+        events.append((at, ev["action"], field, *texts))
+    return events
+
+
+def _event_text(text: str, where: str) -> None:
+    """Refuse what no command would record in a history: a control character
+    (tab and newline aside), a lone surrogate, a text longer than a field."""
+    bad = L.SUSPECT.search(text)
+    if bad:
+        raise RowError(_("{where} contains a control character (such as NUL); remove it.").format(where=where))
+    if len(text) > L.MAX_TEXT:
+        raise RowError(_("{where} is {n} characters long; the most a field takes is {max}.").format(
+            where=where, n=len(text), max=L.MAX_TEXT))
 
 
 _JSON_TEXT = ("title", "target", "unit", "leader", "owner", "helpers", "note", "category", "closed_by")
@@ -159,7 +201,8 @@ def _json_fast(item) -> Record | None:
             if type(due) is not str or not ISO_DATE.fullmatch(due):
                 return None
             try:
-                date.fromisoformat(due)
+                if not dates.in_range(date.fromisoformat(due)):
+                    return None
             except ValueError:
                 return None
         values["due"] = due
@@ -171,9 +214,8 @@ def _json_fast(item) -> Record | None:
     if "closed_at" in item:
         closed = item["closed_at"]
         if closed is not None:
-            try:
-                closed = datetime.fromisoformat(closed).replace(microsecond=0, tzinfo=None).isoformat()
-            except (TypeError, ValueError):
+            closed = _fast_moment(closed)
+            if closed is None:
                 return None
         values["closed_at"] = closed
     uid = item.get("uid")
@@ -185,28 +227,55 @@ def _json_fast(item) -> Record | None:
         if type(history) is not list:
             return None
         events = []
+        last = ""
         for ev in history:
             if type(ev) is not dict or type(ev.get("at")) is not str or type(ev.get("action")) is not str:
                 return None
             event = tuple(map(ev.get, _HISTORY_KEYS))
             if not _TEXT_OR_NONE.issuperset(map(type, event)):
-                event = tuple(None if v is None else str(v) for v in event)
-            events.append(event)
+                return None
+            at = _fast_moment(event[0])
+            if at is None or at < last or event[1] not in _ACTIONS or (event[2] is not None and event[2] not in _FIELDS):
+                return None
+            if any(v is not None and L.needs_a_closer_look(v) for v in event[3:]):
+                return None
+            last = at
+            events.append((at, *event[1:]))
         rec.history = events
     created = item.get("created")
-    if type(created) is str:
-        try:
-            rec.created = datetime.fromisoformat(created).replace(microsecond=0, tzinfo=None).isoformat()
-        except ValueError:
-            pass
+    if created is not None:
+        rec.created = _fast_moment(created)
+        if rec.created is None:
+            return None
     evidence = item.get("evidence")
     if evidence:
         if type(evidence) is not list:
             return None
-        rec.evidence = [str(e.get("name") or e.get("note")) for e in evidence
+        rec.evidence = [e.get("name") or e.get("note") for e in evidence
                         if type(e) is dict and (e.get("name") or e.get("note"))]
+        if any(type(e) is not str or L.needs_a_closer_look(e) or not e.strip() for e in rec.evidence):
+            return None
     return rec
 
+
+_ACTIONS = frozenset(ACTIONS)
+_FIELDS = frozenset(EVENT_FIELDS)
+
+
+def _fast_moment(text) -> str | None:
+    """A stored time from an ISO text, or None for anything ``moment`` would
+    refuse or word (the careful path then says why)."""
+    if type(text) is not str:
+        return None
+    try:
+        value = datetime.fromisoformat(text).replace(microsecond=0, tzinfo=None)
+    except ValueError:
+        return None
+    return value.isoformat() if MIN_MOMENT <= value <= MAX_MOMENT else None
+
+
+MIN_MOMENT = datetime.combine(dates.MIN_DATE, time.min)
+MAX_MOMENT = datetime.combine(dates.MAX_DATE, time.max)
 
 _PRESENT = frozenset(_JSON_FIELDS + ("problem", "evidence"))
 

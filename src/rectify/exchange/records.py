@@ -142,10 +142,8 @@ def _due(value, column: str, today: date) -> tuple[str | None, str | None]:
     or the words 长期坚持 / 立行立改, alone or beside a date."""
     if value is None:
         return None, None
-    if isinstance(value, datetime):
-        return value.date().isoformat(), None
-    if isinstance(value, date):
-        return value.isoformat(), None
+    if isinstance(value, date):  # a date cell (a datetime too)
+        return _in_range(value, column).isoformat()[:10], None
     if isinstance(value, int) and not isinstance(value, bool) and 19000101 <= value <= 29991231:
         value = f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
     s = _text(value, column)
@@ -153,9 +151,11 @@ def _due(value, column: str, today: date) -> tuple[str | None, str | None]:
         return None, None
     if ISO_DATE.fullmatch(s):
         try:
-            return date.fromisoformat(s).isoformat(), None
+            day = date.fromisoformat(s)
         except ValueError:
             pass
+        else:
+            return _in_range(day, column, s).isoformat(), None
     kind = _kind_in(s)
     rest = s
     if kind:
@@ -203,20 +203,42 @@ def _status(value, column: str) -> tuple[str | None, int | None]:
     return status, percent
 
 
+def _in_range(value: date, column: str, text: object = None) -> date:
+    """A date or moment read from a cell, or the row's error when it is outside
+    the dates the commands take (dates.MIN_DATE..MAX_DATE)."""
+    try:
+        return dates.check_range(value, value.isoformat()[:10] if text is None else text)
+    except DateError as e:
+        raise RowError(f"{column}: {e.message}") from None
+
+
+def moment(text: str, column: str) -> str:
+    """An ISO time as stored (``2026-11-25T09:30:00``, local, to the second),
+    or the row's error: not a time, or outside the supported dates."""
+    try:
+        value = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise RowError(_("{column}: {text!r} is not a time; use ISO 8601, e.g. 2026-11-25T09:30:00.").format(
+            column=column, text=text[:40])) from None
+    return _in_range(value.replace(microsecond=0, tzinfo=None), column, text[:40]).isoformat()
+
+
 def _timestamp(value, column: str, today: date) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.replace(microsecond=0, tzinfo=None).isoformat()
+        return _in_range(value.replace(microsecond=0, tzinfo=None), column).isoformat()
     if isinstance(value, date):
-        return value.isoformat() + "T00:00:00"
+        return _in_range(value, column).isoformat() + "T00:00:00"
     s = _text(value, column)
     if s is None:
         return None
     try:
-        return datetime.fromisoformat(s).replace(microsecond=0, tzinfo=None).isoformat()
+        read = datetime.fromisoformat(s)
     except ValueError:
         pass
+    else:
+        return _in_range(read.replace(microsecond=0, tzinfo=None), column, s).isoformat()
     try:
         return dates.parse_date(s, today).isoformat() + "T00:00:00"
     except DateError as e:

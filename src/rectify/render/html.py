@@ -7,12 +7,13 @@ Chinese names and places in the data."""
 
 from __future__ import annotations
 
-from html import escape
+import html
 
 from rectify import dates
 from rectify.i18n import is_zh
 from rectify.render import layout as L
 from rectify.render.layout import label
+from rectify.text import printable
 
 # Sans-serif faces with simplified Chinese, as installed on Linux (Noto,
 # Source Han, WenQuanYi), macOS (PingFang, Hiragino) and Windows (YaHei,
@@ -20,6 +21,12 @@ from rectify.render.layout import label
 CJK_FONTS = ('"Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "PingFang SC", "Hiragino Sans GB", '
              '"Microsoft YaHei", "WenQuanYi Micro Hei", "SimHei", "SimSun"')
 LATIN_FONTS = '"Segoe UI", "Helvetica Neue", Arial'
+
+
+def escape(text: object) -> str:
+    """Text as HTML: &, <, >, quotes as entities, and control characters shown
+    escaped (rectify.text): the file may be printed to a terminal too."""
+    return html.escape(printable(text))
 
 
 def fonts() -> str:

@@ -1,22 +1,48 @@
-"""The reports as Markdown, for pasting into a document or a message."""
+"""The reports as Markdown, for pasting into a document or a message.
+
+Every text that may hold user data (cells, titles, the lines under a title)
+goes through ``escape``: a title ``<script>`` or ``[click](http://x)`` is
+shown as typed, never read as HTML, a link or table syntax.
+"""
 
 from __future__ import annotations
 
+import re
+
 from rectify.render import layout as L
 from rectify.render.layout import label
+from rectify.text import printable
+
+# Markdown's inline punctuation, shown literally behind a backslash (CommonMark:
+# any ASCII punctuation may be escaped so): code, emphasis, links and images,
+# table bars, strike-through. A line may not start a heading, list or quote.
+_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
+_LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+(?=[.)]))")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 
 
-def _cell(text: str) -> str:
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+def escape(text: object, *, line: bool = False) -> str:
+    """``text`` as literal Markdown on one line: HTML's &, <, > and " as
+    entities; Markdown's punctuation (links, emphasis, code, table bars)
+    escaped; newlines as spaces (a table row and a line of prose are one
+    line); control characters shown escaped (rectify.text). With ``line``,
+    the text starts a line: it may not start a heading, a list or a quote."""
+    s = str(text).replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    s = printable(s, newlines=False)
+    s = "".join(_HTML.get(c, c) for c in s) if any(c in s for c in _HTML) else s
+    s = _PUNCTUATION.sub(r"\\\1", s)
+    if not line:
+        return s
+    return _LINE_START.sub(lambda m: m[1] + (m[2] + "\\" if m[2][0].isdigit() else "\\" + m[2]), s)
 
 
 def table(t: L.Table, level: int = 2) -> list[str]:
-    lines = [f"{'#' * level} {t.title}", ""] if t.title else []
+    lines = [f"{'#' * level} {escape(t.title)}", ""] if t.title else []
     if not t.rows:
         return lines + [label("nothing"), ""]
-    lines.append("| " + " | ".join(_cell(c) for c in t.columns) + " |")
+    lines.append("| " + " | ".join(escape(c) for c in t.columns) + " |")
     lines.append("| " + " | ".join("---:" if i in t.right else "---" for i in range(len(t.columns))) + " |")
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in t.rows]
+    lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in t.rows]
     if t.more:
         lines += ["", label("more", n=t.more)]
     return lines + [""]
@@ -24,17 +50,17 @@ def table(t: L.Table, level: int = 2) -> list[str]:
 
 def weekly(data: dict, *, context: dict | None = None) -> str:
     title, meta = L.week_heading(data, context)
-    lines = [f"# {title}", ""] + [f"{line}  " for line in meta] + [""]
+    lines = [f"# {escape(title)}", ""] + [f"{escape(line, line=True)}  " for line in meta] + [""]
     lines += table(L.headline(data))
     for t in L.weekly_tables(data):
         lines += table(t)
-    lines += [f"## {label('trend')}", "", "```"] + L.trend_lines(data["trend"]) + ["```", ""]
+    lines += [f"## {escape(label('trend'))}", "", "```"] + L.trend_lines(data["trend"]) + ["```", ""]
     return "\n".join(lines)
 
 
 def sheet(sheet: dict, as_of: str, days: int) -> str:
-    lines = [f"# {label('sheet_title')} · {L.as_of(as_of)}", ""]
-    lines += [f"{line}  " for line in L.sheet_lines(sheet, days)] + [""]
+    lines = [f"# {escape(label('sheet_title'))} · {escape(L.as_of(as_of))}", ""]
+    lines += [f"{escape(line, line=True)}  " for line in L.sheet_lines(sheet, days)] + [""]
     t = L.sheet_table(sheet, as_of)
     lines += table(t) if t.rows else [label("sheet_empty", days=days), ""]
     lines += [label("sheet_ask", days=days), ""]

@@ -4,7 +4,8 @@ weekly printout with its trend drawn in text, supervision sheets.
 Plain text when NO_COLOR is set, stdout is not a terminal, or for a file.
 The tables are laid out here rather than by rich's Table, which takes about
 a millisecond a row: a printout of a large ledger has hundreds of rows.
-Widths are counted in terminal cells, so Chinese text lines up.
+Widths are counted in terminal cells, so Chinese text lines up. Each report
+takes its data through ``printable_data`` first (rectify.text).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rich.text import Text
 from rectify.render import layout as L
 from rectify.render.layout import label
 from rectify.render.terminal import BAND_STYLES, console
+from rectify.text import printable_data
 
 GAP = "  "
 ROOMY = 20  # the wide (measure) column gets narrower than this only when nothing else can give way
@@ -168,6 +170,7 @@ def print_table(con: Console, table: L.Table, band_cells: tuple[int, ...] = (0,)
 
 
 def show_summary(data: dict, con: Console | None = None) -> None:
+    data = printable_data(data)
     con = con or console()
     _say(con, f"{label('summary_title')} · {L.as_of(data['as_of'])}", "bold underline")
     grid(con, [], [[name, value] for name, value in L.summary_figures(data)], right={1})
@@ -202,6 +205,7 @@ def show_summary(data: dict, con: Console | None = None) -> None:
 
 
 def show_weekly(data: dict, con: Console | None = None, *, context: dict | None = None) -> None:
+    data, context = printable_data(data), printable_data(context)
     con = con or console()
     title, lines = L.week_heading(data, context)
     _say(con, title, "bold underline")
@@ -233,6 +237,7 @@ def show_sheet(sheet: dict, as_of: str, days: int, con: Console) -> None:
 
 
 def show_sheets(data: dict, con: Console | None = None) -> None:
+    data = printable_data(data)
     con = con or console()
     for i, sheet in enumerate(data["sheets"]):
         if i:

@@ -2,6 +2,10 @@
 
 Plain (no colour, no box lines) when NO_COLOR is set or stdout is not a
 terminal, so the output pipes cleanly into grep, less or a file.
+
+Every entry point takes its data through ``printable_data`` first: a control
+character in a title or a file name is shown escaped, never sent to the
+terminal (rectify.text).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from rich.text import Text
 from rectify import dates
 from rectify.i18n import N_, _, ngettext
 from rectify.model import field_label, kind_label, status_label
+from rectify.text import printable_data
 
 BAND_STYLES = {"red": "bold red", "yellow": "yellow", "blue": "cyan"}
 STATUS_STYLES = {"closed": "green", "cancelled": "dim", "submitted": "magenta", "in_progress": "", "open": ""}
@@ -91,6 +96,7 @@ MEASURE_WIDTH = 20  # cells the measure should keep before optional columns go
 
 
 def task_table(tasks: list[dict], total: int, offset: int = 0, *, hint: str | None = None) -> None:
+    tasks = printable_data(tasks)
     con = console()
     if not tasks:
         console(stderr=True).print(_("No tasks match."))
@@ -146,6 +152,7 @@ def task_table(tasks: list[dict], total: int, offset: int = 0, *, hint: str | No
 
 
 def task_detail(task: dict) -> None:
+    task = printable_data(task)
     con = console()
     plain = con.color_system is None
     grid = Table.grid(padding=(0, 2))
@@ -247,6 +254,7 @@ ACTION_LABELS = {
 
 
 def history_table(events: list[dict], con: Console | None = None) -> None:
+    events = printable_data(events)
     con = con or console()
     table = _table(con, (_("When"), {"no_wrap": True}), (_("Action"), {"no_wrap": True}),
                    (_("By"), {"max_width": 12}), (_("Change"), {"ratio": 1}))
@@ -258,6 +266,7 @@ def history_table(events: list[dict], con: Console | None = None) -> None:
 
 
 def problem_table(problems: list[dict]) -> None:
+    problems = printable_data(problems)
     con = console()
     if not problems:
         console(stderr=True).print(_("No problems recorded."))
