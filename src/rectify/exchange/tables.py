@@ -210,6 +210,9 @@ _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)((?:\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*)
 _REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)([0-9]*)\s*["']""")
 
 
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+
+
 def _col_number(letters: bytes) -> int:
     n = 0
     for ch in letters.upper():
@@ -221,13 +224,29 @@ class _Extent:
     """Where a worksheet's cells reach, counted as the readers count them: a
     cell with a reference is there, one without is next to the one before."""
 
-    def __init__(self):
+    def __init__(self, exact: bool = False):
+        self.exact = exact
+        self.rough = False
         self.row = 0
         self.col = 0
         self.rows = 0
         self.cols = 0
 
     def feed(self, data: bytes) -> None:
+        # The common case at C speed: every cell tag reads <c r="B7" ...>.
+        # Empty cells (<c r="Z9" s="1"/>) count too, so the extent may be
+        # larger than the readers'; ``_scan_sheet`` scans exactly if that matters.
+        if not self.exact and b":c" not in data:
+            refs = _CELL_REF.findall(data)
+            if len(refs) == sum(data.count(b"<c" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")):
+                if refs:
+                    self.rows = max(self.rows, max(int(r) for r in {r for _c, r in refs}))
+                    self.cols = max(self.cols, max(_col_number(c) for c in {c for c, _r in refs}))
+                    self.rough = True
+                last = _TAG.match(data, max(data.rfind(b"<row"), data.rfind(b"<c ")))
+                if last:  # where a later cell without a reference would go
+                    self.tag(last)
+                return
         for m in _TAG.finditer(data):
             self.tag(m)
 
@@ -249,8 +268,9 @@ class _Extent:
             self.cols = max(self.cols, self.col)
 
 
-def _scan_sheet(path: Path, zf: zipfile.ZipFile, member: str) -> tuple[int, int]:
-    extent = _Extent()
+def _scan_sheet(path: Path, zf: zipfile.ZipFile, member: str, exact: bool = False) -> tuple[int, int]:
+    """A worksheet's extent (rows, columns) as the readers will make it."""
+    extent = _Extent(exact)
     keep = b""
     for chunk in _stream(path, zf, member):
         data = keep + chunk
@@ -268,7 +288,10 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, member: str) -> tuple[int, int]
             raise ImportFileError(_("{name}: part {member} has a tag longer than {n:,} bytes.").format(
                 name=path.name, member=member, n=MAX_TAG))
     extent.feed(keep)
-    return extent.rows, extent.cols
+    rows, cols = extent.rows, extent.cols
+    if extent.rough and (rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS):
+        return _scan_sheet(path, zf, member, exact=True)  # perhaps only empty cells lie that far
+    return rows, cols
 
 
 def _cell(value):
