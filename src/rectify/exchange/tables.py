@@ -206,10 +206,11 @@ def _check_parts(path: Path, zf: zipfile.ZipFile, skip: set[str] = frozenset()) 
 
 # A tag <row ...> or <c ...> (any namespace prefix), its attributes (quoted
 # values may hold '>'), and whether it closes itself (an empty cell).
-_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)((?:\s(?:[^>\"']|\"[^\"]*\"|'[^']*')*)?)(/?)>")
+_TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)((?:\s(?:[^>\"'/]|\"[^\"]*\"|'[^']*')*)?)(/?)>")
 _REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)([0-9]*)\s*["']""")
 
 
+_EMPTY_CELL = re.compile(rb"<c [^>]*/>")
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 
 
@@ -242,7 +243,7 @@ class _Extent:
                 if refs:
                     self.rows = max(self.rows, max(int(r) for r in {r for _c, r in refs}))
                     self.cols = max(self.cols, max(_col_number(c) for c in {c for c, _r in refs}))
-                    self.rough = True
+                    self.rough = self.rough or _EMPTY_CELL.search(data) is not None
                 last = _TAG.match(data, max(data.rfind(b"<row"), data.rfind(b"<c ")))
                 if last:  # where a later cell without a reference would go
                     self.tag(last)
@@ -707,14 +708,17 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text saved without its mark: every other byte of ASCII text is NUL."""
+    """UTF-16 text saved without its mark. UTF-8 and GB18030 text has no NUL
+    byte; in UTF-16 every ASCII character (delimiters, line ends, digits) has
+    one, all on the same side."""
     sample = data[:4000]
-    if len(sample) < 4 or sample.count(0) < len(sample) // 4:
+    if b"\x00" not in sample:
         return None
-    odd_nuls, even_nuls = sample[1::2].count(0), sample[0::2].count(0)
-    encoding = "utf-16-le" if odd_nuls > even_nuls else "utf-16-be"
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if max(odd, even) < 4 * min(odd, even) + 2:
+        return None
     try:
-        return data.decode(encoding)
+        return data.decode("utf-16-le" if odd > even else "utf-16-be")
     except UnicodeDecodeError:
         return None
 
