@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
 import random
 import shutil
 import subprocess
@@ -167,13 +169,19 @@ LABELS = {
 }
 
 
+def machine() -> str:
+    """The machine line of run.py, less Taskwarrior's version (not needed here)."""
+    info = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "?")
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), "0")
+    return (f"{os.cpu_count()} CPUs ({cpu}), {int(mem) / 1024 / 1024:.1f} GiB RAM, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}")
+
+
 def print_table(args, results: dict, now: datetime) -> None:
     print(f"\nN = {args.n:,}; median of {args.runs} runs after one warm-up, whole processes; {now:%Y-%m-%d %H:%M} UTC")
-    try:
-        machine = B.machine()
-    except OSError:  # no Taskwarrior here: the line without its version
-        machine = "?"
-    print(f"Machine: {machine.split(', Taskwarrior')[0]}\n")
+    print(f"Machine: {machine()}; load average {os.getloadavg()[0]:.1f} at the end\n")
     print("| what | A | ms | peak MB | B | ms | peak MB | A / B | target | |")
     print("|---|---|--:|--:|---|--:|--:|--:|--:|---|")
     for name, (a, b) in results.items():

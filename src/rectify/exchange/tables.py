@@ -336,7 +336,7 @@ def _calamine_tables(path: Path, kind: str, extents: dict[str, tuple[int, int]],
             pad = [None] * c0
             grid = [[] for _i in range(r0)]
             for row in sheet.iter_rows():
-                grid.append(pad + [_cell(v) for v in row])
+                grid.append(pad + [v if type(v) is str and v else _cell(v) for v in row])
             width = max((len(r) for r in grid), default=0)
             raw = ods_merges.get(name, []) if ods_merges is not None else [
                 (a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in (sheet.merged_cell_ranges or [])]
