@@ -260,7 +260,7 @@ def xlsx(path: Path, sheet: str, **members) -> Path:
         zf.writestr("xl/_rels/workbook.xml.rels", _BOOK_RELS)
         zf.writestr("xl/worksheets/sheet1.xml", sheet)
         for name, data in members.items():
-            zf.writestr(name.replace("__", "/"), data)
+            zf.writestr(name, data)
     return path
 
 
@@ -270,6 +270,19 @@ def _whitespace_bomb(path: Path) -> Path:
         chunk = b" " * (1 << 20)
         for _i in range(40):  # 40 MB of blanks, packed to about 40 KB
             f.write(chunk)
+    return path
+
+
+def _docx_wide(path: Path) -> Path:
+    """A cell that says it spans 16 million grid columns."""
+    office_docx(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        b"<w:tcPr>", b'<w:tcPr><w:gridSpan w:val="16777215"/>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
     return path
 
 
@@ -309,6 +322,11 @@ HOSTILE = {
                                                  + _ods_cell("x") + "</table:table-row>"),
     "ods billion laughs": lambda p: _ods(p, "", extra_member=("styles.xml", _LAUGHS + "<a>&lol9;</a>")),
     "docx billion laughs": _docx_laughs,
+    "docx cells spanning 16 million columns": _docx_wide,
+    "a sheet listed twice": lambda p: xlsx(p, _sheet(_HEAD + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'),
+                                           book=_BOOK.replace("</sheets>", '<sheet name="台账" sheetId="2" r:id="rId1"/>'
+                                                                           "</sheets>"),
+                                           **{"xl/worksheets/sheet2.xml": _sheet(_HEAD)}),
     "xls cell at IV65536": lambda p: _bytes(p, (SHEETS / "far.xls").read_bytes()),
 }
 SUFFIX = {"ods": ".ods", "docx": ".docx", "xls ": ".xls"}

@@ -306,7 +306,8 @@ def _cell(value):
     return value
 
 
-def _calamine_tables(path: Path, kind: str, extents: dict[str, tuple[int, int]], ods_merges=None) -> list[Table]:
+def _calamine_tables(path: Path, kind: str, extents: dict[str, tuple[int, int]], ods_merges=None,
+                     fallback: tuple[int, int] | None = None) -> list[Table]:
     """Read the sheets through calamine once each sheet's extent is known to be sane.
     ``extents``: the sheet's (rows, cols) by name, measured before."""
     import python_calamine as pc
@@ -322,6 +323,8 @@ def _calamine_tables(path: Path, kind: str, extents: dict[str, tuple[int, int]],
             if str(meta.typ).rsplit(".", 1)[-1] != "WorkSheet":
                 continue  # a chart or dialog sheet
             name = meta.name
+            if name not in extents and fallback is not None:
+                extents[name] = fallback  # within the limits: every part was measured
             if name not in extents:
                 raise ImportFileError(_("{name}: sheet {sheet!r} could not be measured before reading; refused.").format(
                     name=path.name, sheet=name))
@@ -355,7 +358,7 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
     book = next((n for n in zf.namelist() if n.lower() == "xl/workbook.xml"), None)
     if book is None:
-        raise ImportFileError(_("it has no workbook part"))
+        return {}
     rels_name = "xl/_rels/workbook.xml.rels"
     targets = {}
     if rels_name in zf.namelist():
@@ -384,21 +387,23 @@ def _normal(target: str) -> str:
 
 def _read_xlsx(path: Path) -> list[Table]:
     with _open_zip(path, "xlsx") as zf:
-        _check_parts(path, zf, skip={n for n in zf.namelist() if n.startswith("xl/worksheets/")})
-        try:
-            parts = _xlsx_sheet_parts(zf)
-        except ImportFileError as e:
-            raise ImportFileError(_("{name} cannot be read as a {kind} file: {reason}.").format(
-                name=path.name, kind="xlsx", reason=e.message)) from None
-        names = set(zf.namelist())
-        extents = {}
-        for sheet, member in parts.items():
-            if member in names:
-                extents[sheet] = _scan_sheet(path, zf, member)
-                _check_extent(path, sheet, *extents[sheet])
-            else:
-                extents[sheet] = (0, 0)
-    return _calamine_tables(path, "xlsx", extents)
+        # Every XML part is measured as if it were a sheet (and checked for
+        # entities on the way): a part the workbook lists twice, or under a
+        # name the reader resolves otherwise, cannot escape the limits.
+        measured = {}
+        for info in zf.infolist():
+            if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                measured[info.filename] = _scan_sheet(path, zf, info.filename)
+        parts = _xlsx_sheet_parts(zf)
+    names = {member: sheet for sheet, member in parts.items()}
+    for member, (rows, cols) in measured.items():
+        _check_extent(path, names.get(member, member), rows, cols)
+    extents = {sheet: measured.get(member, (0, 0)) for sheet, member in parts.items()}
+    worst = max(measured.values(), key=lambda e: e[0] * e[1], default=(0, 0))
+    if sum(r * c for r, c in measured.values()) > MAX_TOTAL_CELLS:
+        raise ImportFileError(_("{name} holds {n:,} cells in all; rectify reads at most {max:,}.").format(
+            name=path.name, n=sum(r * c for r, c in measured.values()), max=MAX_TOTAL_CELLS))
+    return _calamine_tables(path, "xlsx", extents, fallback=worst)
 
 
 # -- xls ---------------------------------------------------------------------------
@@ -597,7 +602,7 @@ def _read_docx(path: Path) -> list[Table]:
     out = []
     for n, tbl in enumerate(tables, start=1):
         name = _("Table {n}").format(n=n)
-        grid, merges = _docx_grid(tbl, qn)
+        grid, merges = _docx_grid(tbl, qn, lambda rows, cols, name=name: _check_extent(path, name, rows, cols))
         rows = len(grid)
         cols = max((len(r) for r in grid), default=0)
         _check_extent(path, name, rows, cols)
@@ -605,7 +610,7 @@ def _read_docx(path: Path) -> list[Table]:
     return out
 
 
-def _docx_grid(tbl, qn) -> tuple[list[list], list[tuple[int, int, int, int]]]:
+def _docx_grid(tbl, qn, check) -> tuple[list[list], list[tuple[int, int, int, int]]]:
     """A Word table's cells by grid column: gridSpan merges across, vMerge down."""
     grid: list[list] = []
     merges = []
@@ -613,11 +618,11 @@ def _docx_grid(tbl, qn) -> tuple[list[list], list[tuple[int, int, int, int]]]:
     for r, tr in enumerate(tbl.xpath("./w:tr | ./w:sdt/w:sdtContent/w:tr"), start=1):
         row: list = []
         before = tr.xpath("./w:trPr/w:gridBefore/@w:val")
-        col = 1 + (_int(before[0], 0) if before else 0)
+        col = 1 + (min(_int(before[0], 0), MAX_COLS + 1) if before else 0)
         row.extend([None] * (col - 1))
         for tc in tr.xpath("./w:tc | ./w:sdt/w:sdtContent/w:tc"):
             span = tc.xpath("./w:tcPr/w:gridSpan/@w:val")
-            span = _int(span[0]) if span else 1
+            span = min(_int(span[0]), MAX_COLS + 1) if span else 1
             vmerge = tc.xpath("./w:tcPr/w:vMerge")
             state = (vmerge[0].get(qn("w:val")) or "continue") if vmerge else None
             if state == "continue" and col in open_down:
@@ -634,6 +639,8 @@ def _docx_grid(tbl, qn) -> tuple[list[list], list[tuple[int, int, int, int]]]:
                     if span > 1:
                         merges.append([r, col, r, col + span - 1])
             col += span
+            if col > MAX_COLS + 1:
+                check(r, col - 1)
         grid.append(row)
     return grid, [tuple(m) for m in merges]
 
