@@ -211,8 +211,10 @@ def test_unreadable_json_is_refused(cli, tmp_path, db, content, code):
 
 def test_import_of_unknown_formats_and_missing_files(cli, tmp_path):
     assert cli("import", tmp_path / "nope.xlsx").exit_code == 2
-    (tmp_path / "notes.docx").write_text("x")
-    assert cli("import", tmp_path / "notes.docx").exit_code == 2
+    (tmp_path / "notes.pdf").write_text("x")
+    assert cli("import", tmp_path / "notes.pdf").exit_code == 2
+    (tmp_path / "notes.docx").write_text("x")  # a format read, but not a Word file
+    assert cli("import", tmp_path / "notes.docx").exit_code == 6
     (tmp_path / "fake.xlsx").write_text("not a zip")
     assert cli("import", tmp_path / "fake.xlsx").exit_code == 6
 

@@ -31,7 +31,7 @@ from rectify.i18n import _
 
 
 def read_source(path: Path, *, sheet: str | None = None, today: date | None = None) -> Source:
-    """Read and check every row of an xlsx, csv or json file."""
+    """Read and check every row of a sheet file (xlsx, xls, ods, docx, csv) or a json file."""
     path = Path(path)
     today = today or dates.today()
     if not path.is_file():
@@ -43,27 +43,27 @@ def read_source(path: Path, *, sheet: str | None = None, today: date | None = No
         source = Source(path.name, "json", set())
         json_io.read_records(source, json_io.read(path), today)
         return source
-    if suffix in (".csv", ".txt", ".tsv"):
-        from rectify.exchange import csv_io
+    from rectify.exchange import tables as T
 
-        if sheet is not None:
-            raise InputError(_("--sheet applies to xlsx workbooks only."))
-        source = Source(path.name, "csv", set())
-        if not read_grid(source, csv_io.read(path), [], today):
-            raise _no_header(path.name)
-        return source
-    if suffix in (".xlsx", ".xlsm"):
-        from rectify.exchange import xlsx
-
-        for ws in xlsx.sheets(xlsx.load(path), sheet):
-            source = Source(path.name, "xlsx", set(), sheet=ws.name)
-            if read_grid(source, ws.rows, ws.merges, today):
-                return source
-        raise _no_header(path.name)
-    if suffix == ".xls":
-        raise ImportFileError(_("{name} is an old-style .xls workbook: open it in Excel or WPS and save it as .xlsx.").format(
+    if suffix not in T.SHEET_FORMATS:
+        raise InputError(_("Cannot tell the format of {name}: use a .xlsx, .xls, .ods, .docx, .csv or .json file.").format(
             name=path.name))
-    raise InputError(_("Cannot tell the format of {name}: use a .xlsx, .csv or .json file.").format(name=path.name))
+    text = suffix in (".csv", ".txt", ".tsv")
+    if text and sheet is not None:
+        raise InputError(_("--sheet applies to workbooks and documents only."))
+    found = T.read_tables(path)
+    if sheet is not None:
+        names = [t.name for t in found]
+        if sheet not in names:
+            raise InputError(_("The file has no sheet {name!r}; it has: {names}.").format(
+                name=sheet, names=", ".join(names)))
+        found = [t for t in found if t.name == sheet]
+    for table in found:
+        source = Source(path.name, "csv" if text else suffix.lstrip("."), set(), sheet=None if text else table.name)
+        if read_grid(source, table.grid, table.merges, today):
+            source.notes[:0] = table.notes
+            return source
+    raise _no_header(path.name)
 
 
 def _no_header(name: str) -> ImportFileError:

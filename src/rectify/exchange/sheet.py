@@ -84,8 +84,15 @@ def find_header(full: list[list]) -> tuple[int, dict[int, str], dict[int, str], 
 
 def _is_repeat(values: list, mapping: dict[int, str]) -> bool:
     """The header row again, as sheets printed page by page repeat it."""
-    named = [C.field_for(v) if isinstance(v, str) else None for v in values]
-    return any(named) and all(_blank(v) or named[c] == mapping.get(c) for c, v in enumerate(values))
+    named = False
+    for c, v in enumerate(values):  # stops at the first cell that is not its column's header (most rows: the first)
+        if _blank(v):
+            continue
+        field_ = C.field_for(v) if isinstance(v, str) else None
+        if field_ != mapping.get(c):
+            return False
+        named = named or field_ is not None
+    return named
 
 
 def _looks_like_data(raw: dict) -> bool:
