@@ -225,13 +225,24 @@ def _source_label(source) -> str:
 def _say_reading(source) -> None:
     """How the file was read, for a person: which sheet and why, the header,
     the columns, and every text that is not in a task."""
+    from rectify.exchange import columns as C
+    from rectify.i18n import is_zh
+
     for line in source.choice:
         say(line)
     for note in source.notes:
         say(note)
     if source.mapped:
+        lang = "zh" if is_zh() else "en"
         say(_("Columns read: {names}.").format(names=_(", ").join(
-            f"{head} → {field_label(field)}" for head, field in source.mapped.items())))
+            head if head == C.header(field, lang) else f"{head} → {C.header(field, lang)}"
+            for head, field in source.mapped.items())))
+    if source.header_groups:
+        say(_("Group headers over the columns: {names}.").format(names=_(", ").join(source.header_groups)))
+    if source.groups:
+        say(ngettext("{n} group row read as the category of the rows under it: {names}.",
+                     "{n} group rows read as the category of the rows under them: {names}.", len(source.groups)).format(
+            n=len(source.groups), names=_(", ").join(text for _row, text in source.groups)))
     if source.unmapped:
         say(_("Columns not understood (their cells are kept as text on each task): {names}.").format(
             names=_(", ").join(source.unmapped)))
@@ -283,6 +294,8 @@ def _report_data(source, plan, dry_run: bool) -> dict:
         "choice": source.choice,
         "header_rows": list(source.header_rows) if source.header_rows else None,
         "columns": source.mapped,
+        "header_groups": source.header_groups,
+        "group_rows": [{"row": row, "text": text} for row, text in source.groups],
         "above": [{"row": row, "text": text} for row, text in source.above],
         "below": [{"row": row, "text": text} for row, text in source.below],
         "kept": _kept_counts(source),

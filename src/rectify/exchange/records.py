@@ -94,6 +94,8 @@ class Source:
     mapped: dict = field(default_factory=dict)  # header text -> field
     above: list[tuple[int, str]] = field(default_factory=list)  # (row, text) above the header: title, 填报单位 ...
     below: list[tuple[int, str]] = field(default_factory=list)  # (row, text) of notes and signature lines
+    groups: list[tuple[int, str]] = field(default_factory=list)  # (row, text) of group rows: 一、…方面
+    header_groups: list[str] = field(default_factory=list)  # the upper row of a two-row header: 责任主体
     choice: list[str] = field(default_factory=list)  # why this sheet or table was read, and the others not
 
     @property
@@ -244,10 +246,15 @@ def _status(value, column: str) -> tuple[str | None, int | None, str | None]:
         except InputError:
             claim = None
     if claim is not None:
-        return claim, percent, None
+        # A claim in the unit's own words (基本完成, 阶段性完成) stays readable as a note.
+        own = word.lower() in STATES or any(word.lower() == w for w in _LEDGER_STATE_WORDS)
+        return claim, percent, None if own else word
     first = _FIRST_CLAUSE.split(s, maxsplit=1)[0].strip()
     claim = _claim_of(first) if first != s else None
     return claim, None, s
+
+
+_LEDGER_STATE_WORDS = frozenset(w for words in C.STATUS_WORDS.values() for w in words.values())
 
 
 def settle_claim(values: dict, claim: str | None) -> str | None:
@@ -372,6 +379,8 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
     done_word = None
     if "due" in raw:
         values["due"], due_kind, done_word = read("due", _due, today, default=(None, None, None))
+        if rec.kept and rec.kept[-1].field == "due":  # an unreadable date beside a kind word: the kind holds
+            due_kind = _kind_in(rec.kept[-1].text)
         if kind_cell and due_kind and kind_cell != due_kind:
             message = _("{kind} says {a} but {due} says {b}.").format(
                 kind=head("kind"), a=kind_label(kind_cell), due=head("due"), b=kind_label(due_kind))

@@ -160,42 +160,36 @@ class _Filler:
         self.order = sorted(mapping.items())
         self.key = key
         self.own_layout = own_layout
-        self.last: dict[str, object] = {}  # field -> the value of the row above, as filled
+        self.above: dict[str, object] = {}  # field -> the value of the row above, as filled
+        self.within: dict[str, object] = {}  # field -> the value blanks take, within this problem or group
 
     def group(self) -> None:
-        """A group row: problems and their people start afresh."""
-        for name in FILL_WITHIN:
-            self.last.pop(name, None)
+        """A group row: problems, their people and the category start afresh."""
+        self.within.clear()
 
     def fill(self, raw: dict) -> list[str]:
         """Fill ``raw`` in place; return the fields whose 同上 / 同左 had nothing to copy."""
         unresolved = []
-        new_problem = not _blank(raw.get("problem")) and not _same(raw.get("problem"), C.SAME_ABOVE)
-        if new_problem:
-            for name in FILL_WITHIN:
-                if name != "problem":
-                    self.last.pop(name, None)
+        if not _blank(raw.get("problem")) and not _same(raw.get("problem"), C.SAME_ABOVE):
+            for name in FILL_WITHIN:  # a new problem: its people are its own
+                self.within.pop(name, None)
         left = None
         for _c, name in self.order:
             value = raw.get(name)
             if name not in ("title", "uid"):
-                if _same(value, C.SAME_ABOVE):
-                    value = self.last.get(name)
-                    if _blank(value):
+                if _same(value, C.SAME_ABOVE) or _same(value, C.SAME_LEFT):
+                    copied = self.above.get(name) if _same(value, C.SAME_ABOVE) else left
+                    if _blank(copied):
                         unresolved.append(name)
-                        value = raw[name]
-                elif _same(value, C.SAME_LEFT):
-                    value = left
-                    if _blank(value):
-                        unresolved.append(name)
-                        value = raw[name]
+                    else:
+                        value = copied
                 elif _blank(value) and not self.own_layout and name != self.key and (
                         name in FILL_ACROSS or name in FILL_WITHIN):
-                    value = self.last.get(name)
+                    value = self.within.get(name)
             raw[name] = value
             left = value
-        for name, value in raw.items():
-            self.last[name] = value
+        self.above = dict(raw)
+        self.within.update((k, v) for k, v in raw.items() if k in FILL_ACROSS + FILL_WITHIN and not _blank(v))
         return unresolved
 
 
@@ -222,6 +216,10 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
         head = full[hr][c] if not _blank(full[hr][c]) else (full[hr - 1][c] if hr > 0 and c < len(full[hr - 1]) else None)
         if not _blank(head):
             others[c] = " ".join(str(head).split())
+    if two_rows:
+        named = set(source.mapped) | set(unmapped)
+        source.header_groups = [t for t in dict.fromkeys(
+            " ".join(str(v).split()) for v in full[hr - 1] if not _blank(v)) if t not in named]
     for r in range(source.header_rows[0] - 1):
         text = _row_text(full[r])
         if text:
@@ -265,9 +263,9 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
         elif kind == "repeat":
             repeats += 1
         elif kind == "heading":
+            source.groups.append((i + 1, _row_text(data[i])))
             category = payload
             filler.group()
-            filler.last["category"] = None
         elif kind == "footnote":
             source.below.append((i + 1, payload))
             source.notes.append(_("Row {row} skipped as a note: {text}").format(row=i + 1, text=payload[:60]))
