@@ -159,9 +159,9 @@ def _report_evidence(entries: list[dict], target: str) -> None:
 @command("import", help=_(
     "Import tasks from an xlsx, CSV or JSON ledger, as offices keep them. In a workbook the sheet that "
     "reads as a ledger is taken (--sheet chooses); the header row is found (two-row headers too), header "
-    "variants are understood in English and Chinese, group rows are categories, merged cells and 同上 "
-    "fill the rows they stand for, deadlines and states may be written in words (2026年底前, 长期坚持, "
-    "已完成). A cell that cannot be read is kept as text and its task marked for review "
+    "variants are understood in English and Chinese, group rows are categories, merged cells and "
+    "\"same as above\" fill the rows they stand for, deadlines and states may be written in words (end of "
+    "2026, long-term, done). A cell that cannot be read is kept as text and its task marked for review "
     "(`rectify list --review`); a row with no measure is skipped and named. With --strict, any unreadable "
     "cell or row refuses the whole file (exit 6) unless --skip-bad. A row with a uid updates that task; "
     "one without updates the task with the same problem and measure; other rows are added; nothing is "

@@ -65,7 +65,9 @@ def _tables(path: Path, suffix: str) -> list[tuple[str, list[list], list]]:
     if suffix in (".xlsx", ".xlsm"):
         from rectify.exchange import xlsx
 
-        return [(ws.name, ws.rows, ws.merges) for ws in xlsx.sheets(xlsx.load(path), None)]
+        workbook = xlsx.load(path)
+        order = {name: i for i, name in enumerate(workbook.sheetnames)}  # numbered as the workbook's tabs
+        return [(ws.name, ws.rows, ws.merges) for ws in sorted(xlsx.sheets(workbook, None), key=lambda w: order[w.name])]
     if suffix == ".xls":
         raise ImportFileError(_("{name} is an old-style .xls workbook: open it in Excel or WPS and save it as .xlsx.").format(
             name=path.name))

@@ -210,6 +210,10 @@ def _due(value, column: str, today: date) -> tuple[str | None, str | None, str |
         raise RowError(f"{column}: {e.message}") from None
 
 
+class _Word(str):
+    """A status cell that is only a claim word (基本完成): a progress note when the row has no other."""
+
+
 def _claim_of(word: str) -> str | None:
     claim = C.STATUS_VARIANTS.get(word) or C.STATUS_VARIANTS.get(word.lower())
     if claim is None:
@@ -247,8 +251,8 @@ def _status(value, column: str) -> tuple[str | None, int | None, str | None]:
             claim = None
     if claim is not None:
         # A claim in the unit's own words (基本完成, 阶段性完成) stays readable as a note.
-        own = word.lower() in STATES or any(word.lower() == w for w in _LEDGER_STATE_WORDS)
-        return claim, percent, None if own else word
+        own = word.lower() in STATES or word.lower() in _LEDGER_STATE_WORDS
+        return claim, percent, None if own else _Word(word)
     first = _FIRST_CLAUSE.split(s, maxsplit=1)[0].strip()
     claim = _claim_of(first) if first != s else None
     return claim, None, s
@@ -404,16 +408,18 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
         values["progress"] = _percent(raw["progress"], head("progress"))
     if "progress_note" in raw:
         note = read("progress_note", _text)
-        if note and rec.progress_note and note != rec.progress_note:
+        if note and rec.progress_note and note != rec.progress_note and not isinstance(rec.progress_note, _Word):
             rec.progress_note = note + "\n" + rec.progress_note
         elif note:
             rec.progress_note = note
+    if rec.progress_note is not None:
+        rec.progress_note = str(rec.progress_note)
     if "closed_at" in raw:
         values["closed_at"] = read("closed_at", _timestamp, today)
     if claim:
         values["status"] = settle_claim(values, claim)
         if claim == "done":
-            rec.claim = _plain(raw.get("status")) if raw.get("status") is not None else done_word
+            rec.claim = (_plain(raw.get("status")) or "").strip() or done_word
             values.setdefault("progress", 100)
     if "evidence" in raw:
         text = read("evidence", _text)
