@@ -52,8 +52,10 @@ def read_source(path: Path, *, sheet: str | None = None, today: date | None = No
 def _tables(path: Path, suffix: str) -> list[tuple[str, list[list], list]]:
     """(name, grid, merges) of every sheet or table in the file: through the
     reader layer (``exchange.tables``) where there is one, else xlsx and CSV."""
+    import importlib
+
     try:
-        from rectify.exchange import tables as reader
+        reader = importlib.import_module("rectify.exchange.tables")
     except ImportError:
         reader = None
     if reader is not None:
@@ -108,16 +110,16 @@ def choose(name: str, fmt: str, tables: list[tuple[str, list[list], list]], want
             "Read {name!r}: {rows} data row under a header naming {n} ledger columns.",
             "Read {name!r}: {rows} data rows under a header naming {n} ledger columns.", rows).format(
             name=best_name, rows=rows, n=len(best.present)))
-        for other, source in read:
+        for other, other_source in read:
             if other == best_name:
                 continue
-            if source is None:
+            if other_source is None:
                 why = _("no header row")
-            elif "title" not in source.mapped.values():
+            elif "title" not in other_source.mapped.values():
                 why = _("no measure column")
             else:
-                why = ngettext("{rows} data row", "{rows} data rows", len(source.records) + len(source.bad)).format(
-                    rows=len(source.records) + len(source.bad))
+                n = len(other_source.records) + len(other_source.bad)
+                why = ngettext("{rows} data row", "{rows} data rows", n).format(rows=n)
             best.choice.append(_("Not read {name!r}: {why}.").format(name=other, why=why))
         best.choice.append(_("Use --sheet NAME or --sheet NUMBER to read another."))
     return best
@@ -363,7 +365,10 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
     tid = _next_id(conn, "task")
     with _indexes_rebuilt(conn, len(plan.adds) >= BULK_ROWS and len(plan.adds) > existing):
         for start in range(0, len(plan.adds), CHUNK):
-            task_rows, events, evidence, kept = [], [], [], []
+            task_rows: list[tuple] = []
+            events: list[tuple] = []
+            evidence: list[tuple] = []
+            kept: list[tuple] = []
             for rec in plan.adds[start:start + CHUNK]:
                 task_rows.append(_task_row(rec, tid, problems, now))
                 _add_events(rec, tid, task_rows[-1][13], now, note, who, events, evidence)

@@ -143,7 +143,7 @@ def _text(value, column: str) -> str | None:
 def _words(text: str, group: str) -> list[str]:
     """The words of ``columns.DEADLINE_WORDS[group]`` in ``text``, longest first, each once."""
     low = text.lower()
-    found = []
+    found: list[str] = []
     for word in sorted(C.DEADLINE_WORDS[group], key=len, reverse=True):
         if word in low and not any(word in f for f in found):
             found.append(word)
@@ -378,7 +378,7 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
     if "uid" in raw:
         rec.uid = read("uid", _uid)
     kind_cell, _known = read("kind", _kind, default=(None, False)) if "kind" in raw else (None, False)
-    if kind_cell is None and "kind" in raw and _known and raw["kind"] is not None and _plain(raw["kind"]).strip():
+    if kind_cell is None and _known and (_plain(raw.get("kind")) or "").strip():
         rec.kept.append(Kept("kind", head("kind"), _verbatim(raw["kind"]), False))  # 限期整改: no kind, kept
     done_word = None
     if "due" in raw:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from rectify.exchange import columns as C
 from rectify.exchange.records import RowError, Source, convert
@@ -226,7 +227,7 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
             source.above.append((r + 1, text))
     own_layout = "uid" in source.present
     key = "title" if "title" in source.present else "problem"
-    rows = []  # (index, kind, payload)
+    rows: list[tuple[int, str, Any]] = []  # (index, kind, payload)
     for i in range(hr + 1, len(data)):
         values = data[i]
         if all(_blank(v) for v in values):
@@ -311,7 +312,7 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
     if repeats:
         source.notes.append(ngettext("{n} repeated header row skipped.",
                                      "{n} repeated header rows skipped.", repeats).format(n=repeats))
-    first, last = source.header_rows
-    source.notes.insert(0, _("Header row: {row}.").format(row=last) if first == last
-                        else _("Header rows: {first}-{last}.").format(first=first, last=last))
+    top, bottom = source.header_rows
+    source.notes.insert(0, _("Header row: {row}.").format(row=bottom) if top == bottom
+                        else _("Header rows: {first}-{last}.").format(first=top, last=bottom))
     return True
