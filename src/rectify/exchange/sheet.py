@@ -117,9 +117,17 @@ def _group_header_above(full: list[list], r: int, mapping: dict[int, str]) -> bo
 
 
 def _is_repeat(values: list, mapping: dict[int, str]) -> bool:
-    """The header row again, as sheets printed page by page repeat it."""
-    named = [C.field_for(v) if isinstance(v, str) else None for v in values]
-    return any(named) and all(_blank(v) or named[c] == mapping.get(c) for c, v in enumerate(values))
+    """The header row again, as sheets printed page by page repeat it. (Cell
+    by cell, stopping at the first that is not its column's header: a data
+    row costs one lookup.)"""
+    named = False
+    for c, v in enumerate(values):
+        if _blank(v):
+            continue
+        if not isinstance(v, str) or C.field_for(v) != mapping.get(c):
+            return False
+        named = True
+    return named
 
 
 def _looks_like_data(raw: dict) -> bool:
@@ -151,7 +159,7 @@ def _row_text(values: list) -> str:
 
 
 def _same(value, words: tuple[str, ...]) -> bool:
-    return isinstance(value, str) and value.strip().lower() in words
+    return isinstance(value, str) and len(value) < 20 and value.strip().lower() in words
 
 
 class _Filler:
