@@ -558,7 +558,7 @@ def demo_cmd(path: Optional[str] = typer.Argument(None, metavar=_("PATH"),
     say(_("Try: rectify --db {path} list --overdue").format(path=target))
     _state["db"] = str(target)
     list_cmd.__wrapped__(overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
-                         leader=None, problem=None, category=None, search=None, all_=False, limit=None,
+                         leader=None, problem=None, category=None, search=None, all_=False, review=False, limit=None,
                          page=1, as_json=False)
     from rectify.cli_reports import print_summary
 
