@@ -348,20 +348,22 @@ def test_free_text_status_notes_and_signatures(cli):
     """完成情况 written as sentences: the first clause gives the state only when it
     is a state word (已完成。… is a claim of done; 正在整改，… in progress;
     部分小区已检查，… no state), the whole text a progress note beside 整改进展;
+    a group row whose numeral stands in the 序号 column (一 | 基层治理方面);
     a column nobody maps (督办意见) kept as text on each task and named; title,
     报送单位 row, 注： and 填表人 / 审核人 lines named in the summary."""
     report, tasks = imported(cli, "free_text_status.xlsx")
     assert report["unmapped"] == ["督办意见"] and report["kept"]["text"] == {"督办意见": 2}
-    assert [a["row"] for a in report["above"]] == [1, 2] and [b["row"] for b in report["below"]] == [9, 10]
+    assert [a["row"] for a in report["above"]] == [1, 2] and [b["row"] for b in report["below"]] == [10, 11]
+    assert report["group_rows"] == [{"row": 4, "text": "一  基层治理方面"}]
     check(cli, tasks, {
-        "清退违规发放的津贴补贴": dict(problem="违规发放津贴补贴", owner="马主任", due="2026-12-31", status="submitted",
+        "清退违规发放的津贴补贴": dict(category="基层治理方面", problem="违规发放津贴补贴", owner="马主任", due="2026-12-31", status="submitted",
                                  progress=100, notes=["已下发清退通知\n已完成。已清退8.6万元，涉及12人。"],
                                  kept=[("督办意见", "请补充清退凭证", False)], said="已完成"),
-        "修订社区工作者招聘办法": dict(problem="社区工作者招聘不规范", owner="牛科长", due="2027-03-31",
+        "修订社区工作者招聘办法": dict(category="基层治理方面", problem="社区工作者招聘不规范", owner="牛科长", due="2027-03-31",
                                  status="in_progress", notes=["正在整改，已完成制度初稿。"]),
-        "开展维修资金使用专项检查": dict(problem="物业专项维修资金监管不到位", owner="羊科长", due="2026-12-31",
+        "开展维修资金使用专项检查": dict(category="基层治理方面", problem="物业专项维修资金监管不到位", owner="羊科长", due="2026-12-31",
                                    notes=["部分小区已检查，其余正在推进"]),
-        "逐案制定化解方案": dict(problem="信访积案化解不力", owner="朱科长", kind="long_term",
+        "逐案制定化解方案": dict(category="基层治理方面", problem="信访积案化解不力", owner="朱科长", kind="long_term",
                              kept=[("督办意见", "列入重点督办", False)]),
     })
     # Under Chinese the summary speaks Chinese.

@@ -29,12 +29,15 @@ from rectify.exchange.records import RowError, Source, convert
 from rectify.i18n import _, ngettext
 
 HEADER_SCAN_ROWS = 20
-_FOOTNOTE = re.compile(r"(注|说明|note)\s*[0-9０-９:：.、（(]|(填表|制表|填报|审核|审批|联系|备注|附件)[^:：\n]{0,5}[:：]", re.I)
+_FOOTNOTE = re.compile(r"(注|说明|note)\s*[0-9０-９:：.、（(]|(填表|制表|填报|审核|审批|联系|备注|附件|负责人|签字|签名|盖章)"
+                       r"[^:：\n]{0,5}[:：]", re.I)
 _HEADING_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十0-9]+[)）]?[、.．\s]*")
 _HEADING_COUNT = re.compile(r"[（(][^()（）]*[)）]$")
 # A group row in the problem or measure column itself: 一、… / （二）… / 第三部分 …, or …方面.
 _GROUP = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部分类项方面])"
                     r"|方面(?:[（(][^()（）]*[)）])?$")
+# A group's own numeral, in the 序号 column of a group row: 一 / 一、 / （一） / 第一部分.
+_GROUP_NUMBER = re.compile(r"[（(]?第?[一二三四五六七八九十]+[)）]?[、.．]?(?:部分|类|项)?")
 # Blank cells that mean "as above" (see the module docstring): across problems, and within one.
 FILL_ACROSS = ("category",)
 FILL_WITHIN = ("problem", "seq", "leader", "unit", "owner")
@@ -136,8 +139,12 @@ def _looks_like_data(raw: dict) -> bool:
 
 
 def _heading(values: list, mapping: dict[int, str]) -> str | None:
-    """A section heading: one text in a row, not in the problem or measure column."""
+    """A section heading: one text in a row, not in the problem or measure
+    column (unless it reads as one: 一、…, …方面); the group's numeral may
+    stand apart in the 序号 column (一 | 政治建设方面)."""
     filled = [(c, v) for c, v in enumerate(values) if not _blank(v)]
+    if len(filled) == 2 and mapping.get(filled[0][0]) == "seq" and _GROUP_NUMBER.fullmatch(str(filled[0][1]).strip()):
+        filled = filled[1:]
     if len({str(v).strip() for _c, v in filled}) != 1:
         return None
     c, v = filled[0]
