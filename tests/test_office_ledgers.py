@@ -448,3 +448,16 @@ def test_no_cell_is_lost(cli, name):
             if not _understood(value) and not all(
                 " ".join(piece.split()) in blob for piece in _PIECES.split(str(value)) if piece.strip())]
     assert lost == []
+
+
+def test_a_claim_of_done_on_a_task_the_ledger_closed_changes_nothing(cli, db, tmp_path):
+    """A returned sheet saying 已完成 for a task already closed (销号) leaves it closed, at 100%."""
+    from conftest import dump
+
+    imported(cli, "university_audit.xlsx")
+    before = dump(db)
+    back = tmp_path / "returned.csv"
+    back.write_text("审计发现问题,整改措施,完成情况\n部分科研经费报销超范围列支,逐笔核查2025年科研经费支出，超范围支出全部追回,已完成\n",
+                    encoding="utf-8")
+    assert cli.ok("import", back, "--json").json()["unchanged"] == 1
+    assert dump(db) == before

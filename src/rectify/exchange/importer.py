@@ -218,7 +218,8 @@ def build_plan(ledger, source: Source) -> Plan:
             if "problem_id" in changes:
                 plan.new_problems[rec.problem] = (rec.values.get("category"), rec.code)
         touched = False
-        if rec.progress_note and rec.progress_note != notes.get(old["id"]):
+        claim_only = rec.claim is not None and rec.progress_note == rec.claim and old["status"] == "closed"
+        if rec.progress_note and rec.progress_note != notes.get(old["id"]) and not claim_only:
             plan.progress_notes.append((old["id"], rec.progress_note))
             touched = True
         known = evidence.get(old["id"], set())
