@@ -140,11 +140,14 @@ def _text(value, column: str) -> str | None:
     return s
 
 
+_LONGEST_FIRST = {group: sorted(words, key=len, reverse=True) for group, words in C.DEADLINE_WORDS.items()}
+
+
 def _words(text: str, group: str) -> list[str]:
     """The words of ``columns.DEADLINE_WORDS[group]`` in ``text``, longest first, each once."""
     low = text.lower()
     found: list[str] = []
-    for word in sorted(C.DEADLINE_WORDS[group], key=len, reverse=True):
+    for word in _LONGEST_FIRST[group]:
         if word in low and not any(word in f for f in found):
             found.append(word)
     return found

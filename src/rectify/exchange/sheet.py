@@ -165,8 +165,7 @@ def _row_text(values: list) -> str:
     return "  ".join(seen)
 
 
-def _same(value, words: tuple[str, ...]) -> bool:
-    return isinstance(value, str) and len(value) < 20 and value.strip().lower() in words
+_SAME = frozenset(C.SAME_ABOVE + C.SAME_LEFT)
 
 
 class _Filler:
@@ -177,6 +176,9 @@ class _Filler:
         self.key = key
         self.own_layout = own_layout
         self.above: dict[str, object] = {}  # field -> the value of the row above, as filled
+        self.fixed = {"title", "uid"}  # never filled: each row has its own
+        self.blanks_fill = () if own_layout else tuple(
+            f for f in FILL_ACROSS + FILL_WITHIN if f != key and f in mapping.values())
         self.within: dict[str, object] = {}  # field -> the value blanks take, within this problem or group
 
     def group(self) -> None:
@@ -186,26 +188,30 @@ class _Filler:
     def fill(self, raw: dict) -> list[str]:
         """Fill ``raw`` in place; return the fields whose 同上 / 同左 had nothing to copy."""
         unresolved = []
-        if not _blank(raw.get("problem")) and not _same(raw.get("problem"), C.SAME_ABOVE):
+        problem = raw.get("problem")
+        if not _blank(problem) and not (isinstance(problem, str) and problem.strip() in C.SAME_ABOVE):
             for name in FILL_WITHIN:  # a new problem: its people are its own
                 self.within.pop(name, None)
         left = None
         for _c, name in self.order:
             value = raw.get(name)
-            if name not in ("title", "uid"):
-                if _same(value, C.SAME_ABOVE) or _same(value, C.SAME_LEFT):
-                    copied = self.above.get(name) if _same(value, C.SAME_ABOVE) else left
-                    if _blank(copied):
-                        unresolved.append(name)
-                    else:
-                        value = copied
-                elif _blank(value) and not self.own_layout and name != self.key and (
-                        name in FILL_ACROSS or name in FILL_WITHIN):
-                    value = self.within.get(name)
-            raw[name] = value
+            if name in self.fixed:
+                left = value
+                continue
+            if isinstance(value, str) and len(value) < 20 and value.strip().lower() in _SAME:
+                copied = self.above.get(name) if value.strip().lower() in C.SAME_ABOVE else left
+                if _blank(copied):
+                    unresolved.append(name)
+                else:
+                    value = raw[name] = copied
+            elif name in self.blanks_fill and _blank(value):
+                value = raw[name] = self.within.get(name)
             left = value
-        self.above = dict(raw)
-        self.within.update((k, v) for k, v in raw.items() if k in FILL_ACROSS + FILL_WITHIN and not _blank(v))
+        self.above = raw
+        for name in self.blanks_fill:
+            value = raw.get(name)
+            if not _blank(value):
+                self.within[name] = value
         return unresolved
 
 
