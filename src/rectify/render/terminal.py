@@ -219,7 +219,7 @@ def describe_event(ev: dict) -> str:
     if action == "evidence":
         return _("evidence: {what}").format(what=ev["new"] or ev["note"] or "")
     if action == "reviewed":
-        return _("the cells kept from an import were reviewed")
+        return _("the cells kept from the import were read and the fields set")
     if field == "status":
         text = f"{status_label(ev['old'])} → {status_label(ev['new'])}"
     elif field == "kind":
@@ -255,7 +255,7 @@ ACTION_LABELS = {
     "add": N_("created"), "edit": N_("edited"), "classify": N_("classified"), "progress": N_("progress note"),
     "evidence": N_("evidence"), "start": N_("started"), "submit": N_("submitted for checking"),
     "close": N_("closed"), "reject": N_("rejected"), "reopen": N_("reopened"), "cancel": N_("cancelled"),
-    "extend": N_("extended"), "import": N_("imported"),
+    "extend": N_("extended"), "import": N_("imported"), "reviewed": N_("reviewed"),
 }
 
 
