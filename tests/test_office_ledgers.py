@@ -324,6 +324,7 @@ DEADLINE_MEANINGS = {  # measure -> (deadline, kind, status) as the office meant
     "清退多发津贴": ("2026-12-15", "immediate", "open"),  # 立行立改，2026年12月15日前完成
     "建立轮岗交流制度": (None, "long_term", "open"),  # 长期坚持（2027年6月底前建立制度）: kept for review
     "整理历史档案": (None, None, "open"),  # 下个月中旬: names no day, kept for review
+    "修订差旅费报销细则": ("2027-03-31", None, "open"),  # 2027年3月底前完成整改
 }
 
 

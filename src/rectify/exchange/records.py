@@ -36,6 +36,7 @@ UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _POSITIONAL = re.compile(r"(?:[(（]?[0-9一二三四五六七八九十百零]+[)）]?|[\u2460-\u24ff\u2776-\u2793])"
                          r"(?:[.．、-][0-9]+)*[.．、]?")
 _PERCENT = re.compile(r"(.*?)[\s,，;；(（]*(?:完成|进度|已完成)?\s*(\d{1,3}(?:\.\d+)?)\s*[%％]\s*[)）]?")
+_DUE_DONE = re.compile(r"(之?前)?(完成|办结|到位|报送)(整改)?$")
 # Several units in one cell: 财务处、审计处 / 财务处，审计处 / one per line.
 _UNIT_SPLIT = re.compile(r"\s*(?:[、，,;；/／\n]|\s+(?=[^\x00-\x7f]))\s*")
 # A status cell's first clause: 已完成。已清退8.6万元… reads 已完成.
@@ -205,6 +206,8 @@ def _due(value, column: str, today: date) -> tuple[str | None, str | None, str |
         for filler in C.DEADLINE_FILLERS:
             rest = rest.replace(filler, " ")
         rest = _PUNCT.sub(" ", rest).strip()
+    else:
+        rest = _DUE_DONE.sub("", rest).strip()  # 2026年12月底前完成
     if not rest:
         return None, kind, done[0] if done else None
     try:
