@@ -379,7 +379,6 @@ def test_chinese_weekday_differs_from_bare_english_weekday():
         "3天前",
         "两周前",
         "2027年6月中旬",
-        "2027年上半年",
         "3个工作日后",
         "二二天后",
         "dec",
@@ -572,3 +571,41 @@ def test_extreme_clocks_give_date_errors(base, text):
             parse(text, base)
         except DateError:
             pass
+
+
+# Periods as ledgers write deadlines: their last day (issue 14).
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026年底", date(2026, 12, 31)),
+        ("2026年底前", date(2026, 12, 31)),
+        ("2026年年底", date(2026, 12, 31)),
+        ("2027年末", date(2027, 12, 31)),
+        ("end of 2027", date(2027, 12, 31)),
+        ("2027年上半年", date(2027, 6, 30)),
+        ("2027年下半年", date(2027, 12, 31)),
+        ("明年上半年", date(2027, 6, 30)),
+        ("下半年", date(2026, 12, 31)),
+        ("2027 H1", date(2027, 6, 30)),
+        ("h2 2027", date(2027, 12, 31)),
+        ("2026年第四季度", date(2026, 12, 31)),
+        ("2027年一季度", date(2027, 3, 31)),
+        ("2027年第2季度末", date(2027, 6, 30)),
+        ("第三季度", date(2026, 9, 30)),
+        ("明年第一季度", date(2027, 3, 31)),
+        ("2027 Q3", date(2027, 9, 30)),
+        ("Q1 2027", date(2027, 3, 31)),
+        ("2026.12", date(2026, 12, 31)),
+        ("12月底前", date(2026, 12, 31)),
+        ("2027年2月底", date(2027, 2, 28)),
+    ],
+)
+def test_periods_mean_their_last_day(text, expected):
+    assert p(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2026年第五季度", "第0季度", "2026 Q5", "2026 H3", "中半年"])
+def test_periods_that_do_not_exist_are_refused(text):
+    assert repr(text) in refused(text)

@@ -42,7 +42,7 @@ def test_office_sheet_imports_problems_tasks_kinds_and_dues(cli, sheets):
     res = cli.ok("import", sheets["office"])
     assert "added 6" in res.stdout
     assert "督办意见" in res.stderr  # the column nobody maps is named
-    assert "Header row: 4" in res.stderr
+    assert "Header rows: 3-4" in res.stderr
     tasks = {t["title"]: t for t in cli.json("list", "--all")}
     assert len(tasks) == len(M.EXPECTED)
     for title, problem, kind, due, unit, category, status in M.EXPECTED:
@@ -85,10 +85,10 @@ def test_wps_csv_in_gb18030_with_variant_headers(cli, sheets, db):
     assert dump(db) == before
 
 
-def test_bad_rows_are_listed_with_their_row_numbers_and_nothing_is_written(cli, sheets, db):
+def test_strict_bad_rows_are_listed_with_their_row_numbers_and_nothing_is_written(cli, sheets, db):
     cli.add("An existing task")
     before = dump(db)
-    res = cli("import", sheets["bad"])
+    res = cli("import", sheets["bad"], "--strict")
     assert res.exit_code == 6, res
     for row, word in M.BAD_ROWS.items():
         line = next(line for line in res.stderr.splitlines() if line.startswith(f"row {row}:"))
@@ -97,13 +97,36 @@ def test_bad_rows_are_listed_with_their_row_numbers_and_nothing_is_written(cli, 
     assert dump(db) == before
 
 
-def test_bad_rows_into_a_new_ledger_create_no_file(cli, sheets, db):
-    assert cli("import", sheets["bad"]).exit_code == 6
+def test_strict_bad_rows_into_a_new_ledger_create_no_file(cli, sheets, db):
+    assert cli("import", sheets["bad"], "--strict").exit_code == 6
     assert not db.exists()
 
 
+def test_by_default_unreadable_cells_are_kept_for_review_and_only_a_row_without_measure_is_skipped(cli, sheets):
+    res = cli.ok("import", sheets["bad"], "--json")
+    report = res.json()
+    assert report["added"] == len(M.EXPECTED) - 1
+    assert report["skipped"] == [{"row": 11, "reason": "整改举措 is empty: every row needs a measure."}]
+    assert report["kept"]["review"] == {"完成时限": 1, "整改分类": 1}
+    review = {t["title"]: t for t in cli.json("list", "--review")}
+    assert sorted(review) == ["修订《公务接待管理办法》", "梳理近三年分散采购项目，逐项核查"]
+    # The unreadable cells are kept verbatim; the fields they were for stay unset.
+    late = cli.json("show", review["修订《公务接待管理办法》"]["id"])
+    assert late["due"] is None and [(k["header"], k["text"], k["review"]) for k in late["kept"]] == [
+        ("完成时限", "下个月中旬", True)]
+    odd = cli.json("show", review["梳理近三年分散采购项目，逐项核查"]["id"])  # its deadline says 立行立改
+    assert odd["kind"] == "immediate" and ("整改分类", "马上办", True) in [(k["header"], k["text"], k["review"]) for k in odd["kept"]]
+    shown = cli.ok("show", str(odd["id"])).stdout
+    assert "马上办" in shown and "to review" in shown
+    # Reviewed by a person: off the list, the cells kept, the history says so.
+    cli.ok("reviewed", str(odd["id"]))
+    assert [t["id"] for t in cli.json("list", "--review")] == [late["id"]]
+    assert cli.json("show", odd["id"])["kept"][0]["text"] == "马上办"
+    assert cli.json("history", odd["id"])[-1]["action"] == "reviewed"
+
+
 def test_skip_bad_imports_the_rest_and_lists_what_it_skipped(cli, sheets):
-    res = cli.ok("import", sheets["bad"], "--skip-bad")
+    res = cli.ok("import", sheets["bad"], "--strict", "--skip-bad")
     assert "added 3" in res.stdout
     assert all(f"row {row}:" in res.stderr for row in M.BAD_ROWS)
     assert len(cli.json("list", "--all")) == len(M.EXPECTED) - len(M.BAD_ROWS)
@@ -455,10 +478,19 @@ def test_english_capa_headers(cli, tmp_path):
         "Calibration records missing", "Recalibrate gauges", "Ann", "2026-12-31", "immediate")
 
 
-def test_a_kind_that_contradicts_the_deadline_word_is_a_bad_row(cli, tmp_path):
+def test_a_kind_that_contradicts_the_deadline_word_is_kept_for_review(cli, tmp_path):
     f = tmp_path / "k.csv"
     f.write_text("整改措施,整改类型,整改时限\nA,立行立改,长期坚持\nB,长期坚持,2027年6月底\n", encoding="utf-8")
-    res = cli("import", f)
+    cli.ok("import", f)
+    (a,) = cli.json("list", "--review")
+    assert (a["title"], a["kind"]) == ("A", "immediate")  # the kind column says so; the deadline cell is kept
+    assert [(k["header"], k["text"]) for k in cli.json("show", a["id"])["kept"]] == [("整改时限", "长期坚持")]
+
+
+def test_strict_a_kind_that_contradicts_the_deadline_word_is_a_bad_row(cli, tmp_path):
+    f = tmp_path / "k.csv"
+    f.write_text("整改措施,整改类型,整改时限\nA,立行立改,长期坚持\nB,长期坚持,2027年6月底\n", encoding="utf-8")
+    res = cli("import", f, "--strict")
     assert res.exit_code == 6 and "row 2:" in res.stderr and "row 3:" not in res.stderr
 
 
@@ -502,8 +534,11 @@ def test_a_sheet_cannot_close_a_task_without_an_independent_checker(cli, tmp_pat
     before = dump(db)
     for checker in ("", "张三"):
         write("已销号", checker)
-        res = cli("import", out)
+        res = cli("import", out, "--strict")
         assert res.exit_code == 6 and "checker" in res.stderr, res
+        assert dump(db) == before
+        res = cli.ok("import", out)  # without --strict the row is skipped and named, the rest imported
+        assert "row 2: closes task 1" in res.stderr and "checker" in res.stderr
         assert dump(db) == before
     write("已销号", "李四")
     cli.ok("import", out)

@@ -56,10 +56,31 @@ def _evil_file(tmp_path):
     return path
 
 
-def test_an_evidence_file_name_is_shown_escaped_everywhere(cli, tmp_path):
-    cli.add("Sign the minutes", "--owner", "Li Hua")
-    res = cli.ok("evidence", "1", str(_evil_file(tmp_path)))
+def _hostile_evidence_name(cli, db, tmp_path) -> None:
+    """Task 1 with an evidence file whose recorded name holds control
+    characters. `rectify evidence` refuses such a name now (and says so,
+    escaped); a ledger written before that rule may still hold one."""
+    res = cli("evidence", "1", str(_evil_file(tmp_path)))
+    assert res.exit_code == 2 and len(res.stderr.splitlines()) == 1, res
     assert_escaped(res.stdout, res.stderr)
+    plain = tmp_path / "minutes.pdf"
+    plain.write_bytes(b"%PDF-1.4 signed minutes\n")
+    cli.ok("evidence", "1", str(plain))
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE evidence SET name = ?", (f"minutes{HOSTILE}.pdf",))
+    conn.close()
+
+
+def test_an_evidence_file_name_is_shown_escaped_everywhere(cli, db, tmp_path):
+    cli.add("Sign the minutes", "--owner", "Li Hua")
+    _hostile_evidence_name(cli, db, tmp_path)
+    conn = sqlite3.connect(db)  # history is append-only: its note of the name is added as an older ledger has it
+    with conn:
+        conn.execute("INSERT INTO event (task_id, at, actor, action, field, old, new, note) "
+                     "SELECT task_id, at, actor, action, field, old, ?, note FROM event WHERE action = 'evidence'",
+                     (f"minutes{HOSTILE}.pdf",))
+    conn.close()
     for argv in (["show", "1"], ["history", "1"]):
         res = cli.ok(*argv)
         assert_escaped(res.stdout, res.stderr)
@@ -74,16 +95,16 @@ def test_an_evidence_file_name_is_shown_escaped_everywhere(cli, tmp_path):
 
 def test_check_and_backup_name_a_hostile_evidence_file_escaped(cli, db, tmp_path):
     cli.add("Sign the minutes")
-    cli.ok("evidence", "1", str(_evil_file(tmp_path)))
+    _hostile_evidence_name(cli, db, tmp_path)
     for f in db.with_name("ledger.evidence").rglob("*.pdf"):
         f.write_bytes(b"changed")
     res = cli("check")
     assert res.exit_code == 7, res
     assert_escaped(res.stdout, res.stderr)
-    assert len(res.stdout.splitlines()) == 1  # one fault, one line
+    assert len(res.stdout.splitlines()) == 2  # the changed file and the name: one fault, one line each
     res = cli("backup", str(tmp_path / "copy.db"))
     assert res.exit_code == 7, res
-    assert_escaped(res.stdout, res.stderr)
+    assert not any(ch in res.stdout + res.stderr for ch in RAW), res  # (backup names the file by its path)
 
 
 def test_where_and_error_messages_show_a_hostile_path_escaped(cli, tmp_path):
@@ -106,10 +127,13 @@ def test_import_echoes_csv_headers_and_footnotes_escaped(cli, tmp_path):
     evil = "\x1b[2J\x07\x9b"  # (a CSV sniffer reads the OSC's semicolons as a delimiter)
     sheet.write_text(f"巡察整改台账{evil}\n整改措施,责任单位,Extra{evil}\n报销清理{evil},财务处,x\n\n注：{evil}\n",
                      encoding="utf-8")
-    res = cli("import", str(sheet), "--dry-run")
+    res = cli("import", str(sheet), "--dry-run", "--strict")
     assert res.exit_code == 6, res  # the measure holds control characters: the row is refused, and named
     assert_escaped(res.stdout, res.stderr)
     assert "Extra\\x1b[2J" in res.stderr, res.stderr
+    res = cli.ok("import", str(sheet), "--dry-run")  # without --strict the row is skipped, and named as escaped
+    assert_escaped(res.stdout, res.stderr)
+    assert "row 3" in res.stderr and "Extra\\x1b[2J" in res.stderr, res.stderr
 
 
 def test_a_hostile_value_in_a_stored_ledger_is_shown_escaped(cli, db):
@@ -321,13 +345,21 @@ def test_sheets_refuse_dates_outside_the_range(cli, db, tmp_path):
     wb.save(tmp_path / "s.xlsx")
     (tmp_path / "s.csv").write_text("整改措施,整改时限\n甲,0001-01-01\n乙,9999-12-31\n丙,2026-12-31\n", encoding="utf-8")
     for name, bad in (("s.xlsx", [2, 4, 5]), ("s.csv", [2, 3])):
-        res = cli("import", str(tmp_path / name))
+        res = cli("import", str(tmp_path / name), "--strict")
         assert res.exit_code == 6, res
         assert [int(line.split()[1].rstrip(":")) for line in res.stderr.splitlines() if line.startswith("row ")] == bad, res
         assert "out of range" in res.stderr
         assert not db.exists() or cli.json("list") == []
-    res = cli.ok("import", str(tmp_path / "s.csv"), "--skip-bad")
+    res = cli.ok("import", str(tmp_path / "s.csv"), "--strict", "--skip-bad")
     assert [t["title"] for t in cli.json("list")] == ["丙"]
+    # Without --strict no such date arrives either: the cell is kept as text
+    # and its task marked for review (an office's sheet is never refused whole).
+    cli.ok("import", str(tmp_path / "s.csv"))
+    due = {t["title"]: t["due"] for t in cli.json("list", "--all")}
+    assert due == {"甲": None, "乙": None, "丙": "2026-12-31"}
+    assert sorted(t["title"] for t in cli.json("list", "--review")) == ["乙", "甲"]
+    kept = [k["text"] for t in cli.json("list", "--review") for k in cli.json("show", str(t["id"]))["kept"]]
+    assert sorted(kept) == ["0001-01-01", "9999-12-31"]
 
 
 # -- a clock that goes backwards ------------------------------------------------

@@ -464,8 +464,11 @@ def _exchange(db: str, tmp: Path, lang: str) -> list[dict]:
         {"argv": other + ["import", str(out / "ledger.xlsx")]},
         {"argv": other + ["import", str(out / "ledger.xlsx")]},
         {"argv": other + ["import", str(out / "ledger.json"), "--dry-run"]},
-        {"argv": other + ["import", str(bad)], "expect": 6, "typed": ["sometimes"]},
-        {"argv": other + ["import", str(bad), "--skip-bad"], "typed": ["sometimes"]},
+        {"argv": other + ["import", str(bad), "--strict"], "expect": 6, "typed": ["sometimes"]},
+        {"argv": other + ["import", str(bad), "--strict", "--skip-bad"], "typed": ["sometimes"]},
+        {"argv": other + ["import", str(bad), "--dry-run"], "typed": ["sometimes"]},
+        {"argv": other + ["import", str(bad)], "typed": ["sometimes"]},
+        {"argv": other + ["list", "--review"]},
         {"argv": other + ["import", str(out / "missing.xlsx")], "expect": 2},
         {"argv": other + ["import", str(bad), "--sheet", "x"], "expect": 2},
     ]

@@ -165,7 +165,7 @@ def test_sheet_chooses_among_the_tables_of_a_file(cli, tmp_path):
     wb.save(path)
     assert cli.ok("import", path, "--sheet", "台账", "--dry-run", "--json").json()["sheet"] == "台账"
     res = cli("import", path, "--sheet", "汇总")
-    assert res.exit_code == 2 and "说明, 台账" in res.stderr
+    assert res.exit_code == 2 and "1 说明, 2 台账" in res.stderr
 
 
 # -- CSV encodings ------------------------------------------------------------------------

@@ -278,6 +278,8 @@ def list_cmd(
     category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
     search: Optional[str] = typer.Option(None, "--search", "-S", help=_("Text in the measure, target, problem, unit or people.")),
     all_: bool = typer.Option(False, "--all", "-a", help=_("Every state, closed and cancelled too.")),
+    review: bool = typer.Option(False, "--review", help=_(
+        "Only tasks awaiting review: an import kept a cell of theirs it could not read (every state).")),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", help=_("Page size (default 50 on screen; 0 = no limit).")),
     page: int = typer.Option(1, "--page", min=1, help=_("Which page to show.")),
     as_json: bool = typer.Option(False, "--json", help=_("Print a JSON array of tasks (no paging unless --limit).")),
@@ -285,7 +287,8 @@ def list_cmd(
     from rectify import ledger as L
 
     filters = list_filters(overdue=overdue, due_within=due_within, kind=kind, status=status, unit=unit,
-                           owner=owner, leader=leader, problem=problem, category=category, search=search, all_=all_)
+                           owner=owner, leader=leader, problem=problem, category=category, search=search, all_=all_,
+                           review=review)
     if limit is not None and limit < 0:
         raise InputError(_("--limit must be 0 or more."))
     size = limit if limit is not None else (None if as_json else 50)
@@ -303,7 +306,7 @@ def list_cmd(
 
 
 def list_filters(*, overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
-                 leader=None, problem=None, category=None, search=None, all_=False) -> dict:
+                 leader=None, problem=None, category=None, search=None, all_=False, review=False) -> dict:
     """The filters of ``list``, validated; shared by every command that takes them."""
     from rectify import dates
     from rectify.model import parse_kind, parse_status
@@ -314,7 +317,7 @@ def list_filters(*, overdue=False, due_within=None, kind=None, status=None, unit
         "kind": ("none" if kind.strip().lower() in ("none", "unset", "未分类") else parse_kind(kind)) if kind else None,
         "status": [parse_status(s) for s in status] if status else None,
         "unit": unit, "owner": owner, "leader": leader, "problem": problem, "category": category,
-        "search": search, "all": all_ or bool(status),
+        "search": search, "all": all_ or bool(status) or review, "review": review,
     }
 
 
@@ -579,7 +582,7 @@ def demo_cmd(path: Optional[str] = typer.Argument(None, metavar=_("PATH"),
     say(_("Try: rectify --db {path} list --overdue").format(path=target))
     _state["db"] = str(target)
     list_cmd.__wrapped__(overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
-                         leader=None, problem=None, category=None, search=None, all_=False, limit=None,
+                         leader=None, problem=None, category=None, search=None, all_=False, review=False, limit=None,
                          page=1, as_json=False)
     from rectify.cli_reports import print_summary
 

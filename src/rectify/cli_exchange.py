@@ -161,19 +161,24 @@ def _report_evidence(entries: list[dict], target: str) -> None:
 
 
 @command("import", help=_(
-    "Import tasks from an xlsx, CSV or JSON ledger. The header row is found (not only row 1), header "
-    "variants are understood in English and Chinese (Unit or Department, Due or Deadline ...), merged cells "
-    "fill the rows they span, deadlines may be dates, text, or a kind written in their place. Every row is "
-    "checked first: "
-    "if any cannot be read nothing is written (exit 6) unless --skip-bad. A row with a uid updates that "
-    "task; one without updates the task with the same problem and measure; other rows are added; "
-    "nothing is deleted, and re-importing a file changes nothing.\n\n"
+    "Import tasks from an xlsx, CSV or JSON ledger, as offices keep them. In a workbook the sheet that "
+    "reads as a ledger is taken (--sheet chooses); the header row is found (two-row headers too), header "
+    "variants are understood in English and Chinese, group rows are categories, merged cells and "
+    "\"same as above\" fill the rows they stand for, deadlines and states may be written in words (end of "
+    "2026, long-term, done). A cell that cannot be read is kept as text and its task marked for review "
+    "(`rectify list --review`); a row with no measure is skipped and named. With --strict, any unreadable "
+    "cell or row refuses the whole file (exit 6) unless --skip-bad. A row with a uid updates that task; "
+    "one without updates the task with the same problem and measure; other rows are added; nothing is "
+    "deleted, and re-importing a file changes nothing.\n\n"
     "Example: rectify import finance-ledger.xlsx --dry-run"))
 def import_cmd(
     file: str = typer.Argument(..., metavar=_("FILE")),
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help=_("Show what would change; write nothing.")),
-    sheet: Optional[str] = typer.Option(None, "--sheet", metavar=_("NAME"), help=_("The worksheet to read (xlsx).")),
-    skip_bad: bool = typer.Option(False, "--skip-bad", help=_("Import the good rows; list the ones skipped.")),
+    sheet: Optional[str] = typer.Option(None, "--sheet", metavar=_("NAME|NUMBER"),
+                                        help=_("The sheet or table to read, by name or number (from 1).")),
+    strict: bool = typer.Option(False, "--strict", help=_(
+        "All or nothing: refuse the file if any cell or row cannot be read (for scripts).")),
+    skip_bad: bool = typer.Option(False, "--skip-bad", help=_("With --strict: import the good rows; list the ones skipped.")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     import gc
@@ -182,19 +187,17 @@ def import_cmd(
     # cyclic collector would only rescan them, about a fifth of the run.
     gc.disable()
     try:
-        _import(file, dry_run, sheet, skip_bad, as_json)
+        _import(file, dry_run, sheet, skip_bad, as_json, strict)
     finally:
         gc.enable()
 
 
-def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json: bool) -> None:
+def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json: bool, strict: bool) -> None:
     from rectify.exchange import importer
 
-    source = importer.read_source(Path(file), sheet=sheet)
-    for note in source.notes:
-        say(note)
-    if source.unmapped:
-        say(_("Columns not understood (ignored): {names}.").format(names=_(", ").join(source.unmapped)))
+    source = importer.read_source(Path(file), sheet=sheet, strict=strict)
+    _say_reading(source)
+    skip_bad = skip_bad or not source.strict
     exists = ledger_path().exists()
     first = None  # a plan made before the write lock: against nothing, or for a dry run
     if dry_run or not exists or (source.bad and not skip_bad):
@@ -215,8 +218,51 @@ def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json
             _refuse_bad(source, plan, skip_bad, dry_run, as_json)
             total = len(plan.adds) + len(plan.updates)
             with _progress(total) as tick:
-                importer.apply_plan(led, plan, source.name, tick)
+                importer.apply_plan(led, plan, _source_label(source), tick)
     _report(source, plan, dry_run=False, as_json=as_json)
+
+
+def _source_label(source) -> str:
+    return f"{source.name} [{source.sheet}]" if source.sheet else source.name
+
+
+def _say_reading(source) -> None:
+    """How the file was read, for a person: which sheet and why, the header,
+    the columns, and every text that is not in a task."""
+    from rectify.exchange import columns as C
+    from rectify.i18n import is_zh
+
+    for line in source.choice:
+        say(line)
+    for note in source.notes:
+        say(note)
+    if source.mapped:
+        lang = "zh" if is_zh() else "en"
+        say(_("Columns read: {names}.").format(names=_(", ").join(
+            head if head == C.header(field, lang) else f"{head} → {C.header(field, lang)}"
+            for head, field in source.mapped.items())))
+    if source.header_groups:
+        say(_("Group headers over the columns: {names}.").format(names=_(", ").join(source.header_groups)))
+    if source.groups:
+        say(ngettext("{n} group row read as the category of the rows under it: {names}.",
+                     "{n} group rows read as the category of the rows under them: {names}.", len(source.groups)).format(
+            n=len(source.groups), names=_(", ").join(text for _row, text in source.groups)))
+    if source.unmapped:
+        say(_("Columns not understood (their cells are kept as text on each task): {names}.").format(
+            names=_(", ").join(source.unmapped)))
+    for row, text in source.above:
+        say(_("Above the table, row {row}: {text}").format(row=row, text=text))
+    for row, text in source.below:
+        say(_("Under the table, row {row}: {text}").format(row=row, text=text))
+
+
+def _kept_counts(source) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {"review": {}, "text": {}}
+    for rec in source.records:
+        for cell in rec.kept:
+            group = counts["review" if cell.review else "text"]
+            group[cell.header] = group.get(cell.header, 0) + 1
+    return counts
 
 
 def _refuse_bad(source, plan, skip_bad: bool, dry_run: bool, as_json: bool) -> None:
@@ -227,8 +273,8 @@ def _refuse_bad(source, plan, skip_bad: bool, dry_run: bool, as_json: bool) -> N
     for row, reason in sorted(plan.bad):
         say(_("{unit} {row}: {reason}").format(unit=_row_word(source), row=row, reason=reason), newlines=False)
     raise ImportFileError(ngettext(
-        "{name}: {n} {unit} cannot be read (listed above); nothing was written. Fix it, or use --skip-bad.",
-        "{name}: {n} {unit}s cannot be read (listed above); nothing was written. Fix them, or use --skip-bad.",
+        "{name}: {n} {unit} cannot be read (listed above); nothing was written (--strict). Fix it, or use --skip-bad.",
+        "{name}: {n} {unit}s cannot be read (listed above); nothing was written (--strict). Fix them, or use --skip-bad.",
         len(plan.bad)).format(name=source.name, n=len(plan.bad), unit=_row_word(source)))
 
 
@@ -248,6 +294,16 @@ def _report_data(source, plan, dry_run: bool) -> dict:
         "skipped": [{"row": row, "reason": reason} for row, reason in sorted(plan.bad)],
         "unmapped": source.unmapped,
         "notes": source.notes,
+        "strict": source.strict,
+        "choice": source.choice,
+        "header_rows": list(source.header_rows) if source.header_rows else None,
+        "columns": source.mapped,
+        "header_groups": source.header_groups,
+        "group_rows": [{"row": row, "text": text} for row, text in source.groups],
+        "above": [{"row": row, "text": text} for row, text in source.above],
+        "below": [{"row": row, "text": text} for row, text in source.below],
+        "kept": _kept_counts(source),
+        "problems_added": len(plan.new_problems),
         "rows": {
             "add": [{"row": r.row, "title": r.values["title"]} for r in plan.adds],
             "update": [{"row": r.row, "id": old["id"], "fields": _changed_fields(plan, r, old, changes)}
@@ -288,6 +344,20 @@ def _report(source, plan, *, dry_run: bool, as_json: bool) -> None:
     else:
         out(_("Imported {name}: added {added}, updated {updated}, {unchanged} unchanged.").format(
             name=source.name, **counts))
+    if plan.new_problems:
+        say(ngettext("{n} problem added.", "{n} problems added.", len(plan.new_problems)).format(n=len(plan.new_problems)))
+    kept = _kept_counts(source)
+    if kept["review"]:
+        n = sum(kept["review"].values())
+        say(ngettext("{n} cell could not be read: kept as text, its task marked for review ({columns}). "
+                     "See `rectify list --review`.",
+                     "{n} cells could not be read: kept as text, their tasks marked for review ({columns}). "
+                     "See `rectify list --review`.", n).format(
+            n=n, columns=_(", ").join(f"{h} {k}" for h, k in kept["review"].items())))
+    if kept["text"]:
+        n = sum(kept["text"].values())
+        say(ngettext("{n} cell kept as text on its task ({columns}).", "{n} cells kept as text on their tasks ({columns}).",
+                     n).format(n=n, columns=_(", ").join(f"{h} {k}" for h, k in kept["text"].items())))
     if plan.bad:
         say(ngettext("Skipped {n} {unit}:", "Skipped {n} {unit}s:", len(plan.bad)).format(
             n=len(plan.bad), unit=_row_word(source)))
@@ -332,3 +402,18 @@ class _progress:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.stop()
+
+
+@command("reviewed", help=_(
+    "Clear the review mark of tasks an import marked (see `rectify list --review`): you have read the "
+    "cells it kept and set the fields by hand. The kept cells stay, as text; the history records it.\n\n"
+    "Example: rectify reviewed 12 14"))
+def reviewed_cmd(task_ids: List[int] = typer.Argument(..., metavar=_("ID..."))) -> None:
+    from rectify import ledger as L
+
+    with _closing(open_ledger(write=True)) as led:
+        for task_id in task_ids:
+            if L.mark_reviewed(led, task_id):
+                say(_("Task {id}: reviewed.").format(id=task_id))
+            else:
+                say(_("Task {id}: nothing awaited review.").format(id=task_id))

@@ -18,6 +18,10 @@ Absolute forms
     (no year means this year), optionally with a matching weekday.
     A month alone means its last day: ``2027-01``, ``2027年1月``, ``2027年6月底``,
     ``6月底`` (this year), ``Jan 2027``.
+    Periods as ledgers write them mean their last day: ``2026年底`` /
+    ``2026年年底`` / ``end of 2026``; ``2026年第四季度`` / ``2026年四季度末`` /
+    ``第3季度`` (this year) / ``2026 Q4``; ``2027年上半年`` / ``下半年`` /
+    ``2027 H1``. (``中旬``, a third of a month, is still refused: it names no day.)
     Numeric day/month forms (``03/04/2026``, ``12/31``) are ambiguous: refused.
 
 Relative forms
@@ -494,6 +498,45 @@ def _cn_quarter_end(m: re.Match[str], base: date) -> date:
 @_rule(r"(?:(本|今|明|去)年?)?年[底末]")
 def _cn_year_end(m: re.Match[str], base: date) -> date:
     return date(base.year + _CN_YEAR_SHIFT[m[1]], 12, 31)
+
+
+@_rule(rf"{_YEAR}年年?[底末]", r"end of (\d{4})")
+def _cn_given_year_end(m: re.Match[str], base: date) -> date:
+    return date(_year(m[1]), 12, 31)
+
+
+_CN_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+
+def _named_year(m: re.Match[str], base: date) -> int:
+    """Groups 1 and 2 of the Chinese period rules: ``2026年`` or ``今年`` / ``明年``."""
+    return _year(m[1]) if m[1] else base.year + _CN_YEAR_SHIFT[m[2]]
+
+
+@_rule(rf"(?:{_YEAR}年|(今|本|明|去)年)?第?([一二三四1-4])季度?(?:[底末])?")
+def _cn_quarter(m: re.Match[str], base: date) -> date:
+    """``2026年第四季度``, ``2026年四季度末``, ``第3季度`` (this year): the quarter's last day."""
+    return _month_end(_named_year(m, base), _CN_QUARTERS[m[3]] * 3)
+
+
+@_rule(r"(\d{4}) ?q([1-4])", r"q(?P<q>[1-4]) ?(?P<y>\d{4})")
+def _en_quarter(m: re.Match[str], base: date) -> date:
+    """``2026 Q4``, ``Q4 2026``: the quarter's last day."""
+    year, quarter = (m["y"], m["q"]) if "y" in m.re.groupindex else (m[1], m[2])
+    return _month_end(int(year), int(quarter) * 3)
+
+
+@_rule(rf"(?:{_YEAR}年|(今|本|明|去)年)?([上下])半年(?:[底末])?")
+def _cn_half_year(m: re.Match[str], base: date) -> date:
+    """``2027年上半年`` (June 30), ``下半年`` (Dec 31, this year)."""
+    return _month_end(_named_year(m, base), 6 if m[3] == "上" else 12)
+
+
+@_rule(r"(\d{4}) ?h([12])", r"h(?P<h>[12]) ?(?P<y>\d{4})")
+def _en_half_year(m: re.Match[str], base: date) -> date:
+    """``2027 H1``, ``H2 2026``: the half-year's last day."""
+    year, half = (m["y"], m["h"]) if "y" in m.re.groupindex else (m[1], m[2])
+    return _month_end(int(year), int(half) * 6)
 
 
 @_rule(rf"{_YEAR}年{_MD}月{_MD}[日号號]?")

@@ -199,7 +199,29 @@ def get_task(ledger: Ledger, task_id: int, *, today: date | None = None, detail:
         task["evidence"] = [dict(r) for r in ledger.query(
             "SELECT id, added, name, path, sha256, size, note FROM evidence WHERE task_id = ? ORDER BY id", (task_id,))]
         task["history"] = history(ledger, task_id)
+        task["kept"] = kept_cells(ledger, task_id)
     return task
+
+
+def kept_cells(ledger: Ledger, task_id: int) -> list[dict]:
+    """The cells an import kept as text for this task (see migrations.m006_import_review)."""
+    return [{**dict(r), "review": bool(r["review"])} for r in ledger.query(
+        "SELECT at, source, row, header, field, text, review, reason FROM import_cell WHERE task_id = ? ORDER BY id",
+        (task_id,))]
+
+
+def mark_reviewed(ledger: Ledger, task_id: int) -> int:
+    """Clear a task's review mark: its kept cells stay, as text. One event
+    records it. Returns how many cells were awaiting review."""
+    with ledger.transaction():
+        _task_row(ledger, task_id, dates.today())
+        n = ledger.conn.execute("UPDATE import_cell SET review = 0 WHERE task_id = ? AND review = 1",
+                                (task_id,)).rowcount
+        if n:
+            ledger.conn.execute(
+                "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)",
+                (task_id, dates.timestamp(), "reviewed", None, None, None, None, actor()))
+    return n
 
 
 def filters_sql(f: dict, today: date) -> tuple[str, dict]:
@@ -229,6 +251,8 @@ def filters_sql(f: dict, today: date) -> tuple[str, dict]:
         if f.get(name):
             where.append(f"t.{name} = :f_{name}")
             params[f"f_{name}"] = f[name]
+    if f.get("review"):
+        where.append("t.id IN (SELECT task_id FROM import_cell WHERE review = 1)")
     if f.get("problem") is not None:
         where.append("t.problem_id = :f_problem")
         params["f_problem"] = f["problem"]

@@ -145,5 +145,33 @@ def m003_covering_indexes(db):
     )
 
 
+@migrations()
+def m006_import_review(db):
+    """Cells an import kept as text (issue 14: nothing lost, nothing guessed).
+    A cell that could not be read is kept verbatim with ``review = 1``: its
+    task awaits a person's look (``rectify list --review``) until
+    ``rectify reviewed`` clears it. A cell of a column no field takes is kept
+    with ``review = 0``. ``header`` is the column as the sheet names it,
+    ``field`` the task field it was meant for (NULL: none)."""
+    db.executescript(
+        """
+        CREATE TABLE import_cell (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id INTEGER NOT NULL REFERENCES task(id),
+            at TEXT NOT NULL,
+            source TEXT,
+            row INTEGER,
+            header TEXT NOT NULL,
+            field TEXT,
+            text TEXT NOT NULL,
+            review INTEGER NOT NULL DEFAULT 0 CHECK (review IN (0, 1)),
+            reason TEXT
+        );
+        CREATE INDEX import_cell_task ON import_cell(task_id);
+        CREATE INDEX import_cell_review ON import_cell(task_id) WHERE review = 1;
+        """
+    )
+
+
 MIGRATIONS = [m.name for m in migrations._migrations]
 LATEST = len(MIGRATIONS)

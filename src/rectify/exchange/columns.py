@@ -30,30 +30,57 @@ class Column(NamedTuple):
 
 # The sheet layout, in order (see DOMAIN.md: the columns of a typical ledger).
 COLUMNS: tuple[Column, ...] = (
-    Column("seq", "序号", "No.", ("编号", "问题序号", "问题编号", "No", "#", "Number", "code"), 6),
-    Column("category", "问题类别", "Category", ("问题类型", "问题分类", "类别", "问题领域", "方面"), 12),
+    Column("seq", "序号", "No.", ("编号", "问题序号", "问题编号", "序列", "No", "#", "Number", "code", "Ref", "ID No"), 6),
+    Column("category", "问题类别", "Category",
+           ("问题类型", "问题分类", "类别", "问题领域", "方面", "问题方面", "板块", "所属板块", "领域", "问题性质",
+            "反馈问题类别", "Area", "Finding category"), 12),
     Column("problem", "问题描述", "Problem",
-           ("问题表现", "具体表现", "存在问题", "问题", "反馈问题", "问题清单", "主要问题", "问题内容", "巡察反馈问题",
-            "Finding", "problem description"), 36),
+           ("问题表现", "具体表现", "具体问题", "存在问题", "存在的问题", "问题", "反馈问题", "问题清单", "主要问题",
+            "问题内容", "巡察反馈问题", "巡察发现问题", "审计发现问题", "督查发现问题", "发现问题", "问题具体表现",
+            "问题及表现", "反馈问题及具体表现", "突出问题", "问题摘要", "Finding", "problem description", "Issue",
+            "Nonconformity", "Non-conformance", "Observation", "Finding description"), 36),
     Column("title", "整改措施", "Measure",
-           ("整改举措", "措施", "整改任务", "具体措施", "整改措施及要求", "Corrective action", "Action", "Task"), 36),
-    Column("target", "整改目标", "Target", ("目标", "整改要求", "完成标准", "Goal"), 20),
-    Column("kind", "整改类型", "Kind", ("整改分类", "类型", "整改方式", "分类", "Type"), 10),
-    Column("leader", "责任领导", "Leader", ("牵头领导", "分管领导", "责任校领导", "领导", "Leader in charge"), 10),
+           ("整改举措", "措施", "整改任务", "具体措施", "具体整改措施", "整改措施及要求", "整改具体措施", "整改措施和要求",
+            "主要措施", "工作措施", "整改思路及措施", "Corrective action", "Action", "Task", "Corrective action plan",
+            "Action plan", "Planned action", "CAPA"), 36),
+    Column("target", "整改目标", "Target",
+           ("目标", "整改要求", "完成标准", "预期目标", "整改标准", "整改目标及要求", "Goal", "Expected outcome",
+            "Expected result"), 20),
+    Column("kind", "整改类型", "Kind",
+           ("整改分类", "类型", "整改方式", "分类", "整改类别", "整改性质", "Type", "Action type"), 10),
+    Column("leader", "责任领导", "Leader",
+           ("牵头领导", "分管领导", "责任校领导", "领导", "分管校领导", "牵头校领导", "包保领导", "责任领导班子成员",
+            "Leader in charge", "Sponsor", "Executive sponsor"), 10),
     Column("unit", "责任单位", "Unit",
-           ("责任部门", "牵头单位", "牵头部门", "责任处室", "承办单位", "主责单位", "Department", "Responsible unit"), 12),
-    Column("owner", "责任人", "Owner", ("具体责任人", "经办人", "联系人", "Responsible", "Person responsible"), 10),
-    Column("helpers", "配合人", "Helpers", ("配合单位", "配合部门", "协助人", "协办单位", "Helper"), 10),
+           ("责任部门", "牵头单位", "牵头部门", "责任处室", "承办单位", "主责单位", "责任主体", "整改责任单位",
+            "责任科室", "主办单位", "牵头责任单位", "Department", "Responsible unit", "Responsible department",
+            "Function"), 12),
+    Column("owner", "责任人", "Owner",
+           ("具体责任人", "经办人", "联系人", "直接责任人", "整改责任人", "具体经办人", "Responsible",
+            "Person responsible", "Action owner", "Assignee", "Assigned to"), 10),
+    Column("helpers", "配合人", "Helpers",
+           ("配合单位", "配合部门", "协助人", "协办单位", "协同单位", "参与单位", "协作单位", "配合责任单位", "Helper",
+            "Supporting", "Supporting unit"), 10),
+    # 完成时间 and 完成时限 are the deadline a unit commits to, not the day it was closed.
     Column("due", "整改时限", "Due",
-           ("完成时限", "时限要求", "整改期限", "完成期限", "时限", "截止时间", "截止日期", "计划完成时间", "Deadline",
-            "Due date"), 12),
+           ("完成时限", "时限要求", "整改期限", "完成期限", "完成时间", "时限", "截止时间", "截止日期", "计划完成时间",
+            "完成时间节点", "时间节点", "整改时间", "办结时限", "整改完成时限", "Deadline", "Due date", "Target date",
+            "Target completion date"), 12),
     Column("progress_note", "整改进展", "Progress",
-           ("进展情况", "整改情况", "进展", "整改落实情况", "工作进展", "Progress note"), 30),
-    Column("status", "完成情况", "Status", ("整改状态", "状态", "完成状态", "整改完成情况", "是否完成", "State"), 12),
-    Column("evidence", "佐证材料", "Evidence", ("支撑材料", "佐证资料", "证明材料", "佐证", "Supporting documents"), 20),
-    Column("closed_at", "销号时间", "Closed", ("完成时间", "销号日期", "实际完成时间", "Closed at", "Closed on"), 12),
-    Column("closed_by", "复核人", "Checker", ("验收人", "销号人", "审核人", "Closed by", "Verifier"), 10),
-    Column("note", "备注", "Note", ("说明", "Remarks", "Notes", "Comment"), 16),
+           ("整改进展情况", "进展情况", "整改情况", "进展", "整改落实情况", "工作进展", "落实情况", "推进情况",
+            "整改成效", "整改结果", "整改推进情况", "Progress note", "Actions taken", "Update"), 30),
+    Column("status", "完成情况", "Status",
+           ("整改状态", "状态", "完成状态", "整改完成情况", "是否完成", "销号情况", "是否销号", "办结情况", "当前状态",
+            "State"), 12),
+    Column("evidence", "佐证材料", "Evidence",
+           ("支撑材料", "佐证资料", "证明材料", "佐证", "佐证材料清单", "整改佐证材料", "佐证材料目录",
+            "Supporting documents", "Attachments"), 20),
+    Column("closed_at", "销号时间", "Closed",
+           ("销号日期", "实际完成时间", "实际完成日期", "办结时间", "办结日期", "Closed at", "Closed on",
+            "Actual completion date", "Date closed"), 12),
+    Column("closed_by", "复核人", "Checker",
+           ("验收人", "销号人", "审核人", "核查人", "复核验收人", "Closed by", "Verifier", "Verified by"), 10),
+    Column("note", "备注", "Note", ("说明", "Remarks", "Notes", "Comment", "Comments"), 16),
     Column("uid", "uid", "uid", ("UID", "唯一编号"), 38),
 )
 
@@ -69,12 +96,43 @@ KIND_WORDS = {
     "zh": {"immediate": "立行立改", "long_term": "长期坚持"},
     "en": {"immediate": "immediate", "long_term": "long-term"},
 }
-# More ways a status cell is filled in by hand; model.parse_status knows the rest.
-STATUS_VARIANTS = {
-    "未开始": "open", "尚未启动": "open", "正在整改": "in_progress", "推进中": "in_progress", "持续整改": "in_progress",
-    "阶段性完成": "in_progress", "已提交": "submitted", "待审核": "submitted", "已完成整改": "closed",
-    "整改完成": "closed", "已整改": "closed", "已办结": "closed", "已取消": "cancelled",
+# What a status cell claims, in the words units write (PRACTICE.md: "done"
+# written by a unit is a claim, not a closing). ``done`` becomes a state
+# only when the import decides (records.settle_claim); the others are states.
+STATUS_CLAIMS = {
+    "open": ("未启动", "未开始", "尚未启动", "尚未开始", "未整改", "not started", "open"),
+    "in_progress": ("整改中", "正在整改", "推进中", "正在推进", "进行中", "持续推进", "持续整改", "长期坚持",
+                    "阶段性完成", "基本完成", "部分完成", "未完成", "尚未完成", "整改推进中", "in progress",
+                    "ongoing", "started", "underway", "partly done", "partially completed"),
+    "done": ("已完成", "完成", "已整改", "已完成整改", "整改完成", "已整改完成", "已办结", "办结", "已落实", "已解决",
+             "done", "completed", "complete", "resolved", "implemented"),
+    "submitted": ("待验收", "待销号", "已提交", "待审核", "申请销号", "submitted", "awaiting verification"),
+    "closed": ("已销号", "销号", "已验收", "closed", "verified", "verified and closed"),
+    "cancelled": ("已撤销", "撤销", "已取消", "cancelled", "canceled", "withdrawn"),
 }
+STATUS_VARIANTS = {word: claim for claim, words in STATUS_CLAIMS.items() for word in words}
+
+# Words a deadline or kind cell holds instead of, or beside, a date. A standing
+# duty (长期坚持, 持续推进, 每季度 ...) is long-term with no date; 立行立改 is
+# immediate; 已完成 in a deadline column is no date and a claim of done.
+# 限期整改 ("by its deadline") is understood but names neither kind: the task
+# keeps no kind (``classify --auto`` proposes one from the deadline).
+DEADLINE_WORDS = {
+    "immediate": ("立行立改", "即知即改", "立即整改", "立查立改", "立改立行", "马上就改", "immediate", "immediately",
+                  "at once"),
+    "long_term": ("长期坚持", "持续推进", "持续整改", "长期整改", "建章立制", "常态化推进", "常态长效", "长期推进",
+                  "长期", "持续", "常态化", "每季度", "每半年", "每月", "每年", "每周", "按季度", "按月", "按年度",
+                  "定期", "long-term", "long term", "long_term", "ongoing", "continuous", "quarterly", "monthly",
+                  "annually", "every quarter", "every six months"),
+    "limited": ("限期整改", "限时整改", "分阶段整改", "分步整改", "按期整改", "time-bound"),
+    "done": ("已完成", "已整改", "已销号", "已办结", "已落实", "已完成整改", "completed", "done"),
+}
+# Fillers around those words in a deadline cell: 2026年底前完成, 每季度报送.
+DEADLINE_FILLERS = ("之前完成", "前完成", "完成", "办结", "到位", "报送", "落实", "整改", "一次", "before", "by")
+
+# A cell that means "the same as the cell above" (or to the left).
+SAME_ABOVE = ("同上", "同前", "同上。", "〃", "ditto", "same as above")
+SAME_LEFT = ("同左", "同左。")
 
 
 # The words of a sheet that are not headers: its title and the legend of the bands.

@@ -18,20 +18,25 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rectify import dates
 from rectify import ledger as L
 from rectify.errors import ImportFileError, InputError
-from rectify.exchange.records import Record, Source
+from rectify.exchange.records import Kept, Record, Source
 from rectify.exchange.sheet import HEADER_SCAN_ROWS, read_grid
-from rectify.i18n import _
+from rectify.i18n import _, ngettext
+
+if TYPE_CHECKING:
+    from rectify.exchange.tables import Table
 
 
 # -- reading a file ------------------------------------------------------------
 
 
-def read_source(path: Path, *, sheet: str | None = None, today: date | None = None) -> Source:
-    """Read and check every row of a sheet file (xlsx, xls, ods, docx, csv) or a json file."""
+def read_source(path: Path, *, sheet: str | None = None, today: date | None = None, strict: bool = False) -> Source:
+    """Read and check every row of a ledger file: JSON, or the ledger table
+    among the sheets or tables of a workbook, CSV or document (``choose``)."""
     path = Path(path)
     today = today or dates.today()
     if not path.is_file():
@@ -40,7 +45,8 @@ def read_source(path: Path, *, sheet: str | None = None, today: date | None = No
     if suffix in (".json",):
         from rectify.exchange import json_io
 
-        source = Source(path.name, "json", set())
+        # JSON is a program's format, not an office's sheet: it stays all or nothing.
+        source = Source(path.name, "json", set(), strict=True)
         json_io.read_records(source, json_io.read(path), today)
         return source
     from rectify.exchange import tables as T
@@ -51,19 +57,57 @@ def read_source(path: Path, *, sheet: str | None = None, today: date | None = No
     text = suffix in (".csv", ".txt", ".tsv")
     if text and sheet is not None:
         raise InputError(_("--sheet applies to workbooks and documents only."))
-    found = T.read_tables(path)
-    if sheet is not None:
-        names = [t.name for t in found]
-        if sheet not in names:
-            raise InputError(_("The file has no sheet {name!r}; it has: {names}.").format(
-                name=sheet, names=", ".join(names)))
-        found = [t for t in found if t.name == sheet]
-    for table in found:
-        source = Source(path.name, "csv" if text else suffix.lstrip("."), set(), sheet=None if text else table.name)
-        if read_grid(source, table.grid, table.merges, today):
-            source.notes[:0] = table.notes
-            return source
-    raise _no_header(path.name)
+    return choose(path.name, "csv" if text else suffix.lstrip("."), T.read_tables(path), sheet, today, strict)
+
+
+def _score(source: Source) -> tuple:
+    """What makes a table the ledger: a measure column, then the most rows, then the most ledger columns."""
+    return ("title" in source.mapped.values(), len(source.records) + len(source.bad), len(source.present))
+
+
+def choose(name: str, fmt: str, tables: list[Table], wanted: str | None, today: date, strict: bool = False) -> Source:
+    """The source read from the table that reads as a ledger: one with a
+    measure column, the most data rows, the most ledger columns; not the
+    first or active sheet. ``wanted`` (a name, or a number from 1) chooses.
+    ``source.choice`` says which was taken and why the others were not."""
+    if wanted is not None:
+        names = [t.name for t in tables]
+        if wanted in names:
+            tables = [tables[names.index(wanted)]]
+        elif wanted.strip().isdigit() and 1 <= int(wanted) <= len(tables):
+            tables = [tables[int(wanted) - 1]]
+        else:
+            raise InputError(_("The file has no sheet or table {name!r}; it has: {names}.").format(
+                name=wanted, names=", ".join(f"{i} {n}" for i, n in enumerate(names, start=1))))
+    read: list[tuple[str, Source | None]] = []
+    for table in tables:
+        source = Source(name, fmt, set(), sheet=None if fmt == "csv" else table.name, strict=strict)
+        found_header = read_grid(source, table.grid, table.merges, today)
+        source.notes[:0] = table.notes
+        read.append((table.name, source if found_header else None))
+    found = [(n, s) for n, s in read if s is not None]
+    if not found:
+        raise _no_header(name)
+    best_name, best = max(found, key=lambda item: _score(item[1]))
+    if len(tables) > 1:
+        rows = len(best.records) + len(best.bad)
+        best.choice.append(ngettext(
+            "Read {name!r}: {rows} data row under a header naming {n} ledger columns.",
+            "Read {name!r}: {rows} data rows under a header naming {n} ledger columns.", rows).format(
+            name=best_name, rows=rows, n=len(best.present)))
+        for other, other_source in read:
+            if other == best_name:
+                continue
+            if other_source is None:
+                why = _("no header row")
+            elif "title" not in other_source.mapped.values():
+                why = _("no measure column")
+            else:
+                n = len(other_source.records) + len(other_source.bad)
+                why = ngettext("{rows} data row", "{rows} data rows", n).format(rows=n)
+            best.choice.append(_("Not read {name!r}: {why}.").format(name=other, why=why))
+        best.choice.append(_("Use --sheet NAME or --sheet NUMBER to read another."))
+    return best
 
 
 def _no_header(name: str) -> ImportFileError:
@@ -84,10 +128,11 @@ class Plan:
     new_problems: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # text -> (category, code)
     progress_notes: list[tuple[int, str]] = field(default_factory=list)  # (task id, note) on existing tasks
     evidence: list[tuple[int, str]] = field(default_factory=list)  # (task id, note) on existing tasks
+    kept: list[tuple[int, int, Kept]] = field(default_factory=list)  # (task id, row, cell) on existing tasks
 
     def changed_ids(self) -> set[int]:
         return ({old["id"] for _r, old, _c in self.updates} | {t for t, _n in self.progress_notes}
-                | {t for t, _n in self.evidence})
+                | {t for t, _n in self.evidence} | {t for t, _r, _k in self.kept})
 
 
 _SELECT_TASKS = ("SELECT id, uid, title, target, kind, unit, leader, owner, helpers, due, note, category, status, "
@@ -112,6 +157,7 @@ def build_plan(ledger, source: Source) -> Plan:
         by_title.setdefault(row["title"], []).append(row["uid"])
     notes = _latest_notes(ledger) if "progress_note" in source.present else {}
     evidence = _evidence_texts(ledger) if "evidence" in source.present else {}
+    kept_before = _kept_cells(ledger) if any(rec.kept for rec in source.records) else {}
     has_problem = "problem" in source.present
     seen_uid: dict[str, int] = {}
     seen_key: dict[tuple, int] = {}
@@ -157,7 +203,8 @@ def build_plan(ledger, source: Source) -> Plan:
             if "problem_id" in changes:
                 plan.new_problems[rec.problem] = (rec.values.get("category"), rec.code)
         touched = False
-        if rec.progress_note and rec.progress_note != notes.get(old["id"]):
+        claim_only = rec.claim is not None and rec.progress_note == rec.claim and old["status"] == "closed"
+        if rec.progress_note and rec.progress_note != notes.get(old["id"]) and not claim_only:
             plan.progress_notes.append((old["id"], rec.progress_note))
             touched = True
         known = evidence.get(old["id"], set())
@@ -165,6 +212,10 @@ def build_plan(ledger, source: Source) -> Plan:
             if line not in known:
                 plan.evidence.append((old["id"], line))
                 known = known | {line}
+                touched = True
+        for cell in rec.kept:
+            if (cell.header, cell.text) not in kept_before.get(old["id"], set()):
+                plan.kept.append((old["id"], rec.row, cell))
                 touched = True
         if changes or touched:
             plan.updates.append((rec, old, changes))
@@ -188,6 +239,10 @@ def is_empty(ledger) -> bool:
 def _changes(rec: Record, old: dict, has_problem: bool, problem_text: dict) -> dict:
     want = dict(rec.values)
     status = want.get("status")
+    if rec.claim and status in ("submitted", "closed") and old["status"] == "closed":
+        # A claim of done on a task the ledger has closed changes nothing.
+        status = None
+        want.pop("progress", None)
     # A sheet's closing-time cell left empty (the usual case when a unit
     # closes a task in an exported sheet) means "now", as `rectify close` does.
     if status and status != old["status"] and not want.get("closed_at"):
@@ -218,6 +273,13 @@ def _closing_refusal(changes: dict, rec: Record, old: dict) -> str | None:
     return None
 
 
+def _kept_cells(ledger) -> dict[int, set]:
+    out: dict[int, set] = {}
+    for task_id, header, text in ledger.conn.execute("SELECT task_id, header, text FROM import_cell"):
+        out.setdefault(task_id, set()).add((header, text))
+    return out
+
+
 def _latest_notes(ledger) -> dict[int, str]:
     return dict(ledger.conn.execute(
         "SELECT task_id, note FROM event WHERE id IN (SELECT max(id) FROM event WHERE action = 'progress' "
@@ -238,6 +300,8 @@ _INSERT_TASK = ("INSERT INTO task (id, uid, problem_id, title, target, kind, cat
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 _INSERT_EVENT = "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)"
 _INSERT_EVIDENCE = "INSERT INTO evidence (task_id, added, note) VALUES (?,?,?)"
+_INSERT_KEPT = ("INSERT INTO import_cell (task_id, at, source, row, header, field, text, review, reason) "
+                "VALUES (?,?,?,?,?,?,?,?,?)")
 
 
 def _next_id(conn, table: str) -> int:
@@ -267,6 +331,10 @@ def _indexes_rebuilt(conn, bulk: bool):
         conn.execute(sql)
 
 
+def _kept_row(task_id: int, now: str, source_name: str, row: int, cell: Kept) -> tuple:
+    return (task_id, now, source_name, row, cell.header, cell.field, cell.text, int(cell.review), cell.reason)
+
+
 def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
     """Write the plan. Call inside ``ledger.transaction()``: all or nothing."""
     conn = ledger.conn
@@ -283,14 +351,19 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
     tid = _next_id(conn, "task")
     with _indexes_rebuilt(conn, len(plan.adds) >= BULK_ROWS and len(plan.adds) > existing):
         for start in range(0, len(plan.adds), CHUNK):
-            task_rows, events, evidence = [], [], []
+            task_rows: list[tuple] = []
+            events: list[tuple] = []
+            evidence: list[tuple] = []
+            kept: list[tuple] = []
             for rec in plan.adds[start:start + CHUNK]:
                 task_rows.append(_task_row(rec, tid, problems, now))
                 _add_events(rec, tid, task_rows[-1][13], now, note, who, events, evidence)
+                kept.extend(_kept_row(tid, now, source_name, rec.row, cell) for cell in rec.kept)
                 tid += 1
             conn.executemany(_INSERT_TASK, task_rows)
             conn.executemany(_INSERT_EVENT, events)
             conn.executemany(_INSERT_EVIDENCE, evidence)
+            conn.executemany(_INSERT_KEPT, kept)
             done += len(task_rows)
             if progress is not None:
                 progress(done, total)
@@ -307,6 +380,7 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
             if progress is not None and done % CHUNK == 0:
                 progress(done, total)
         _add_notes(conn, plan, now, who)
+        conn.executemany(_INSERT_KEPT, [_kept_row(t, now, source_name, row, cell) for t, row, cell in plan.kept])
     if progress is not None:
         progress(total, total)
 
@@ -346,12 +420,21 @@ def _add_events(rec: Record, tid: int, percent: int, now: str, note: str, who, e
     if rec.history:
         events.extend((tid, *ev) for ev in rec.history)
     else:
-        events.append((tid, now, "add", None, None, title, note, who))
+        said = _("{note}; the sheet says {word}").format(note=note, word=_claim_word(rec.claim)) if rec.claim else note
+        events.append((tid, now, "add", None, None, title, said, who))
         if rec.progress_note:
             events.append((tid, now, "progress", "progress", str(percent), str(percent), rec.progress_note, who))
     for line in rec.evidence:
         evidence.append((tid, now, line))
         events.append((tid, now, "evidence", None, None, None, line, who))
+
+
+def _claim_word(text: str) -> str:
+    """The words of a claim as the sheet gave them, cut to their first clause."""
+    first = " ".join(text.split())
+    for stop in "。；;，,\n":
+        first = first.split(stop)[0]
+    return first[:40]
 
 
 def _add_notes(conn, plan: Plan, now: str, who) -> None:

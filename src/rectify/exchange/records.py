@@ -3,9 +3,14 @@ keys of a JSON object become a ``Record`` of task fields, or a ``RowError``
 that says in one line why the row cannot be read.
 
 A cell may be text, a number, a date or a datetime (xlsx). Deadlines are date
-cells, any text the date parser takes, or the words 长期坚持 / 立行立改 (the kind,
-with no date), alone or beside a date. States are ledger words or rectify's
-own, maybe with a percentage (整改中 40%).
+cells, any text the date parser takes, or the words of ``columns.DEADLINE_WORDS``
+(立行立改, 长期坚持, 每季度, 已完成 ...), alone or beside a date. States are the
+claims of ``columns.STATUS_CLAIMS`` or rectify's own, maybe with a percentage
+(整改中 40%); a free-text status cell is a progress note.
+
+Unless ``strict``, a cell that cannot be read does not refuse its row: its
+text is kept verbatim on the record (``Kept``, marked for review) and the
+field is left unset. Only a row without a readable measure is refused.
 """
 
 from __future__ import annotations
@@ -28,12 +33,15 @@ STATES = frozenset(("open", "in_progress", "submitted", "closed", "cancelled"))
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
-_POSITIONAL = re.compile(r"[(（]?[0-9一二三四五六七八九十百零]+[)）]?(?:[.．、-][0-9]+)*[.．、]?")
+_POSITIONAL = re.compile(r"(?:[(（]?[0-9一二三四五六七八九十百零]+[)）]?|[\u2460-\u24ff\u2776-\u2793])"
+                         r"(?:[.．、-][0-9]+)*[.．、]?")
 _PERCENT = re.compile(r"(.*?)[\s,，;；(（]*(?:完成|进度|已完成)?\s*(\d{1,3}(?:\.\d+)?)\s*[%％]\s*[)）]?")
-_DUE_DONE = re.compile(r"(之?前)?(完成|办结|到位)(整改)?$")
-# Words a deadline cell may hold instead of, or beside, a date.
-_DUE_KIND_WORDS = ("立行立改", "即知即改", "立即整改", "立查立改", "长期坚持", "持续整改", "长期整改", "建章立制",
-                   "immediate", "long-term", "long_term", "long term", "ongoing")
+_DUE_DONE = re.compile(r"(之?前)?(完成|办结|到位|报送)(整改)?$")
+# Several units in one cell: 财务处、审计处 / 财务处，审计处 / one per line.
+_UNIT_SPLIT = re.compile(r"\s*(?:[、，,;；/／\n]|\s+(?=[^\x00-\x7f]))\s*")
+# A status cell's first clause: 已完成。已清退8.6万元… reads 已完成.
+_FIRST_CLAUSE = re.compile(r"[。；;，,！!\n]")
+_PUNCT = re.compile(r"[\s,，;；、/（）()\[\]【】和及并且。.:：]+")
 
 
 class RowError(Exception):
@@ -41,6 +49,18 @@ class RowError(Exception):
 
 
 # -- records -----------------------------------------------------------------
+
+
+@dataclass
+class Kept:
+    """A cell kept as its text: one that could not be read (``review``: the
+    task awaits a person's look), or one whose column no field takes."""
+
+    field: str | None  # the field it was meant for; None when its column was not understood
+    header: str
+    text: str
+    review: bool = True
+    reason: str | None = None
 
 
 @dataclass
@@ -56,6 +76,8 @@ class Record:
     evidence: list[str] = field(default_factory=list)
     history: list[tuple] | None = None  # JSON: events to copy to a new task
     created: str | None = None  # JSON: the creation time to keep on a new task
+    kept: list[Kept] = field(default_factory=list)
+    claim: str | None = None  # the word of a "done" claim the import settled (已完成 ...)
 
 
 @dataclass
@@ -68,6 +90,14 @@ class Source:
     unmapped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sheet: str | None = None
+    strict: bool = False
+    header_rows: tuple[int, int] | None = None  # first and last header row, 1-based
+    mapped: dict = field(default_factory=dict)  # header text -> field
+    above: list[tuple[int, str]] = field(default_factory=list)  # (row, text) above the header: title, 填报单位 ...
+    below: list[tuple[int, str]] = field(default_factory=list)  # (row, text) of notes and signature lines
+    groups: list[tuple[int, str]] = field(default_factory=list)  # (row, text) of group rows: 一、…方面
+    header_groups: list[str] = field(default_factory=list)  # the upper row of a two-row header: 责任主体
+    choice: list[str] = field(default_factory=list)  # why this sheet or table was read, and the others not
 
     @property
     def unit(self) -> str:
@@ -111,72 +141,105 @@ def _text(value, column: str) -> str | None:
     return s
 
 
+_LONGEST_FIRST = {group: sorted(words, key=len, reverse=True) for group, words in C.DEADLINE_WORDS.items()}
+
+
+def _words(text: str, group: str) -> list[str]:
+    """The words of ``columns.DEADLINE_WORDS[group]`` in ``text``, longest first, each once."""
+    low = text.lower()
+    found: list[str] = []
+    for word in _LONGEST_FIRST[group]:
+        if word in low and not any(word in f for f in found):
+            found.append(word)
+    return found
+
+
 def _kind_in(text: str) -> str | None:
     """The kind a cell names: a kind word, or a phrase holding one. Both kinds
     named (立行立改、长期坚持) means long-term: the lasting part outlives the fix."""
     kind = find_kind(text)
     if kind:
         return kind
-    low = text.lower()
-    found = {find_kind(w) for w in _DUE_KIND_WORDS if w in low} - {None}
-    if not found:
-        found = {"long_term"} if "ongoing" in low else set()
-    if len(found) > 1:
+    if _words(text, "long_term"):
         return "long_term"
-    return found.pop() if found else None
+    return "immediate" if _words(text, "immediate") else None
 
 
-def _kind(value, column: str) -> str | None:
+def _kind(value, column: str) -> tuple[str | None, bool]:
+    """(kind, understood) of a kind cell: 限期整改 is understood and names no kind."""
     s = _text(value, column)
     if s is None:
-        return None
+        return None, True
     kind = _kind_in(s)
-    if kind is None:
+    if kind is None and not _words(s, "limited"):
         raise RowError(_("{column}: unknown kind {text!r}; use immediate or long-term.").format(
             column=column, text=s))
-    return kind
+    return kind, True
 
 
-def _due(value, column: str, today: date) -> tuple[str | None, str | None]:
-    """(deadline, kind the deadline cell names) from a date cell, a date text,
-    or the words 长期坚持 / 立行立改, alone or beside a date."""
+def _due(value, column: str, today: date) -> tuple[str | None, str | None, str | None]:
+    """(deadline, kind, done word) from a date cell, a date text, or the words
+    of ``columns.DEADLINE_WORDS`` alone or beside a date."""
     if value is None:
-        return None, None
+        return None, None, None
     if isinstance(value, date):  # a date cell (a datetime too)
-        return _in_range(value, column).isoformat()[:10], None
+        return _in_range(value, column).isoformat()[:10], None, None
     if isinstance(value, int) and not isinstance(value, bool) and 19000101 <= value <= 29991231:
         value = f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
     s = _text(value, column)
     if s is None:
-        return None, None
+        return None, None, None
     if ISO_DATE.fullmatch(s):
         try:
             day = date.fromisoformat(s)
         except ValueError:
             pass
         else:
-            return _in_range(day, column, s).isoformat(), None
+            return _in_range(day, column, s).isoformat(), None, None
     kind = _kind_in(s)
-    rest = s
-    if kind:
-        low = rest.lower()
-        for word in _DUE_KIND_WORDS:
-            low = low.replace(word, " ")
-        rest = re.sub(r"[\s,，;；、/（）()\[\]【】和及并且]+", " ", low).strip()
-    rest = _DUE_DONE.sub("", rest).strip() if rest else rest
+    done = _words(s, "done")
+    rest = s.lower()
+    for group in ("immediate", "long_term", "limited", "done"):
+        for word in _words(rest, group):
+            rest = rest.replace(word, " ")
+    if rest != s.lower():
+        for filler in C.DEADLINE_FILLERS:
+            rest = rest.replace(filler, " ")
+        rest = _PUNCT.sub(" ", rest).strip()
+    else:
+        rest = _DUE_DONE.sub("", rest).strip()  # 2026年12月底前完成
     if not rest:
-        return None, kind
+        return None, kind, done[0] if done else None
     try:
-        return dates.parse_date(rest, today).isoformat(), kind
+        return dates.parse_date(rest, today).isoformat(), kind, done[0] if done else None
     except DateError as e:
         raise RowError(f"{column}: {e.message}") from None
 
 
-def _status(value, column: str) -> tuple[str | None, int | None]:
-    """(status, percent) from a status cell: 整改中 / in progress, maybe with 60%."""
+class _Word(str):
+    """A status cell that is only a claim word (基本完成): a progress note when the row has no other."""
+
+
+def _claim_of(word: str) -> str | None:
+    claim = C.STATUS_VARIANTS.get(word) or C.STATUS_VARIANTS.get(word.lower())
+    if claim is None:
+        for words in C.STATUS_WORDS.values():
+            claim = next((k for k, w in words.items() if w == word.lower()), None)
+            if claim:
+                break
+    if claim is None and word.lower() in STATES:
+        claim = word.lower()
+    return claim
+
+
+def _status(value, column: str) -> tuple[str | None, int | None, str | None]:
+    """(claim, percent, progress note) from a status cell: a state word or
+    claim (已完成, 正在推进, 整改中 60%), or free text whose first clause is
+    one (已完成。已清退8.6万元…: the claim and the whole text as a note), or
+    other free text (a note, no claim)."""
     s = _text(value, column)
     if s is None:
-        return None, None
+        return None, None, None
     percent = None
     m = _PERCENT.fullmatch(s)
     if m:
@@ -184,23 +247,46 @@ def _status(value, column: str) -> tuple[str | None, int | None]:
         if percent > 100:
             raise RowError(_("{column}: progress must be from 0% to 100%, not {n}%.").format(column=column, n=percent))
     if not s:
-        return None, percent
-    if s in STATES:
-        return s, percent
-    word = s.lower()
-    status = C.STATUS_VARIANTS.get(s)
-    if status is None:
-        for words in C.STATUS_WORDS.values():
-            status = next((k for k, w in words.items() if w == word), None)
-            if status:
-                break
-    if status is None:
+        return None, percent, None
+    word = s.rstrip("。.!！ ")
+    claim = _claim_of(word)
+    if claim is None:
         try:
-            status = parse_status(s)
+            claim = parse_status(word)
         except InputError:
-            raise RowError(_("{column}: unknown state {text!r}; use open, in progress, submitted, closed or cancelled.").format(
-                column=column, text=s)) from None
-    return status, percent
+            claim = None
+    if claim is not None:
+        # A claim in the unit's own words (基本完成, 阶段性完成) stays readable as a note.
+        own = word.lower() in STATES or word.lower() in _LEDGER_STATE_WORDS
+        return claim, percent, None if own else _Word(word)
+    first = _FIRST_CLAUSE.split(s, maxsplit=1)[0].strip()
+    claim = _claim_of(first) if first != s else None
+    return claim, None, s
+
+
+_LEDGER_STATE_WORDS = frozenset(w for words in C.STATUS_WORDS.values() for w in words.values())
+
+
+def settle_claim(values: dict, claim: str | None) -> str | None:
+    """The state a status claim gives a task new to the ledger: ``done`` is
+    closed when the sheet names a checker other than the person responsible
+    (a closing carried over), else submitted (the unit says it is done; a
+    checker has yet to verify). Other claims are states as they are."""
+    if claim != "done":
+        return claim
+    checker = (values.get("closed_by") or "").strip()
+    owner = (values.get("owner") or "").strip()
+    return "closed" if checker and checker.casefold() != owner.casefold() else "submitted"
+
+
+def split_units(text: str | None) -> tuple[str | None, list[str]]:
+    """(the unit, the others) of a cell naming several: 财务处、审计处."""
+    if not text:
+        return text, []
+    parts = [p for p in _UNIT_SPLIT.split(text) if p.strip()]
+    if len(parts) <= 1:
+        return text, []
+    return parts[0], parts[1:]
 
 
 def _in_range(value: date, column: str, text: object = None) -> date:
@@ -274,47 +360,100 @@ def _percent(value, column: str) -> int | None:
     return int(value)
 
 
-def convert(raw: dict, row: int, heads: dict, today: date) -> Record:
-    """Check one row's raw values (field -> cell) into a Record; RowError if it cannot be read."""
+def _verbatim(value) -> str:
+    """A cell's text as it was, for keeping: controls shown as escapes."""
+    s = _plain(value) or ""
+    return L.SUSPECT.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else "\ufffd", s)
+
+
+def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = True, extra: dict | None = None,
+            split: bool = False) -> Record:
+    """Check one row's raw values (field -> cell) into a Record. A cell that
+    cannot be read raises RowError when ``strict``; otherwise it is kept on the
+    record for review. ``extra`` (header -> cell) are the cells of columns no
+    field takes: kept as text. With ``split``, a unit cell naming several
+    gives the first as the unit and the others as helpers. A row without a
+    readable measure is a RowError."""
     values: dict = {}
     rec = Record(row=row, values=values)
+
+    def head(name: str) -> str:
+        return heads.get(name, name)
+
+    def read(name: str, reader, *args, default=None):
+        try:
+            return reader(raw[name], head(name), *args)
+        except RowError as e:
+            if strict or name == "title":
+                raise
+            rec.kept.append(Kept(name, head(name), _verbatim(raw[name]), True, str(e)))
+            return default
+
     for name in ("title", "target", "unit", "leader", "owner", "helpers", "note", "category", "closed_by"):
         if name in raw:
-            values[name] = _text(raw[name], heads.get(name, name))
+            values[name] = read(name, _text)
     if "title" in values and values["title"] is None:
-        raise RowError(_("{column} is empty: every row needs a measure.").format(
-            column=heads.get("title", "title")))
+        raise RowError(_("{column} is empty: every row needs a measure.").format(column=head("title")))
+    if split and values.get("unit"):
+        values["unit"], others = split_units(values["unit"])
+        if others:
+            helpers = [values["helpers"]] if values.get("helpers") else []
+            values["helpers"] = "、".join(helpers + [o for o in others if o not in helpers])
     if "problem" in raw:
-        rec.problem = _text(raw["problem"], heads.get("problem", "problem"))
+        rec.problem = read("problem", _text)
     if "seq" in raw:
-        rec.code = _code(raw["seq"], heads.get("seq", "seq"))
+        rec.code = read("seq", _code)
     if "uid" in raw:
-        rec.uid = _uid(raw["uid"], heads.get("uid", "uid"))
-    kind_cell = _kind(raw["kind"], heads.get("kind", "kind")) if "kind" in raw else None
+        rec.uid = read("uid", _uid)
+    kind_cell, _known = read("kind", _kind, default=(None, False)) if "kind" in raw else (None, False)
+    if kind_cell is None and _known and (_plain(raw.get("kind")) or "").strip():
+        rec.kept.append(Kept("kind", head("kind"), _verbatim(raw["kind"]), False))  # 限期整改: no kind, kept
+    done_word = None
     if "due" in raw:
-        values["due"], due_kind = _due(raw["due"], heads.get("due", "due"), today)
+        values["due"], due_kind, done_word = read("due", _due, today, default=(None, None, None))
+        if rec.kept and rec.kept[-1].field == "due":  # an unreadable date beside a kind word: the kind holds
+            due_kind = _kind_in(rec.kept[-1].text)
         if kind_cell and due_kind and kind_cell != due_kind:
-            raise RowError(_("{kind} says {a} but {due} says {b}.").format(
-                kind=heads.get("kind", "kind"), a=kind_label(kind_cell), due=heads.get("due", "due"),
-                b=kind_label(due_kind)))
-        if due_kind and not kind_cell:
+            message = _("{kind} says {a} but {due} says {b}.").format(
+                kind=head("kind"), a=kind_label(kind_cell), due=head("due"), b=kind_label(due_kind))
+            if strict:
+                raise RowError(message)
+            rec.kept.append(Kept("due", head("due"), _verbatim(raw["due"]), True, message))
+        elif due_kind and not kind_cell:
             values["kind"] = due_kind
     if "kind" in raw and "kind" not in values:
         values["kind"] = kind_cell
+    claim = None
     if "status" in raw:
-        status, percent = _status(raw["status"], heads.get("status", "status"))
-        if status:
-            values["status"] = status
+        claim, percent, note = read("status", _status, default=(None, None, None))
         if percent is not None:
             values["progress"] = percent
+        if note:
+            rec.progress_note = note
+    if claim is None and done_word:
+        claim = "done"
     if "progress" in raw:  # JSON: the percentage
-        values["progress"] = _percent(raw["progress"], heads.get("progress", "progress"))
+        values["progress"] = _percent(raw["progress"], head("progress"))
     if "progress_note" in raw:
-        rec.progress_note = _text(raw["progress_note"], heads.get("progress_note", "progress_note"))
+        note = read("progress_note", _text)
+        if note and rec.progress_note and note != rec.progress_note and not isinstance(rec.progress_note, _Word):
+            rec.progress_note = note + "\n" + rec.progress_note
+        elif note:
+            rec.progress_note = note
+    if rec.progress_note is not None:
+        rec.progress_note = str(rec.progress_note)
     if "closed_at" in raw:
-        values["closed_at"] = _timestamp(raw["closed_at"], heads.get("closed_at", "closed_at"), today)
+        values["closed_at"] = read("closed_at", _timestamp, today)
+    if claim:
+        values["status"] = settle_claim(values, claim)
+        if claim == "done":
+            rec.claim = (_plain(raw.get("status")) or "").strip() or done_word
+            values.setdefault("progress", 100)
     if "evidence" in raw:
-        text = _text(raw["evidence"], heads.get("evidence", "evidence"))
+        text = read("evidence", _text)
         rec.evidence = [line.strip() for line in (text or "").split("\n") if line.strip()]
+    for header, value in (extra or {}).items():
+        text = _plain(value)
+        if text is not None and text.strip():
+            rec.kept.append(Kept(None, header, _verbatim(value), False))
     return rec
-

@@ -197,6 +197,17 @@ def task_detail(task: dict) -> None:
                 if ev["note"]:
                     line += f"  ({ev['note']})"
             con.print(f"  {dates.show_day(ev['added'])}  {line}")
+    kept = task.get("kept") or []
+    if kept:
+        con.print()
+        con.print(Text(_("Cells kept from an import"), style="" if plain else "bold"))
+        for cell in kept:
+            mark = _("to review") if cell["review"] else _("kept as text")
+            line = _("row {row}, {header} ({mark}): {text}").format(
+                row=cell["row"], header=cell["header"], mark=mark, text=cell["text"])
+            con.print(Text("  " + line))
+            if cell["reason"]:
+                con.print(Text("    " + cell["reason"]))
     if task.get("history"):
         con.print()
         history_table(task["history"], con=con)
@@ -214,6 +225,8 @@ def describe_event(ev: dict) -> str:
         return text
     if action == "evidence":
         return _("evidence: {what}").format(what=ev["new"] or ev["note"] or "")
+    if action == "reviewed":
+        return _("the cells kept from the import were read and the fields set")
     if field == "status":
         text = f"{status_label(ev['old'])} → {status_label(ev['new'])}"
     elif field == "kind":
@@ -249,7 +262,7 @@ ACTION_LABELS = {
     "add": N_("created"), "edit": N_("edited"), "classify": N_("classified"), "progress": N_("progress note"),
     "evidence": N_("evidence"), "start": N_("started"), "submit": N_("submitted for checking"),
     "close": N_("closed"), "reject": N_("rejected"), "reopen": N_("reopened"), "cancel": N_("cancelled"),
-    "extend": N_("extended"), "import": N_("imported"),
+    "extend": N_("extended"), "import": N_("imported"), "reviewed": N_("reviewed"),
 }
 
 
