@@ -323,7 +323,11 @@ def _names(conn: sqlite3.Connection) -> list[Fault]:
 def printable(text: str) -> str:
     """``text`` with what a terminal would act on (control characters, and
     the bytes of a damaged page) written as escapes."""
-    return "".join(c if c.isprintable() or c in "\t" else c.encode("unicode_escape").decode("ascii") for c in text)
+    import unicodedata
+
+    return "".join(c.encode("unicode_escape").decode("ascii")
+                   if unicodedata.category(c) in ("Cc", "Cs") and c != "\t" or "\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069"
+                   else c for c in text)
 
 
 # The checks, in the order they run and report; each one's name is shown when it cannot run at all.
@@ -491,7 +495,7 @@ def _put_in_place(target: Path, temp_db: Path, temp_evidence: Path) -> None:
     from rectify import ledgerfile
     from rectify.paths import kill_point
 
-    plan = {"target": str(target), "temp_db": str(temp_db), "target_evidence": str(evidence_dir(target)),
+    plan: dict = {"target": str(target), "temp_db": str(temp_db), "target_evidence": str(evidence_dir(target)),
             "temp_evidence": str(temp_evidence) if temp_evidence.is_dir() else None,
             "aside": [[str(p), str(temp_name(p, "old"))] for p in _occupied(target) if p != target]}
     marker = ledgerfile.write_restore_plan(target, plan) if plan["aside"] or target.exists() else None
