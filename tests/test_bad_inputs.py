@@ -283,6 +283,7 @@ CASES = [
     case(2, "sheets", "--format", "html", "--output", f"{HERE}/ledger.evidence", id="sheets-output-evidence-folder"),
     case(2, "backup", f"{HERE}/ledger.evidence/b.db", id="backup-into-evidence"),
     case(2, "backup", f"{HERE}/{NAME}-wal", "--force", id="backup-onto-the-wal"),
+    case(2, "demo", f"{HERE}/ledger.evidence/demo.db", id="demo-into-evidence"),
     # -- evidence names that would read as paths or echo terminal codes
     case(2, "evidence", "1", f"{FILES}/minutes\\2026.pdf", id="evidence-name-backslash"),
     case(2, "evidence", "1", f"{FILES}/minutes\x1b[2J.pdf", id="evidence-name-escape"),

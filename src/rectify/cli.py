@@ -576,7 +576,11 @@ def where_cmd() -> None:
 def demo_cmd(path: Optional[str] = typer.Argument(None, metavar=_("PATH"),
                                                  help=_("Where to write it (default: a fresh folder in your temp dir)."))) -> None:
     from rectify import demo
+    from rectify.paths import evidence_dir
 
+    if path:  # never the ledger in use, nor in its evidence folder
+        guard_output(path)
+        guard_output(evidence_dir(Path(path)))
     target = demo.build(Path(path) if path else None)
     out(_("Demo ledger: {path}").format(path=target))
     say(_("Try: rectify --db {path} list --overdue").format(path=target))

@@ -278,6 +278,9 @@ def finish_restore(marker: Path, plan: dict) -> None:
             if original == target_evidence and original.exists():
                 remove(original)  # the new folder, renamed in before the kill
             os.replace(moved, original)
+        renamed_in = plan.get("temp_evidence") and not Path(plan["temp_evidence"]).exists()
+        if renamed_in and not any(original == plan["target_evidence"] for original, _moved in plan["aside"]):
+            remove(target_evidence)  # the new folder, where the old ledger had none
         for name in (plan["temp_db"], plan.get("temp_evidence") or ""):
             if name:
                 remove(Path(name))

@@ -634,7 +634,7 @@ def _put_in_place(target: Path, temp_db: Path, temp_evidence: Path) -> None:
     from rectify import ledgerfile
     from rectify.paths import kill_point
 
-    plan = {"target": str(target), "temp_db": str(temp_db), "target_evidence": str(evidence_dir(target)),
+    plan: dict = {"target": str(target), "temp_db": str(temp_db), "target_evidence": str(evidence_dir(target)),
             "temp_evidence": str(temp_evidence) if temp_evidence.is_dir() else None,
             "aside": [[str(p), str(temp_name(p, "old"))] for p in _occupied(target) if p != target]}
     marker = ledgerfile.write_restore_plan(target, plan) if plan["aside"] or target.exists() else None
