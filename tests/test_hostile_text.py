@@ -288,6 +288,9 @@ BAD_ITEMS = {
                                                     {"at": "2026-01-04T09:00:00", "action": "start", "field": "status",
                                                      "old": "open", "new": "in_progress"}]},
     "history-unknown-action": {"title": "x", "history": [{"at": _AT, "action": "hack"}]},
+    "history-forbidden-transition": {"title": "x", "status": "closed", "closed_by": "Chen", "history": [
+        {"at": _AT, "action": "add", "new": "x"},
+        {"at": _AT, "action": "close", "field": "status", "old": "open", "new": "closed", "actor": "Chen"}]},
     "history-unknown-field": {"title": "x", "history": [{"at": _AT, "action": "edit", "field": "rowid"}]},
     "created-not-a-time": {"title": "x", "created": "yesterday-ish"},
     "due-year-1": {"title": "x", "due": "0001-01-01"},

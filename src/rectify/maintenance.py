@@ -331,14 +331,18 @@ def _rules(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
     table does not allow (an import may set any state: a sheet records what
     happened elsewhere), and a task whose last closing was by no checker, by
     its own person responsible, or at another time than its closing time."""
-    from rectify.model import TRANSITIONS
+    from rectify.model import STATUS_LABELS, TRANSITIONS, VERB_LABELS
+
+    def state(value):
+        return _(STATUS_LABELS[value]) if value in STATUS_LABELS else _shown(value)
 
     allowed = [(verb, old, target) for verb, (sources, target) in TRANSITIONS.items() for old in sources]
     values = ",".join("(?,?,?)" for _a in allowed)
     params = [x for triple in allowed for x in triple]
-    faults = [Fault("rules", _("task {task}: event {event} changes its state from {old} to {new} by {action}, "
-                               "which the ledger's rules do not allow.").format(
-        task=r["task_id"], event=r["id"], old=_shown(r["old"]), new=_shown(r["new"]), action=_shown(r["action"])),
+    faults = [Fault("rules", _("task {task}: event {event} changes its state from {old} to {new} "
+                               "(the action: {action}), which the ledger's rules do not allow.").format(
+        task=r["task_id"], event=r["id"], old=state(r["old"]), new=state(r["new"]),
+        action=_(VERB_LABELS[r["action"]]) if r["action"] in VERB_LABELS else _shown(r["action"])),
         task=r["task_id"], table="event", row=r["id"])
         for r in conn.execute(
             f"""SELECT id, task_id, action, old, new FROM event WHERE field = 'status' AND action != 'import'

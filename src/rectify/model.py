@@ -202,6 +202,18 @@ def transition(verb: str, current: str) -> str:
 ACTIONS = ("add", "edit", "classify", "progress", "evidence", "start", "submit", "close", "reject", "reopen",
            "cancel", "extend", "import")
 
+def allowed_change(action: str, old: str | None, new: str | None) -> bool:
+    """Whether a recorded state change keeps the rules: a verb's, as
+    TRANSITIONS allows it; an import's, any (a sheet records what happened
+    elsewhere); no other action changes the state."""
+    if action == "import":
+        return True
+    if action not in TRANSITIONS:
+        return False
+    allowed, target = TRANSITIONS[action]
+    return old in allowed and new == target
+
+
 # Task fields a person may set with `add` / `edit`, in ledger order.
 EDITABLE = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "due", "note")
 # Fields whose changes land in the event history, so past reports can be rebuilt.

@@ -22,7 +22,7 @@ from rectify.errors import ImportFileError
 from rectify.exchange.records import (ISO_DATE, STATES, UID, Record, RowError, Source, _text,
                                       convert, moment)
 from rectify.i18n import _
-from rectify.model import ACTIONS, EVENT_FIELDS
+from rectify.model import ACTIONS, EVENT_FIELDS, allowed_change
 
 
 def write(stream, tasks: list[dict]) -> None:
@@ -100,8 +100,8 @@ def _json_record(item, index: int, today: date, unmapped: set) -> Record:
 def _history(history: list) -> list[tuple]:
     """The events of a task's history, checked as the commands write them: a
     valid time within the supported dates, never earlier than the event before
-    it; a known action and field; text as a field takes it (no control
-    character, at most ledger.MAX_TEXT characters)."""
+    it; a known action and field; a change of state the rules allow; text as a
+    field takes it (no control character, at most ledger.MAX_TEXT characters)."""
     events = []
     last = ""
     for n, ev in enumerate(history, start=1):
@@ -127,6 +127,9 @@ def _history(history: list) -> list[tuple]:
             if text is not None and L.needs_a_closer_look(text):
                 _event_text(text, f"{where}, {key}")
             texts.append(text)
+        if field == "status" and not allowed_change(ev["action"], texts[0], texts[1]):
+            raise RowError(_("{event}: a change of state from {old} to {new} by {action}, which the ledger's rules do not allow.").format(
+                event=where, old=repr(texts[0]), new=repr(texts[1]), action=repr(ev["action"])))
         events.append((at, ev["action"], field, *texts))
     return events
 
@@ -238,6 +241,8 @@ def _json_fast(item) -> Record | None:
             if at is None or at < last or event[1] not in _ACTIONS or (event[2] is not None and event[2] not in _FIELDS):
                 return None
             if any(v is not None and L.needs_a_closer_look(v) for v in event[3:]):
+                return None
+            if event[2] == "status" and not allowed_change(event[1], event[3], event[4]):
                 return None
             last = at
             events.append((at, *event[1:]))
