@@ -12,8 +12,8 @@ from typing import List, Optional
 
 import typer
 
-from rectify.cli import (JSON_HELP, _closing, command, emit_json, ledger_path, list_cmd, list_filters, open_ledger, output_file,
-                         say)
+from rectify.cli import (JSON_HELP, _closing, command, emit_json, find_round, ledger_path, list_cmd, list_filters, open_ledger,
+                         output_file, say)
 from rectify.errors import ImportFileError, InputError
 from rectify.i18n import _, ngettext
 from rectify.model import field_label
@@ -74,6 +74,7 @@ def export_cmd(
     problem: Optional[int] = _FILTER["problem"],
     category: Optional[str] = _FILTER["category"],
     search: Optional[str] = _FILTER["search"],
+    round_: Optional[str] = _FILTER["round_"],
 ) -> None:
     from rectify import dates
     from rectify.exchange import exporter, json_io
@@ -89,6 +90,8 @@ def export_cmd(
                            owner=owner, leader=leader, problem=problem, category=category, search=search, all_=True)
     today = dates.today()
     with _closing(open_ledger()) as led:
+        chosen = find_round(led, round_)
+        filters["round"] = chosen["id"] if chosen else None
         tasks = exporter.select(led, filters, today)
         if fmt == "xlsx":
             exporter.write_xlsx(Path(output), led, tasks, lang, today)
