@@ -34,7 +34,7 @@ def _action(value: str, allowed: tuple[str, ...]) -> str:
 
 
 @command("round", help=_(
-    "The rounds a ledger's problems come from: an inspection (巡察), an inspection tour (巡视), an audit, a "
+    "The rounds a ledger's problems come from: an inspection, an inspection tour, an audit, a "
     "supervision visit or a look-back, each with its kind, feedback date and issuing body. "
     "`round add NAME`, `round list`, `round edit ROUND` (by name or id). Problems join a round with "
     "`add --new-problem ... --round`, `import --round` or `edit --round`.\n\n"
@@ -44,7 +44,7 @@ def round_cmd(
     action: str = typer.Argument(..., metavar="add|list|edit"),
     name: Optional[str] = typer.Argument(None, metavar=_("NAME"), help=_("The round's name (add) or the round (edit).")),
     kind: Optional[str] = typer.Option(None, "--kind", "-k", metavar=_("KIND"), help=_(
-        "tour (巡视), inspection (巡察), audit (审计), supervision (督查), lookback (回头看) or other.")),
+        "tour, inspection, audit, supervision, lookback or other; the Chinese words work too.")),
     fed_back: Optional[str] = typer.Option(None, "--fed-back", metavar=_("DATE"), help=_("The date of the feedback.")),
     issuer: Optional[str] = typer.Option(None, "--issuer", metavar=_("BODY"), help=_("The body that fed it back.")),
     new_name: Optional[str] = typer.Option(None, "--name", metavar=_("NAME"), help=_("A new name (edit).")),
@@ -88,7 +88,7 @@ def round_cmd(
 
 
 @command("outcome", help=_(
-    "Record what a task achieved (整改成效), one entry at a time, each an event in its history: a rule "
+    "Record what a task achieved, one entry at a time, each an event in its history: a rule "
     "established or revised (--rule TITLE, with --doc-no and --issued), money recovered, returned or saved "
     "(--money AMOUNT in yuan, --what, --type), people held to account (--people N, --form), or another "
     "result (--other TEXT). `outcome withdraw OUTCOME_ID --reason` withdraws an entry made in error.\n\n"
@@ -96,17 +96,17 @@ def round_cmd(
 def outcome_cmd(
     action: str = typer.Argument(..., metavar="add|withdraw"),
     target: int = typer.Argument(..., metavar=_("ID"), help=_("The task (add) or the outcome (withdraw).")),
-    rule: Optional[str] = typer.Option(None, "--rule", metavar=_("TITLE"), help=_("A rule established or revised: its title.")),
-    doc_no: Optional[str] = typer.Option(None, "--doc-no", metavar=_("NUMBER"), help=_("The rule's document number (文号).")),
+    rule: Optional[str] = typer.Option(None, "--rule", metavar=_("RULE"), help=_("A rule established or revised: its title.")),
+    doc_no: Optional[str] = typer.Option(None, "--doc-no", metavar=_("NUMBER"), help=_("The rule's document number.")),
     issued: Optional[str] = typer.Option(None, "--issued", metavar=_("DATE"), help=_("The date the rule was issued.")),
     money: Optional[str] = typer.Option(None, "--money", metavar=_("AMOUNT"), help=_(
-        "Money, in yuan: 12500, 1,250.50, 3.5万.")),
+        "Money, in yuan: 12500 or 1,250.50; the Chinese unit of ten thousand works too.")),
     what: Optional[str] = typer.Option(None, "--what", metavar=_("TEXT"), help=_("What the money was.")),
     money_type: Optional[str] = typer.Option(None, "--type", metavar="recovered|returned|saved", help=_(
-        "recovered (追缴), returned (清退) or saved (节约); default recovered.")),
+        "recovered, returned or saved (the Chinese words work too); default recovered.")),
     people: Optional[int] = typer.Option(None, "--people", metavar="N", help=_("People held to account.")),
     form: Optional[str] = typer.Option(None, "--form", metavar=_("FORM"), help=_(
-        "How they were held to account: 诫勉谈话, 党纪处分 ...")),
+        "How they were held to account, in the ledger's words.")),
     other: Optional[str] = typer.Option(None, "--other", metavar=_("TEXT"), help=_("Another result, in words.")),
     reason: Optional[str] = typer.Option(None, "--reason", "-r", help=_("Why an entry is withdrawn.")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
@@ -192,7 +192,7 @@ def outcomes_cmd(
 
 
 @command("report", help=_(
-    "The rectification report (整改情况报告), or with --interim the progress report (整改进展情况报告), for a "
+    "The rectification report, or with --interim the interim progress report, for a "
     "round as of a date: the opening with the round and its feedback date, the problems done and in progress, "
     "the outcomes, one section per category with one item per problem (its measures, what was done, from the "
     "progress notes and outcomes), the open items with their deadlines, and a signature block. A draft in the "
@@ -226,18 +226,15 @@ def report_cmd(
     from rectify.render import document
 
     doc = document.build(data)
-    try:
-        if fmt == "docx":
-            from rectify.render import docx_file
+    if fmt == "docx":
+        from rectify.render import docx_file
 
-            docx_file.write(doc, path)
-        else:
-            text = document.markdown(doc) if fmt == "md" else document.html(doc)
-            path.write_text(text, encoding="utf-8")
-    except OSError as e:
-        from rectify.i18n import reason
+        docx_file.write(doc, path)
+    else:
+        from rectify.exchange.exporter import atomic_write
 
-        raise InputError(_("Cannot write {path}: {reason}.").format(path=path, reason=reason(e))) from None
+        text = document.markdown(doc) if fmt == "md" else document.html(doc)
+        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     say(_("Wrote {path}.").format(path=path))
 
 

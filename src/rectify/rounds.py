@@ -132,11 +132,11 @@ def parse_amount(text: str) -> int:
         raw = raw.removeprefix(sign)
     match = _AMOUNT.match(raw)
     if not match:
-        raise InputError(_("Cannot read the amount {text!r}: give yuan, e.g. 12500, 1,250.50 or 3.5万.").format(text=text))
+        raise InputError(_("Cannot read the amount {text!r}: give yuan, e.g. 12500 or 1,250.50.").format(text=text))
     try:
         yuan = Decimal(match["number"].replace(",", ""))
     except InvalidOperation:
-        raise InputError(_("Cannot read the amount {text!r}: give yuan, e.g. 12500, 1,250.50 or 3.5万.").format(text=text)) from None
+        raise InputError(_("Cannot read the amount {text!r}: give yuan, e.g. 12500 or 1,250.50.").format(text=text)) from None
     if (match["unit"] or "").startswith("万"):
         yuan *= 10000
     fen = yuan * 100
