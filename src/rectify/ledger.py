@@ -411,8 +411,7 @@ def edit_task(ledger: Ledger, task_id: int, fields: dict, *, problem_id: int | N
     new_problem = clean_text(new_problem, "problem description")
     with ledger.transaction():
         moved: list[str] = []
-        if round_id is not None:
-            _unfinished(ledger, task_id, _("Task {id} is {status}: reopen it before changing it."))
+        if round_id is not None:  # which round a problem came from is not the work: closed tasks move too
             moved = move_to_round(ledger, task_id, round_id)
             if not fields and problem_id is None and not new_problem:
                 return moved

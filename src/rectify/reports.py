@@ -723,7 +723,8 @@ def report(ledger, at: Moment, round: dict | None = None, *, interim: bool = Fal
     remarks: dict = {}
     for row in ledger.query(
             f"""SELECT task_id, at, action, field, new, note FROM event WHERE task_id IN ({ids}) AND at <= :until
-                AND ((field = 'progress' AND note IS NOT NULL) OR (field = 'status' AND new = 'closed'))
+                AND ((action = 'progress' AND field = 'progress' AND note IS NOT NULL)
+                     OR (field = 'status' AND new = 'closed'))
                 ORDER BY at, id""", snap.params):
         if row["field"] == "progress":
             notes.setdefault(row["task_id"], []).append({"at": row["at"], "note": row["note"]})

@@ -60,10 +60,11 @@ def rate_text(rate: float) -> str:
 
 
 def amount_text(fen: int) -> str:
-    """Money as the report prints it: 万元 from ten thousand yuan up, in Chinese."""
+    """Money as the report prints it: in Chinese, 万元 from ten thousand yuan
+    up when that needs at most two decimals; otherwise yuan, exactly."""
     from rectify.rounds import wan, yuan
 
-    if is_zh() and fen >= 1000000:
+    if is_zh() and fen >= 1000000 and fen % 10000 == 0:  # whole hundreds of yuan: 3.5万元, not 1.25005万元
         return _("{amount} ten thousand yuan").format(amount=wan(fen))
     return _("{amount} yuan").format(amount=yuan(fen))
 
@@ -197,11 +198,18 @@ def _task_lines(tasks: list[dict]) -> list[Block]:
     return out
 
 
+def problem_heading(description: str) -> str:
+    """关于"…"问题的整改; a description that ends in 问题 does not get it twice."""
+    text = _clause(description)
+    if is_zh() and text.endswith("\u95ee\u9898"):  # 问题
+        return _("On the rectification of \u201c{problem}\u201d").format(problem=text)
+    return _("On the rectification of the problem \u201c{problem}\u201d").format(problem=text)
+
+
 def _problem_items(problems: list[dict]) -> list[Block]:
     out = []
     for n, p in enumerate(problems, 1):
-        out.append(Block("item", item_number(n) + _("On the rectification of the problem \u201c{problem}\u201d").format(
-            problem=_clause(p["description"]))))
+        out.append(Block("item", item_number(n) + problem_heading(p["description"])))
         out += _task_lines(p["tasks"])
         out.append(Block("para", ngettext("{closed} of {n} measure closed; {state}.", "{closed} of {n} measures closed; {state}.",
                                           len(p["tasks"])).format(
