@@ -18,16 +18,18 @@ from rectify.cli import (JSON_HELP, ROUND_HELP, _closing, command, emit_json, fi
 from rectify.errors import InputError
 from rectify.i18n import _
 
-ROUND_ACTIONS = ("add", "list", "edit")
-OUTCOME_ACTIONS = ("add", "withdraw")
+# The actions of `round` and `outcome`, as typed in either language.
+ROUND_ACTIONS = {"add": "add", "list": "list", "edit": "edit", "添加": "add", "新增": "add", "列出": "list",
+                 "查看": "list", "修改": "edit"}
+OUTCOME_ACTIONS = {"add": "add", "withdraw": "withdraw", "添加": "add", "记录": "add", "撤回": "withdraw"}
 REPORT_FORMATS = {"docx": "docx", "word": "docx", "md": "md", "markdown": "md", "html": "html", "网页": "html"}
 
 
-def _action(value: str, allowed: tuple[str, ...]) -> str:
+def _action(value: str, allowed: dict[str, str], shown: str) -> str:
     word = value.strip().lower()
     if word not in allowed:
-        raise InputError(_("Unknown action {value!r}: use {allowed}.").format(value=value, allowed=_(", ").join(allowed)))
-    return word
+        raise InputError(_("Unknown action {value!r}: use {allowed}.").format(value=value, allowed=shown))
+    return allowed[word]
 
 
 # -- round ------------------------------------------------------------------------
@@ -41,7 +43,7 @@ def _action(value: str, allowed: tuple[str, ...]) -> str:
     "Example: rectify round add \"Third inspection group feedback\" --kind inspection --fed-back 2026-09-15 "
     "--issuer \"District inspection office\""))
 def round_cmd(
-    action: str = typer.Argument(..., metavar="add|list|edit"),
+    action: str = typer.Argument(..., metavar=_("add|list|edit")),
     name: Optional[str] = typer.Argument(None, metavar=_("NAME"), help=_("The round's name (add) or the round (edit).")),
     kind: Optional[str] = typer.Option(None, "--kind", "-k", metavar=_("KIND"), help=_(
         "tour, inspection, audit, supervision, lookback or other; the Chinese words work too.")),
@@ -52,7 +54,7 @@ def round_cmd(
 ) -> None:
     from rectify import rounds
 
-    action = _action(action, ROUND_ACTIONS)
+    action = _action(action, ROUND_ACTIONS, _("add|list|edit"))
     if action == "list":
         if name is not None or kind is not None or fed_back is not None or issuer is not None or new_name is not None:
             raise InputError(_("`round list` takes no name or options but --json."))
@@ -94,7 +96,7 @@ def round_cmd(
     "result (--other TEXT). `outcome withdraw OUTCOME_ID --reason` withdraws an entry made in error.\n\n"
     "Example: rectify outcome add 12 --money 35000 --what \"Overpaid allowances\" --type returned"))
 def outcome_cmd(
-    action: str = typer.Argument(..., metavar="add|withdraw"),
+    action: str = typer.Argument(..., metavar=_("add|withdraw")),
     target: int = typer.Argument(..., metavar=_("ID"), help=_("The task (add) or the outcome (withdraw).")),
     rule: Optional[str] = typer.Option(None, "--rule", metavar=_("RULE"), help=_("A rule established or revised: its title.")),
     doc_no: Optional[str] = typer.Option(None, "--doc-no", metavar=_("NUMBER"), help=_("The rule's document number.")),
@@ -102,7 +104,7 @@ def outcome_cmd(
     money: Optional[str] = typer.Option(None, "--money", metavar=_("AMOUNT"), help=_(
         "Money, in yuan: 12500 or 1,250.50; the Chinese unit of ten thousand works too.")),
     what: Optional[str] = typer.Option(None, "--what", metavar=_("TEXT"), help=_("What the money was.")),
-    money_type: Optional[str] = typer.Option(None, "--type", metavar="recovered|returned|saved", help=_(
+    money_type: Optional[str] = typer.Option(None, "--type", metavar=_("recovered|returned|saved"), help=_(
         "recovered, returned or saved (the Chinese words work too); default recovered.")),
     people: Optional[int] = typer.Option(None, "--people", metavar="N", help=_("People held to account.")),
     form: Optional[str] = typer.Option(None, "--form", metavar=_("FORM"), help=_(
@@ -113,7 +115,7 @@ def outcome_cmd(
 ) -> None:
     from rectify import rounds
 
-    action = _action(action, OUTCOME_ACTIONS)
+    action = _action(action, OUTCOME_ACTIONS, _("add|withdraw"))
     entry = _entry(rule=rule, doc_no=doc_no, issued=issued, money=money, what=what, money_type=money_type,
                    people=people, form=form, other=other)
     if action == "withdraw":

@@ -184,7 +184,7 @@ def outcome_dict(row) -> dict:
 def outcome_text(o: dict) -> str:
     """One line for the history: the entry in the user's own words and figures."""
     if o["type"] == "rule":
-        return "；".join(x for x in (o["title"], o["doc_no"], o["issued"]) if x)
+        return ", ".join(x for x in (o["title"], o["doc_no"], o["issued"]) if x)
     if o["type"] == "money":
         return f"{o['what']}: {o['yuan']}" if o.get("what") else o["yuan"]
     if o["type"] == "people":
