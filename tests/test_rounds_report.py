@@ -392,3 +392,32 @@ def test_problem_counts_agree_with_list_under_random_histories(actions):
                 assert (past["problems"], past["outcomes"], past["total"]) == (
                     summary["problems"], summary["outcomes"], summary["total"])
         assert json.loads(cli.ok("check", "--json").stdout)["ok"]
+
+
+# -- import ---------------------------------------------------------------------------
+
+
+def test_import_puts_rows_in_a_round_by_option_or_column(cli, ledger, tmp_path, db):
+    sheet = tmp_path / "回头看.csv"
+    sheet.write_text("序号,问题类别,问题描述,整改措施,责任单位,整改时限,巡察轮次\n"
+                     f"1,财务管理,报销单据积压，超期未处理,复查报销单据,财务处,2026年12月底前,\n"
+                     f"2,预算管理,超预算支出,压减预算,财务处,2026年12月底前,{AUDIT}\n", encoding="utf-8")
+    cli.ok("round", "add", "回头看", "--kind", "回头看")
+    before = dump(db)
+    bad = sheet.with_name("bad.csv")
+    bad.write_text("整改措施,轮次\n复查,第九巡察组\n", encoding="utf-8")
+    res = cli("import", bad)
+    assert res.exit_code == 6 and "第九巡察组" in res.stderr and XC in res.stderr
+    assert cli("import", sheet, "--round", "第九巡察组").exit_code == 3
+    assert dump(db) == before
+    cli.ok("import", sheet, "--round", "回头看")
+    lookback = cli.json("list", "--all", "--round", "回头看")
+    assert [t["title"] for t in lookback] == ["复查报销单据"]
+    # The same problem text fed back again by the look-back is a problem of that round.
+    first = cli.json("show", ledger["a1"])["problem"]["id"]
+    assert lookback[0]["problem"]["id"] != first
+    audit = cli.json("list", "--all", "--round", AUDIT)
+    assert sorted(t["title"] for t in audit) == ["压减预算", "整改审计发现的超预算支出"]
+    assert len({t["problem"]["id"] for t in audit}) == 1  # joined the audit's own problem
+    assert cli.json("summary", "--round", "回头看")["problems"]["total"] == 1
+    assert cli.ok("check").stdout == "ok\n"

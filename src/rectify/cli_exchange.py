@@ -173,6 +173,8 @@ def import_cmd(
     dry_run: bool = typer.Option(False, "--dry-run", "-n", help=_("Show what would change; write nothing.")),
     sheet: Optional[str] = typer.Option(None, "--sheet", metavar=_("NAME"), help=_("The worksheet to read (xlsx).")),
     skip_bad: bool = typer.Option(False, "--skip-bad", help=_("Import the good rows; list the ones skipped.")),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=_(
+        "The round the rows added belong to, unless a row names its own in a round column.")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     import gc
@@ -181,14 +183,19 @@ def import_cmd(
     # cyclic collector would only rescan them, about a fifth of the run.
     gc.disable()
     try:
-        _import(file, dry_run, sheet, skip_bad, as_json)
+        _import(file, dry_run, sheet, skip_bad, as_json, round_)
     finally:
         gc.enable()
 
 
-def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json: bool) -> None:
+def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json: bool,
+            round_name: str | None = None) -> None:
     from rectify.exchange import importer
 
+    round_id = None
+    if round_name is not None:  # checked first: an unknown round reads no file and writes nothing
+        with _closing(open_ledger()) as led:
+            round_id = find_round(led, round_name)["id"]
     source = importer.read_source(Path(file), sheet=sheet)
     for note in source.notes:
         say(note)
@@ -198,7 +205,7 @@ def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json
     first = None  # a plan made before the write lock: against nothing, or for a dry run
     if dry_run or not exists or (source.bad and not skip_bad):
         with _closing(open_ledger()) as led:
-            first = importer.build_plan(led, source)
+            first = importer.build_plan(led, source, round_id)
             blank = not led.exists
         _refuse_bad(source, first, skip_bad, dry_run, as_json)
         if dry_run:
@@ -210,7 +217,7 @@ def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json
             if first is not None and blank and importer.is_empty(led):
                 plan = first
             else:
-                plan = importer.build_plan(led, source)
+                plan = importer.build_plan(led, source, round_id)
             _refuse_bad(source, plan, skip_bad, dry_run, as_json)
             total = len(plan.adds) + len(plan.updates)
             with _progress(total) as tick:

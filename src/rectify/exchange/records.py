@@ -56,6 +56,8 @@ class Record:
     evidence: list[str] = field(default_factory=list)
     history: list[tuple] | None = None  # JSON: events to copy to a new task
     created: str | None = None  # JSON: the creation time to keep on a new task
+    round: str | None = None  # the round's name, as the file gives it
+    round_id: int | None = None  # the round a new task and its problem go to (set by the plan)
 
 
 @dataclass
@@ -266,6 +268,8 @@ def convert(raw: dict, row: int, heads: dict, today: date) -> Record:
         rec.problem = _text(raw["problem"], heads.get("problem", "problem"))
     if "seq" in raw:
         rec.code = _code(raw["seq"], heads.get("seq", "seq"))
+    if "round" in raw:
+        rec.round = _text(raw["round"], heads.get("round", "round"))
     if "uid" in raw:
         rec.uid = _uid(raw["uid"], heads.get("uid", "uid"))
     kind_cell = _kind(raw["kind"], heads.get("kind", "kind")) if "kind" in raw else None
