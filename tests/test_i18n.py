@@ -506,6 +506,54 @@ def _reports(db: str, tmp: Path, lang: str) -> list[dict]:
     ]
 
 
+ROUND_WORDS = {
+    "zh": {"round": "区委第三巡察组巡察反馈", "kind": "巡察", "fed_back": "2026年9月15日", "issuer": "区委第三巡察组",
+           "rule": "报销管理办法", "doc_no": "财发〔2026〕3号", "money": "3.5万", "what": "违规报销款",
+           "type": "清退", "form": "诫勉谈话", "other": "开展财务培训", "unit": "区财政局", "reason": "录入有误",
+           "add": "添加", "withdraw": "撤回", "unknown": "第九巡察组"},
+    "en": {"round": "Third inspection group feedback", "kind": "inspection", "fed_back": "2026-09-15",
+           "issuer": "District inspection office", "rule": "Reimbursement rules", "doc_no": "Fin [2026] 3",
+           "money": "35000", "what": "Overpaid allowances", "type": "returned", "form": "admonition",
+           "other": "Trained the finance staff", "unit": "City Finance Bureau", "reason": "Entered in error",
+           "add": "add", "withdraw": "withdraw", "unknown": "Ninth group"},
+}
+
+
+def _rounds(db: str, tmp: Path, lang: str) -> list[dict]:
+    """round, outcome, outcomes and report on a ledger of the walkthrough, good and refused."""
+    w = ROUND_WORDS[lang]
+    a = ["--db", db]
+    out = tmp / str(int(hashlib.sha256(f"rounds{lang}{db}".encode()).hexdigest(), 16) % 10**8)
+    out.mkdir(parents=True)
+    return [
+        {"argv": a + ["round", "list"]},
+        {"argv": a + ["round", "add", w["round"], "--kind", w["kind"], "--fed-back", w["fed_back"],
+                      "--issuer", w["issuer"]]},
+        {"argv": a + ["round", "add", w["round"]], "expect": 4},
+        {"argv": a + ["round", "edit", "1", "--issuer", w["issuer"]]},
+        {"argv": a + ["round", "list"]},
+        {"argv": a + ["edit", "1", "--round", w["round"]]},
+        {"argv": a + ["list", "--all", "--round", w["round"]]},
+        {"argv": a + ["summary", "--round", w["unknown"]], "expect": 3},
+        {"argv": a + ["outcome", w["add"], "1", "--rule", w["rule"], "--doc-no", w["doc_no"], "--issued", w["fed_back"]]},
+        {"argv": a + ["outcome", w["add"], "1", "--money", w["money"], "--what", w["what"], "--type", w["type"]]},
+        {"argv": a + ["outcome", w["add"], "2", "--people", "2", "--form", w["form"]]},
+        {"argv": a + ["outcome", w["add"], "2", "--other", w["other"]]},
+        {"argv": a + ["outcome", w["add"], "2", "--money", "1.234"], "expect": 2},
+        {"argv": a + ["outcome", w["add"], "2"], "expect": 2},
+        {"argv": a + ["outcome", w["withdraw"], "4", "--reason", w["reason"]]},
+        {"argv": a + ["outcomes"]},
+        {"argv": a + ["outcomes", "--round", w["round"]]},
+        {"argv": a + ["history", "1"]},
+        {"argv": a + ["summary", "--round", w["round"]]},
+        {"argv": a + ["weekly", "--round", w["round"]]},
+        {"argv": a + ["report", "--round", w["round"], "--output", str(out / "report.docx"), "--unit-name", w["unit"]]},
+        {"argv": a + ["report", "--interim", "--output", str(out / "report.md")]},
+        {"argv": a + ["report", "--output", str(out / "report.html")]},
+        {"argv": a + ["report", "--output", str(out / "report.pdf")], "expect": 2},
+    ]
+
+
 def _report_layouts(db: str) -> list[dict]:
     """The reports at 80 and 200 columns, for check_report_layout."""
     return [{"argv": ["--db", db, *argv], "env": {"COLUMNS": str(w)}, "report_layout": w}
@@ -552,6 +600,7 @@ def runs(tmp_path_factory):
                 + _walkthrough(en_db, tmp / EN_EVIDENCE, EN_WORDS) + _exchange(en_db, tmp / "exchange-en", "en")
                 + _ledger_errors(en_db, tmp, "long_term")
                 + _usage_errors(en_db) + _help_cases() + _reports(en_demo, tmp, "en") + _reports(en_db, tmp, "en")
+                + _rounds(en_db, tmp, "en")
                 + _report_layouts(en_demo)
                 + [dict(c, mixed=True) for c in _mixed_cases(mixed_en) + _report_layouts(mixed_en)])
     en = _batch(en_cases + _parity_cases(en_db, tmp) + _report_parity(en_demo), "en_US.UTF-8", tmp)
@@ -567,6 +616,7 @@ def runs(tmp_path_factory):
                 + _walkthrough(zh_db, tmp / DEMO_EVIDENCE, ZH_WORDS) + _exchange(zh_db, tmp / "exchange-zh", "zh")
                 + _exchange(demo_db, tmp / "exchange-demo", "zh") + _ledger_errors(zh_db, tmp, "长期坚持")
                 + _usage_errors(zh_db) + _help_cases() + _reports(demo_db, tmp, "zh") + _reports(zh_db, tmp, "zh")
+                + _rounds(zh_db, tmp, "zh")
                 + _report_layouts(demo_db) + [dict(c, mixed=True) for c in _report_layouts(mixed_db)]
                 + [dict(c, mixed=True) for c in _report_layouts(en_demo)])
     parity = _parity_cases(en_db, tmp) + _report_parity(en_demo)
@@ -635,7 +685,7 @@ ALLOWED = [
     r"[^\s'\"(（：:]+\.(?:txt|pdf|docx|xlsx|csv|json|zip|md|html|db)\b",  # file names and paths
     r"(?<![\w-])--?[A-Za-z][\w-]*",  # option names
     r"\b(?:rectify|sha256|UID|uid|JSON|SQLite|README|zh|en|xlsx|csv|json|zip|CSV|UTF|BOM|GB18030|WPS|Excel)\b",
-    r"\b(?:html|md|Markdown)\b",  # report formats, named as typed
+    r"\b(?:html|md|docx|Markdown)\b",  # report formats, named as typed
     r"\bRECTIFY_\w+",
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",  # uid
     r"\b[0-9a-f]{12,64}\b",  # sha256

@@ -58,6 +58,11 @@ def copy(request, tmp_path) -> Path:
     db = tmp_path / "ledger.db"
     shutil.copy(fixture, db)
     shutil.copytree(fixture.with_name(fixture.stem + ".evidence"), tmp_path / "ledger.evidence")
+    # The modes rectify gives its files (git keeps none): `check` names others.
+    db.chmod(0o600)
+    for path in (tmp_path / "ledger.evidence").rglob("*"):
+        path.chmod(0o700 if path.is_dir() else 0o600)
+    (tmp_path / "ledger.evidence").chmod(0o700)
     return db
 
 
@@ -131,3 +136,27 @@ def test_the_commands_work_on_an_upgraded_ledger(copy):
     cli.ok("reopen", closed, "--reason", "spot check")
     assert cli.json("summary")["closed"] == summary["closed"]
     assert cli.ok("weekly").stdout and cli.ok("sheets").stdout
+
+
+@pytest.mark.parametrize("copy", FIXTURES, ids=[p.stem for p in FIXTURES], indirect=True)
+def test_an_upgraded_ledger_gains_rounds_and_outcomes(copy):
+    """m004_rounds_outcomes: the round and outcome tables, a round_id on
+    problems and tasks (none for the old rows), and the new commands work."""
+    before = rows(copy)
+    cli = Cli(copy)
+    cli.ok("list")
+    conn = sqlite3.connect(copy)
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"round", "outcome"} <= tables
+        for table in ("problem", "task"):
+            assert {r[0] for r in conn.execute(f"SELECT round_id FROM {table}")} <= {None}
+    finally:
+        conn.close()
+    round_id = cli.json("round", "add", "Audit 2026", "--kind", "audit")["id"]
+    task = before["task"][0]["id"]
+    cli.ok("edit", task, "--round", "Audit 2026")
+    cli.ok("outcome", "add", task, "--money", "1,250.50", "--type", "returned")
+    summary = cli.json("summary", "--round", str(round_id))
+    assert summary["outcomes"]["money_fen"]["returned"] == 125050 and summary["problems"]["total"] == 1
+    assert cli.ok("check").stdout == "ok\n"

@@ -205,6 +205,16 @@ def guard_output(path: Path | str) -> Path:
 
 
 JSON_HELP = _("Print JSON (stable; see README).")
+ROUND_HELP = _("The round (inspection, audit or visit), by name or id: see `rectify round list`.")
+
+
+def find_round(ledger, text: str | None):
+    """The round named by ``--round`` (a dict), or None when none is given."""
+    if text is None:
+        return None
+    from rectify.rounds import find_round as find
+
+    return find(ledger, text)
 
 
 # -- commands ---------------------------------------------------------------
@@ -227,6 +237,7 @@ def add_cmd(
     problem: Optional[int] = typer.Option(None, "--problem", "-p", help=_("Id of the problem this task answers.")),
     new_problem: Optional[str] = typer.Option(None, "--new-problem", help=_("Record a new problem (a finding) with this text.")),
     category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     from rectify import ledger as L
@@ -237,8 +248,13 @@ def add_cmd(
               "helpers": join_people(helper), "target": target, "note": note, "category": category}
     # Validate before the ledger file is created, so bad input leaves no file behind.
     L.prepare_fields(fields)
+    if round_ is not None:  # an unknown round leaves no ledger file behind either
+        with _closing(open_ledger()) as led:
+            find_round(led, round_)
     with _closing(open_ledger(write=True)) as led:
-        task_id = L.add_task(led, fields, problem_id=problem, new_problem=new_problem)
+        chosen = find_round(led, round_)
+        task_id = L.add_task(led, fields, problem_id=problem, new_problem=new_problem,
+                             round_id=chosen["id"] if chosen else None)
         if as_json:
             emit_json(L.get_task(led, task_id))
         else:
@@ -277,6 +293,7 @@ def list_cmd(
     problem: Optional[int] = typer.Option(None, "--problem", "-p", help=_("Problem id.")),
     category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
     search: Optional[str] = typer.Option(None, "--search", "-S", help=_("Text in the measure, target, problem, unit or people.")),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
     all_: bool = typer.Option(False, "--all", "-a", help=_("Every state, closed and cancelled too.")),
     review: bool = typer.Option(False, "--review", help=_(
         "Only tasks awaiting review: an import kept a cell of theirs it could not read (every state).")),
@@ -296,6 +313,8 @@ def list_cmd(
         size = None
     offset = (page - 1) * size if size else 0
     with _closing(open_ledger()) as led:
+        chosen = find_round(led, round_)
+        filters["round"] = chosen["id"] if chosen else None
         tasks, total = L.list_tasks(led, filters, limit=size, offset=offset)
     if as_json:
         emit_json(tasks)
@@ -353,6 +372,8 @@ def edit_cmd(
     category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
     problem: Optional[int] = typer.Option(None, "--problem", "-p", help=_("Id of the problem this task answers.")),
     new_problem: Optional[str] = typer.Option(None, "--new-problem", help=_("Attach to a new problem with this text.")),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=_(
+        "Move the task's problem, with all its tasks, to this round.")),
 ) -> None:
     from rectify import ledger as L
 
@@ -361,10 +382,12 @@ def edit_cmd(
     fields = {k: v for k, v in given.items() if v is not None}
     if helper == [""]:
         fields["helpers"] = None
-    if not fields and problem is None and not new_problem:
+    if not fields and problem is None and not new_problem and round_ is None:
         raise InputError(_("Nothing to change: give at least one option, e.g. --owner or --due."))
     with _closing(open_ledger(write=True)) as led:
-        changed = L.edit_task(led, task_id, fields, problem_id=problem, new_problem=new_problem)
+        chosen = find_round(led, round_)
+        changed = L.edit_task(led, task_id, fields, problem_id=problem, new_problem=new_problem,
+                              round_id=chosen["id"] if chosen else None)
     if changed:
         from rectify.model import field_label
 
@@ -586,7 +609,7 @@ def demo_cmd(path: Optional[str] = typer.Argument(None, metavar=_("PATH"),
     say(_("Try: rectify --db {path} list --overdue").format(path=target))
     _state["db"] = str(target)
     list_cmd.__wrapped__(overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
-                         leader=None, problem=None, category=None, search=None, all_=False, review=False, limit=None,
+                         leader=None, problem=None, category=None, search=None, round_=None, all_=False, review=False, limit=None,
                          page=1, as_json=False)
     from rectify.cli_reports import print_summary
 
@@ -623,3 +646,4 @@ def main(argv: list[str] | None = None) -> None:
 from rectify import cli_exchange  # noqa: E402,F401
 from rectify import cli_reports  # noqa: E402,F401  (registers summary, weekly, sheets)
 from rectify import cli_admin  # noqa: E402,F401
+from rectify import cli_rounds  # noqa: E402,F401  (registers round, outcome, outcomes, report)

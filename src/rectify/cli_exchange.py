@@ -12,7 +12,8 @@ from typing import List, Optional
 
 import typer
 
-from rectify.cli import (JSON_HELP, _closing, command, emit_json, guard_output, ledger_path, list_cmd, list_filters, open_ledger, out,
+from rectify.cli import (JSON_HELP, _closing, command, emit_json, find_round, guard_output, ledger_path, list_cmd, list_filters,
+                         open_ledger, out,
                          output_file, say)
 from rectify.errors import ImportFileError, InputError
 from rectify.i18n import _, ngettext
@@ -74,6 +75,7 @@ def export_cmd(
     problem: Optional[int] = _FILTER["problem"],
     category: Optional[str] = _FILTER["category"],
     search: Optional[str] = _FILTER["search"],
+    round_: Optional[str] = _FILTER["round_"],
 ) -> None:
     from rectify import dates
     from rectify.exchange import exporter, json_io
@@ -91,6 +93,8 @@ def export_cmd(
                            owner=owner, leader=leader, problem=problem, category=category, search=search, all_=True)
     today = dates.today()
     with _closing(open_ledger()) as led:
+        chosen = find_round(led, round_)
+        filters["round"] = chosen["id"] if chosen else None
         tasks = exporter.select(led, filters, today)
         if fmt == "xlsx":
             exporter.write_xlsx(Path(output), led, tasks, lang, today)
@@ -179,6 +183,8 @@ def import_cmd(
     strict: bool = typer.Option(False, "--strict", help=_(
         "All or nothing: refuse the file if any cell or row cannot be read (for scripts).")),
     skip_bad: bool = typer.Option(False, "--skip-bad", help=_("With --strict: import the good rows; list the ones skipped.")),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=_(
+        "The round the rows added belong to, unless a row names its own in a round column.")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     import gc
@@ -187,14 +193,19 @@ def import_cmd(
     # cyclic collector would only rescan them, about a fifth of the run.
     gc.disable()
     try:
-        _import(file, dry_run, sheet, skip_bad, as_json, strict)
+        _import(file, dry_run, sheet, skip_bad, as_json, strict, round_)
     finally:
         gc.enable()
 
 
-def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json: bool, strict: bool) -> None:
+def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json: bool, strict: bool,
+            round_name: str | None = None) -> None:
     from rectify.exchange import importer
 
+    round_id = None
+    if round_name is not None:  # checked first: an unknown round reads no file and writes nothing
+        with _closing(open_ledger()) as led:
+            round_id = find_round(led, round_name)["id"]
     source = importer.read_source(Path(file), sheet=sheet, strict=strict)
     _say_reading(source)
     skip_bad = skip_bad or not source.strict
@@ -202,7 +213,7 @@ def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json
     first = None  # a plan made before the write lock: against nothing, or for a dry run
     if dry_run or not exists or (source.bad and not skip_bad):
         with _closing(open_ledger()) as led:
-            first = importer.build_plan(led, source)
+            first = importer.build_plan(led, source, round_id)
             blank = not led.exists
         _refuse_bad(source, first, skip_bad, dry_run, as_json)
         if dry_run:
@@ -214,7 +225,7 @@ def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json
             if first is not None and blank and importer.is_empty(led):
                 plan = first
             else:
-                plan = importer.build_plan(led, source)
+                plan = importer.build_plan(led, source, round_id)
             _refuse_bad(source, plan, skip_bad, dry_run, as_json)
             total = len(plan.adds) + len(plan.updates)
             with _progress(total) as tick:

@@ -15,8 +15,8 @@ from typing import Optional
 
 import typer
 
-from rectify.cli import (JSON_HELP, _closing, command, emit_json, guard_output, ledger_path, open_ledger, out, output_file,
-                         say)
+from rectify.cli import (JSON_HELP, ROUND_HELP, _closing, command, emit_json, find_round, guard_output, ledger_path,
+                         open_ledger, out, output_file, say)
 from rectify.errors import InputError
 from rectify.i18n import _, reason
 
@@ -77,20 +77,22 @@ def summary_cmd(
     by: str = typer.Option("unit", "--by", metavar=_("unit|category|kind|leader|owner"), show_default=_("unit"),
                            help=_("The breakdown: unit, category, kind, leader or owner.")),
     stale_days: int = typer.Option(STALE_DAYS, "--stale-days", metavar="N", help=STALE_HELP),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    print_summary(as_of=as_of, by=by, stale_days=stale_days, as_json=as_json)
+    print_summary(as_of=as_of, by=by, stale_days=stale_days, as_json=as_json, round_name=round_)
 
 
 def print_summary(*, as_of: str | None = None, by: str = "unit", stale_days: int = STALE_DAYS,
-                  as_json: bool = False) -> None:
+                  as_json: bool = False, round_name: str | None = None) -> None:
     """``rectify summary``: also shown by ``rectify demo``."""
     from rectify import reports
 
     _stale(stale_days)
     at = reports.as_of(as_of)
     with _closing(open_ledger()) as led:
-        data = reports.summary(led, at, by=BREAKDOWN_WORDS.get(by.strip(), by.strip().lower()), stale_days=stale_days)
+        data = reports.summary(led, at, by=BREAKDOWN_WORDS.get(by.strip(), by.strip().lower()), stale_days=stale_days,
+                               round=find_round(led, round_name))
     if as_json:
         emit_json(data)
         return
@@ -120,6 +122,7 @@ def weekly_cmd(
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N",
                               help=_("At most N rows in each list of text, md and html (0: all). JSON lists all.")),
     stale_days: int = typer.Option(STALE_DAYS, "--stale-days", metavar="N", help=STALE_HELP),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     from rectify import reports
@@ -131,7 +134,8 @@ def weekly_cmd(
         raise InputError(_("--limit must be 0 or more."))
     monday, at = reports.report_week(week, as_of)
     with _closing(open_ledger()) as led:
-        data = reports.weekly(led, monday, at, stale_days=stale_days, limit=None if as_json else (limit or None))
+        data = reports.weekly(led, monday, at, stale_days=stale_days, limit=None if as_json else (limit or None),
+                              round=find_round(led, round_))
     if as_json:
         from rectify.text import json_safe
 
@@ -182,6 +186,7 @@ def sheets_cmd(
     fmt: str = typer.Option("text", "--format", "-f", metavar=_("text|md|html"), show_default=_("text"), help=_("text, md or html.")),
     output: Optional[Path] = typer.Option(None, "--output", metavar=_("DIR"),
                                           help=_("Write one file per unit into DIR (created if missing).")),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
 ) -> None:
     from rectify import reports
     from rectify.render.layout import label
@@ -190,7 +195,7 @@ def sheets_cmd(
     if output is not None:
         guard_output(output)
     with _closing(open_ledger()) as led:
-        data = reports.sheets(led, unit)
+        data = reports.sheets(led, unit, find_round(led, round_))
     if not data["sheets"]:
         say(label("no_sheets", days=data["due_within"]))
         return

@@ -105,7 +105,7 @@ def _due_text(value: date | str | None) -> str | None:
 TASK_COLUMNS = """
     t.id, t.uid, t.title, t.target, t.kind, t.status, t.due, t.unit, t.leader,
     t.owner, t.helpers, t.category, t.note, t.progress, t.created, t.updated,
-    t.closed_at, t.closed_by, t.problem_id,
+    t.closed_at, t.closed_by, t.problem_id, t.round_id,
     p.description AS problem_description, p.code AS problem_code
 """
 
@@ -179,6 +179,7 @@ def task_dict(row, today: date) -> dict:
         "updated": row["updated"],
         "closed_at": row["closed_at"],
         "closed_by": row["closed_by"],
+        "round_id": row["round_id"] if "round_id" in keys else None,
     }
 
 
@@ -220,7 +221,7 @@ def mark_reviewed(ledger: Ledger, task_id: int) -> int:
         if n:
             ledger.conn.execute(
                 "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)",
-                (task_id, dates.timestamp(), "reviewed", None, None, None, None, actor()))
+                (task_id, ledger.timestamp(), "reviewed", None, None, None, None, actor()))
     return n
 
 
@@ -256,6 +257,9 @@ def filters_sql(f: dict, today: date) -> tuple[str, dict]:
     if f.get("problem") is not None:
         where.append("t.problem_id = :f_problem")
         params["f_problem"] = f["problem"]
+    if f.get("round") is not None:
+        where.append("t.round_id = :f_round")
+        params["f_round"] = f["round"]
     if f.get("search"):
         where.append(
             "(t.title LIKE :f_search OR t.target LIKE :f_search OR t.note LIKE :f_search"
@@ -321,26 +325,29 @@ def list_problems(ledger: Ledger) -> list[dict]:
 
 
 def _find_or_add_problem(ledger: Ledger, description: str, category: str | None,
-                         source: str | None = None, code: str | None = None) -> int:
-    """The problem with this description, or a new one. Call inside a transaction."""
-    row = ledger.conn.execute("SELECT id FROM problem WHERE description = ?", (description,)).fetchone()
+                         source: str | None = None, code: str | None = None, round_id: int | None = None) -> int:
+    """The problem with this description in this round, or a new one. (A
+    look-back round may feed the same problem back again: it is a problem of
+    its own round.) Call inside a transaction."""
+    row = ledger.conn.execute("SELECT id FROM problem WHERE description = ? AND round_id IS ?",
+                              (description, round_id)).fetchone()
     if row:
         return row[0]
     cur = ledger.conn.execute(
-        "INSERT INTO problem (uid, code, description, category, source, created) VALUES (?,?,?,?,?,?)",
-        (str(uuid.uuid4()), code, description, category, source, ledger.timestamp()),
+        "INSERT INTO problem (uid, code, description, category, source, created, round_id) VALUES (?,?,?,?,?,?,?)",
+        (str(uuid.uuid4()), code, description, category, source, ledger.timestamp(), round_id),
     )
     return cur.lastrowid
 
 
 def add_problem(ledger: Ledger, description: str, *, category: str | None = None,
-                source: str | None = None, code: str | None = None) -> int:
+                source: str | None = None, code: str | None = None, round_id: int | None = None) -> int:
     description = clean_text(description, "problem description", required=True)
     category = clean_text(category, "category")
     source = clean_text(source, "source")
     code = clean_text(code, "code")
     with ledger.transaction():
-        return _find_or_add_problem(ledger, description, category, source, code)
+        return _find_or_add_problem(ledger, description, category, source, code, round_id)
 
 
 def prepare_fields(fields: dict) -> dict:
@@ -361,8 +368,10 @@ def prepare_fields(fields: dict) -> dict:
 
 
 def add_task(ledger: Ledger, fields: dict, *, problem_id: int | None = None,
-             new_problem: str | None = None, uid: str | None = None) -> int:
-    """Add a task; returns its id. ``fields``: title and any of EDITABLE, category."""
+             new_problem: str | None = None, uid: str | None = None, round_id: int | None = None) -> int:
+    """Add a task; returns its id. ``fields``: title and any of EDITABLE, category.
+    The task is in its problem's round; ``round_id`` names it for a new
+    problem or a task without one, and must agree with a problem given."""
     fields = prepare_fields(fields)
     new_problem = clean_text(new_problem, "problem description")
     with ledger.transaction():
@@ -370,10 +379,14 @@ def add_task(ledger: Ledger, fields: dict, *, problem_id: int | None = None,
             problem = get_problem(ledger, problem_id)
             if not fields.get("category"):
                 fields["category"] = problem["category"]
+            if round_id is not None and round_id != problem["round_id"]:
+                raise RuleError(_("Problem {id} belongs to another round: leave out --round, or move the problem "
+                                  "with `rectify edit TASK --round ...`.").format(id=problem_id))
+            round_id = problem["round_id"]
         elif new_problem:
-            problem_id = _find_or_add_problem(ledger, new_problem, fields.get("category"))
+            problem_id = _find_or_add_problem(ledger, new_problem, fields.get("category"), round_id=round_id)
         now = ledger.timestamp()
-        row = {**fields, "uid": uid or str(uuid.uuid4()), "problem_id": problem_id,
+        row = {**fields, "uid": uid or str(uuid.uuid4()), "problem_id": problem_id, "round_id": round_id,
                "status": "open", "progress": 0, "created": now, "updated": now}
         cols = ",".join(row)
         cur = ledger.conn.execute(
@@ -417,26 +430,49 @@ def _unfinished(ledger: Ledger, task_id: int, refusal: str) -> dict:
 
 
 def edit_task(ledger: Ledger, task_id: int, fields: dict, *, problem_id: int | None = None,
-              new_problem: str | None = None) -> list[str]:
+              new_problem: str | None = None, round_id: int | None = None) -> list[str]:
     """Change fields of a task; returns the names of those that changed.
-    A later deadline is an extension: it needs ``extend`` and a reason."""
+    A later deadline is an extension: it needs ``extend`` and a reason.
+    A new round moves the task's problem, with all its tasks, to that round."""
     fields = prepare_fields(fields)
     new_problem = clean_text(new_problem, "problem description")
     with ledger.transaction():
+        moved: list[str] = []
+        if round_id is not None:  # which round a problem came from is not the work: closed tasks move too
+            moved = move_to_round(ledger, task_id, round_id)
+            if not fields and problem_id is None and not new_problem:
+                return moved
         old = _unfinished(ledger, task_id, _("Task {id} is {status}: reopen it before changing it."))
         if "due" in fields and old["due"] and fields["due"] and fields["due"] > old["due"]:
             raise RuleError(
                 _("Moving the deadline of task {id} later is an extension: use `rectify extend {id} {due} --reason ...`.").format(
                     id=task_id, due=fields["due"]))
         if problem_id is not None:
-            get_problem(ledger, problem_id)
+            problem = get_problem(ledger, problem_id)
             fields["problem_id"] = problem_id
+            fields["round_id"] = problem["round_id"]
         elif new_problem:
-            fields["problem_id"] = _find_or_add_problem(ledger, new_problem, fields.get("category") or old["category"])
+            fields["problem_id"] = _find_or_add_problem(ledger, new_problem, fields.get("category") or old["category"],
+                                                        round_id=old["round_id"])
         kind_changes = {k: fields.pop(k) for k in ["kind"] if k in fields}
         changed = _apply_changes(ledger, task_id, old, fields, "edit")
         changed += _apply_changes(ledger, task_id, old, kind_changes, "classify")
-    return changed
+    return moved + changed
+
+
+def move_to_round(ledger: Ledger, task_id: int, round_id: int | None) -> list[str]:
+    """Put the task's problem, and every task of that problem, in the round:
+    one ``round`` event per task whose round changes. Inside a transaction."""
+    old = _current(ledger, task_id)
+    if old["problem_id"] is None:
+        tasks = [old]
+    else:
+        ledger.conn.execute("UPDATE problem SET round_id = ? WHERE id = ?", (round_id, old["problem_id"]))
+        tasks = [dict(r) for r in ledger.query("SELECT * FROM task WHERE problem_id = ? ORDER BY id", (old["problem_id"],))]
+    changed = []
+    for task in tasks:
+        changed += _apply_changes(ledger, task["id"], task, {"round_id": round_id}, "round")
+    return ["round_id"] if changed else []
 
 
 def classify(ledger: Ledger, task_id: int, kind: str) -> bool:

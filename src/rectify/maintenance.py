@@ -224,12 +224,14 @@ def _orphans(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault
 
 def _history_fields() -> tuple[str, ...]:
     """The task fields whose every change is an event with old and new values:
-    those the reports rebuild for a past moment. ``problem_id`` is left out:
-    an id is local to a ledger, and a history copied from another ledger's
-    JSON export names that ledger's problems."""
+    those the reports rebuild for a past moment. ``problem_id`` and
+    ``round_id`` are left out: an id is local to a ledger, and a history
+    copied from another ledger's JSON export names that ledger's problems
+    and rounds. (The other events a task's history holds, outcomes recorded
+    or withdrawn, set no task field: they are not compared either.)"""
     from rectify.reports import REBUILT
 
-    return tuple(f for f in REBUILT if f != "problem_id")
+    return tuple(f for f in REBUILT if f not in ("problem_id", "round_id"))
 
 
 def _history(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:

@@ -146,6 +146,67 @@ def m003_covering_indexes(db):
 
 
 @migrations()
+def m004_rounds_outcomes(db):
+    """Rounds and outcomes. A *round* (巡察轮次) is the inspection, audit or
+    supervision visit whose feedback a problem came from. A problem belongs to
+    one; its tasks carry the same ``round_id`` (kept equal by every change, each
+    change an event on the task) so that a report for a past day rebuilds a
+    task's round from the history like any other field. An *outcome* (整改成效)
+    is what a task achieved: a rule issued, money recovered, people held to
+    account, or other results; each row has its event in the history.
+    Amounts are whole fen (0.01 yuan), stored exactly."""
+    db.executescript(
+        """
+        CREATE TABLE round (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            uid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+            kind TEXT CHECK (kind IN ('tour', 'inspection', 'audit', 'supervision', 'lookback', 'other')),
+            fed_back TEXT CHECK (fed_back IS NULL OR fed_back GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            issuer TEXT,
+            created TEXT NOT NULL
+        );
+        ALTER TABLE problem ADD COLUMN round_id INTEGER REFERENCES round(id);
+        ALTER TABLE task ADD COLUMN round_id INTEGER REFERENCES round(id);
+        CREATE INDEX problem_round ON problem(round_id);
+        CREATE INDEX task_round_status ON task(round_id, status, due);
+        CREATE TABLE outcome (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id INTEGER NOT NULL REFERENCES task(id),
+            at TEXT NOT NULL,
+            type TEXT NOT NULL CHECK (type IN ('rule', 'money', 'people', 'other')),
+            title TEXT,       -- rule: its title; other: the result; money: what it was
+            doc_no TEXT,      -- rule: the document number (文号)
+            issued TEXT CHECK (issued IS NULL OR issued GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            fen INTEGER CHECK (fen IS NULL OR fen >= 0),          -- money, in fen
+            money_kind TEXT CHECK (money_kind IS NULL OR money_kind IN ('recovered', 'returned', 'saved')),
+            people INTEGER CHECK (people IS NULL OR people > 0),  -- people held to account
+            form TEXT,        -- people: the form (诫勉谈话, 党纪处分 ...)
+            actor TEXT,
+            withdrawn TEXT,   -- when an entry made in error was withdrawn (its event says why)
+            CHECK (type != 'rule' OR title IS NOT NULL),
+            CHECK (type != 'money' OR (fen IS NOT NULL AND money_kind IS NOT NULL)),
+            CHECK (type != 'people' OR people IS NOT NULL),
+            CHECK (type != 'other' OR title IS NOT NULL)
+        );
+        CREATE INDEX outcome_task ON outcome(task_id, at);
+        CREATE INDEX outcome_at ON outcome(at);
+        -- Outcomes are recorded, never rewritten, like the history they stand
+        -- for; an entry made in error is withdrawn once, and stays.
+        CREATE TRIGGER outcome_no_update BEFORE UPDATE ON outcome
+            WHEN OLD.withdrawn IS NOT NULL OR NEW.withdrawn IS NULL
+              OR NEW.id IS NOT OLD.id OR NEW.task_id IS NOT OLD.task_id OR NEW.at IS NOT OLD.at
+              OR NEW.type IS NOT OLD.type OR NEW.title IS NOT OLD.title OR NEW.doc_no IS NOT OLD.doc_no
+              OR NEW.issued IS NOT OLD.issued OR NEW.fen IS NOT OLD.fen OR NEW.money_kind IS NOT OLD.money_kind
+              OR NEW.people IS NOT OLD.people OR NEW.form IS NOT OLD.form OR NEW.actor IS NOT OLD.actor
+            BEGIN SELECT RAISE(ABORT, 'outcomes are append-only'); END;
+        CREATE TRIGGER outcome_no_delete BEFORE DELETE ON outcome
+            BEGIN SELECT RAISE(ABORT, 'outcomes are append-only'); END;
+        """
+    )
+
+
+@migrations()
 def m006_import_review(db):
     """Cells an import kept as text (issue 14: nothing lost, nothing guessed).
     A cell that could not be read is kept verbatim with ``review = 1``: its

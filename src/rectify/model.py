@@ -105,6 +105,16 @@ FIELD_LABELS = {
     "name": N_("file name"),
     "path": N_("path"),
     "sha256": N_("sha256"),
+    "round_id": N_("round"),
+    "round": N_("round"),
+    "issuer": N_("issuing body"),
+    "rule": N_("rule"),
+    "document number": N_("document number"),
+    "what": N_("what the money was"),
+    "form": N_("form of accountability"),
+    "addressee": N_("addressee"),
+    "signer": N_("signer"),
+    "outcome": N_("outcome"),
 }
 
 # The verbs of TRANSITIONS, as words in messages.
@@ -217,6 +227,66 @@ def allowed_change(action: str, old: str | None, new: str | None) -> bool:
 # Task fields a person may set with `add` / `edit`, in ledger order.
 EDITABLE = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "due", "note")
 # Fields whose changes land in the event history, so past reports can be rebuilt.
-TRACKED = EDITABLE + ("status", "progress", "problem_id")
+TRACKED = EDITABLE + ("status", "progress", "problem_id", "round_id")
 # Every field an event may name.
 EVENT_FIELDS = TRACKED + ("category", "closed_at", "closed_by")
+
+# -- rounds and outcomes --------------------------------------------------------
+
+# The kinds of round (巡察轮次): what kind of visit fed the problems back.
+ROUND_KINDS = ("tour", "inspection", "audit", "supervision", "lookback", "other")
+ROUND_KIND_LABELS = {
+    "tour": N_("inspection tour"),  # 巡视
+    "inspection": N_("inspection"),  # 巡察
+    "audit": N_("audit"),  # 审计
+    "supervision": N_("supervision visit"),  # 督查
+    "lookback": N_("look-back"),  # 回头看
+    "other": N_("other"),
+}
+_ROUND_KIND_WORDS = {
+    "巡视": "tour", "巡视反馈": "tour", "tour": "tour", "inspection tour": "tour",
+    "巡察": "inspection", "巡察反馈": "inspection", "inspection": "inspection",
+    "审计": "audit", "审计整改": "audit", "audit": "audit",
+    "督查": "supervision", "督察": "supervision", "督导": "supervision", "supervision": "supervision",
+    "supervision visit": "supervision",
+    "回头看": "lookback", "lookback": "lookback", "look-back": "lookback", "look back": "lookback",
+    "其他": "other", "其它": "other", "other": "other",
+}
+
+# The types of outcome (整改成效) a task records.
+OUTCOME_TYPES = ("rule", "money", "people", "other")
+MONEY_KINDS = ("recovered", "returned", "saved")
+MONEY_KIND_LABELS = {"recovered": N_("recovered"), "returned": N_("returned"), "saved": N_("saved")}
+_MONEY_KIND_WORDS = {
+    "recovered": "recovered", "recover": "recovered", "追缴": "recovered", "追回": "recovered", "收回": "recovered",
+    "returned": "returned", "return": "returned", "refunded": "returned", "清退": "returned", "退还": "returned",
+    "退回": "returned", "saved": "saved", "save": "saved", "节约": "saved", "挽回": "saved", "节省": "saved",
+}
+
+
+def _word(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).strip().lower().replace("_", " ").split())
+
+
+def round_kind_label(kind: str | None) -> str:
+    return _(ROUND_KIND_LABELS[kind]) if kind else ""
+
+
+def parse_round_kind(text: str) -> str:
+    """A round's kind typed in English or Chinese: 巡视/巡察/审计/督查/回头看/其他."""
+    kind = _ROUND_KIND_WORDS.get(_word(text))
+    if kind is None:
+        raise InputError(_("Unknown round kind {text!r}: use tour, inspection, audit, supervision, lookback or other.").format(
+            text=text))
+    return kind
+
+
+def money_kind_label(kind: str) -> str:
+    return _(MONEY_KIND_LABELS[kind])
+
+
+def parse_money_kind(text: str) -> str:
+    kind = _MONEY_KIND_WORDS.get(_word(text))
+    if kind is None:
+        raise InputError(_("Unknown money type {text!r}: use recovered, returned or saved.").format(text=text))
+    return kind

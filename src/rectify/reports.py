@@ -41,8 +41,8 @@ ACTIVE_SQL = "('open', 'in_progress', 'submitted')"
 
 # The task fields a past moment rebuilds from the event history.
 REBUILT = ("title", "target", "kind", "status", "due", "unit", "leader", "owner", "helpers",
-           "category", "note", "progress", "problem_id", "closed_at", "closed_by")
-_INTEGERS = ("progress", "problem_id")
+           "category", "note", "progress", "problem_id", "closed_at", "closed_by", "round_id")
+_INTEGERS = ("progress", "problem_id", "round_id")
 
 
 # -- moments ------------------------------------------------------------------
@@ -135,13 +135,18 @@ class Snapshot:
     When something was recorded after the moment, two temporary tables hold
     what rebuilding needs: the overlay (per changed task, the first ``old``
     of each field changed since) and the set of tasks changed or created
-    since. Everything else is read from the current columns."""
+    since. Everything else is read from the current columns.
+
+    With a ``round`` (a dict of ``rounds.find_round``), only the tasks in
+    that round at the moment count: the round is rebuilt like any field."""
 
     _serial = itertools.count(1)
 
-    def __init__(self, ledger, at: Moment, stale_days: int = STALE_DAYS):
+    def __init__(self, ledger, at: Moment, stale_days: int = STALE_DAYS, round: dict | None = None):
         self.ledger = ledger
         self.at = at
+        self.round = round
+        self.in_round = "" if round is None else f" AND round_id = {int(round['id'])}"
         self.params = {**band_params(at.day), "until": at.until,
                        "stale_since": (at.day - timedelta(days=stale_days)).isoformat()}
         self.current = not ledger.scalar(
@@ -189,14 +194,19 @@ class Snapshot:
 
     def tally(self, by: str) -> dict:
         """Counts keyed by tuples (see ``_tally``) for the whole ledger at the moment."""
-        counts = self._tally("task", by)
+        counts = self._tally(self._within("task"), by)
         if not self.current:
             ids = f"SELECT task_id FROM {self.changed}"
             # CROSS JOIN: from the few changed tasks, never a scan of an index
             # probing each entry against them.
-            _add(counts, self._tally(f"(SELECT t.* FROM {self.changed} c CROSS JOIN task t ON t.id = c.task_id)", by), -1)
-            _add(counts, self._tally(self._rebuilt(ids), by), +1)
+            _add(counts, self._tally(self._within(
+                f"(SELECT t.* FROM {self.changed} c CROSS JOIN task t ON t.id = c.task_id)"), by), -1)
+            _add(counts, self._tally(self._within(self._rebuilt(ids)), by), +1)
         return counts
+
+    def _within(self, source: str) -> str:
+        """``source`` (a table or FROM item) cut to the report's round, if it has one."""
+        return source if not self.in_round else f"(SELECT * FROM {source} WHERE 1{self.in_round})"
 
     def _tally(self, source: str, by: str) -> dict:
         """("cell", unit, kind, status) -> tasks; ("late", unit, kind, status) ->
@@ -246,8 +256,9 @@ class Snapshot:
         ``candidates`` is a condition on the *current* columns of ``task``."""
         if self.current:
             return (f"(SELECT id, uid, created, updated, {', '.join(REBUILT)} FROM task"
-                    f" WHERE created <= :until AND ({candidates}))")
-        return self._rebuilt(f"SELECT id FROM task WHERE ({candidates}) UNION SELECT task_id FROM {self.changed}")
+                    f" WHERE created <= :until AND ({candidates}){self.in_round})")
+        return self._within(self._rebuilt(
+            f"SELECT id FROM task WHERE ({candidates}) UNION SELECT task_id FROM {self.changed}"))
 
     def tasks(self, candidates: str, where: str, order: str, params: dict | None = None, *,
               extra: str = "") -> list[dict]:
@@ -317,11 +328,11 @@ def _finish(groups: dict) -> dict:
     return out
 
 
-def summary(ledger, at: Moment, *, by: str = "unit", stale_days: int = STALE_DAYS) -> dict:
+def summary(ledger, at: Moment, *, by: str = "unit", stale_days: int = STALE_DAYS, round: dict | None = None) -> dict:
     """The figures of ``rectify summary`` (the JSON contract; see README)."""
     if by not in BREAKDOWNS:
         raise InputError(_("Unknown breakdown {by!r}: use unit, category, kind, leader or owner.").format(by=by))
-    return _summary(Snapshot(ledger, at, stale_days), by, stale_days)
+    return _summary(Snapshot(ledger, at, stale_days, round), by, stale_days)
 
 
 def _summary(snap: Snapshot, by: str, stale_days: int) -> dict:
@@ -369,18 +380,20 @@ def _summary(snap: Snapshot, by: str, stale_days: int) -> dict:
     }
     if by not in ("unit", "kind"):
         result[f"by_{by}"] = _finish(by_other)
+    result.update(round_figures(snap))
     return result
 
 
 # -- the weekly report --------------------------------------------------------
 
 
-def weekly(ledger, monday: date, at: Moment, *, stale_days: int = STALE_DAYS, limit: int | None = None) -> dict:
+def weekly(ledger, monday: date, at: Moment, *, stale_days: int = STALE_DAYS, limit: int | None = None,
+           round: dict | None = None) -> dict:
     """The weekly printout for the ISO week starting ``monday``, as at ``at``
     (the JSON contract; see README). ``limit`` keeps the first tasks of each
     list (for a printout); "counts" always says how many there are."""
     sunday = monday + timedelta(days=6)
-    snap = Snapshot(ledger, at, stale_days)
+    snap = Snapshot(ledger, at, stale_days, round)
     p = {"start": monday.isoformat() + "T00:00:00",
          "next_monday": (sunday + timedelta(days=1)).isoformat(),
          "next_sunday": (sunday + timedelta(days=7)).isoformat()}
@@ -418,7 +431,7 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int = STALE_DAYS, li
         "to": sunday.isoformat(),
         "as_of": at.day.isoformat(),
         "summary": now,
-        "previous": summary(ledger, moment(monday - timedelta(days=1)), stale_days=stale_days),
+        "previous": summary(ledger, moment(monday - timedelta(days=1)), stale_days=stale_days, round=round),
         "new": lists["new"],
         "closed": lists["closed"],
         "overdue": lists["overdue"],
@@ -430,7 +443,7 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int = STALE_DAYS, li
         "stale": lists["stale"],
         "established": lists["established"],
         "counts": counts,
-        "trend": trend(ledger, _trend_cuts(sunday, at)),
+        "trend": trend(ledger, _trend_cuts(sunday, at)) if round is None else round_trend(ledger, _trend_cuts(sunday, at), round),
     }
 
 
@@ -439,6 +452,8 @@ def _extensions(ledger, snap: Snapshot, p: dict, limit: int | None) -> tuple[lis
     with "extension": {"at", "from", "to", "reason"}; and how many there are."""
     params = {**snap.params, **p}
     granted = "FROM event WHERE field = 'due' AND action = 'extend' AND at >= :start AND at <= :until"
+    if snap.round is not None:
+        granted += f" AND task_id IN (SELECT r.id FROM {snap.source('1')} r)"
     total = ledger.scalar(f"SELECT count(*) {granted}", params)
     events = ledger.query(f"SELECT task_id, at, old, new, note {granted} ORDER BY at, id LIMIT :page_limit",
                           {**params, "page_limit": -1 if limit is None else limit})
@@ -515,11 +530,11 @@ def trend(ledger, cuts: list[tuple[str, str]]) -> list[dict]:
 # -- supervision sheets --------------------------------------------------------
 
 
-def sheets(ledger, unit: str | None = None) -> dict:
+def sheets(ledger, unit: str | None = None, round: dict | None = None) -> dict:
     """Supervision sheets (督办单), now: per responsible unit, its overdue tasks
     and those due within 7 days, in the colour bands, with leader and owner."""
     at = moment()
-    snap = Snapshot(ledger, at)
+    snap = Snapshot(ledger, at, round=round)
     p = {"unit": unit}
     only = " AND unit = :unit" if unit is not None else ""
     tasks = snap.tasks(
@@ -545,4 +560,203 @@ def sheets(ledger, unit: str | None = None) -> dict:
             "due_soon": sum(1 for t in items if not t["overdue"]),
             "tasks": items,
         } for name, items in by_unit.items()],
+    }
+
+
+# -- problems, outcomes and rounds -------------------------------------------------
+#
+# The figures the documents an office hands in are made of (整改情况报告):
+# problems rather than tasks, and the outcomes. Like every other figure they
+# are the ledger at the snapshot's moment, in the snapshot's round.
+
+PROBLEM_STATES = ("done", "in_progress", "not_started", "cancelled")
+
+
+def problem_state(tasks: int, closed: int, cancelled: int, moved: int) -> str:
+    """A problem's state from its tasks' states: done when every task is
+    closed or cancelled and at least one is closed; cancelled when every task
+    is cancelled (withdrawn, like a duplicate); in progress when some task has
+    moved from open; otherwise (no task yet, or none begun) not started."""
+    if tasks and closed + cancelled == tasks:
+        return "done" if closed else "cancelled"
+    return "in_progress" if moved else "not_started"
+
+
+def _problem_group() -> dict:
+    return {"total": 0, **dict.fromkeys(PROBLEM_STATES, 0)}
+
+
+def _problem_rate(group: dict) -> dict:
+    return {**group, "completion_rate": rate(group["done"], group["total"], group["cancelled"])}
+
+
+def problem_rows(snap: Snapshot) -> list[dict]:
+    """Every problem of the round as it stood: id, code, description,
+    category, round_id, state and its task counts. A problem with no task
+    by then counts as not started, in the round it is in now."""
+    p = snap.params
+    rows = snap.ledger.query(
+        f"""SELECT r.problem_id AS id, count(*) AS tasks, sum(r.status = 'closed') AS closed,
+                   sum(r.status = 'cancelled') AS cancelled, sum(r.status != 'open') AS moved,
+                   min(r.category) AS task_category, max(r.round_id) AS round_id
+            FROM {snap.source("problem_id IS NOT NULL")} r WHERE r.problem_id IS NOT NULL
+            GROUP BY r.problem_id""", p)
+    counts = {row["id"]: dict(row) for row in rows}
+    alone = "" if snap.round is None else f" AND p.round_id = {int(snap.round['id'])}"
+    for (pid, round_id) in snap.ledger.query(
+            f"""SELECT p.id, p.round_id FROM problem p WHERE p.created <= :until{alone}
+                AND NOT EXISTS (SELECT 1 FROM task t WHERE t.problem_id = p.id AND t.created <= :until)""", p):
+        counts.setdefault(pid, {"id": pid, "tasks": 0, "closed": 0, "cancelled": 0, "moved": 0,
+                                "task_category": None, "round_id": round_id})
+    if not counts:
+        return []
+    info = {row["id"]: row for row in snap.ledger.query(
+        f"SELECT id, code, description, category FROM problem WHERE id IN ({','.join(str(int(i)) for i in counts)})")}
+    out = []
+    for pid in sorted(counts):
+        c = counts[pid]
+        if pid not in info:  # a task's problem id from another ledger's history: no problem here
+            continue
+        out.append({"id": pid, "code": info[pid]["code"], "description": info[pid]["description"],
+                    "category": info[pid]["category"] or c["task_category"], "round_id": c["round_id"],
+                    "state": problem_state(c["tasks"], c["closed"] or 0, c["cancelled"] or 0, c["moved"] or 0),
+                    "tasks": c["tasks"], "closed": c["closed"] or 0, "cancelled": c["cancelled"] or 0})
+    return out
+
+
+def problem_figures(rows: list[dict]) -> dict:
+    """Problems by state, overall and by category, with the completion rate
+    (done / (all − cancelled)), from ``problem_rows``."""
+    whole = _problem_group()
+    by_category: dict = {}
+    for row in rows:
+        for group in (whole, by_category.setdefault(row["category"], _problem_group())):
+            group["total"] += 1
+            group[row["state"]] += 1
+    return {**_problem_rate(whole),
+            "by_category": {("" if k is None else k): _problem_rate(g)
+                            for k, g in sorted(by_category.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))}}
+
+
+def _outcome_group() -> dict:
+    return {"entries": 0, "rules": 0, "people": 0, "other": 0,
+            "money_fen": {"recovered": 0, "returned": 0, "saved": 0, "total": 0}}
+
+
+def outcome_rows(snap: Snapshot, task_ids: str | None = None) -> list[dict]:
+    """The outcomes recorded by the moment (and not withdrawn by then) on
+    tasks of the round, each with the task's unit and category as they stood
+    (``x_unit``, ``x_category``), in the order recorded."""
+    from rectify.rounds import OUTCOME_COLUMNS, outcome_dict
+
+    only = f" AND o.task_id IN ({task_ids})" if task_ids is not None else ""
+    rows = snap.ledger.query(
+        f"""SELECT {OUTCOME_COLUMNS}, r.unit AS x_unit, r.category AS x_category
+            FROM outcome o JOIN {snap.source("id IN (SELECT task_id FROM outcome)")} r ON r.id = o.task_id
+            WHERE o.at <= :until AND (o.withdrawn IS NULL OR o.withdrawn > :until){only}
+            ORDER BY o.at, o.id""", snap.params)
+    return [{**outcome_dict(row), "unit": row["x_unit"], "category": row["x_category"]} for row in rows]
+
+
+def outcome_totals(rows: list[dict]) -> dict:
+    """Outcomes totalled: rules established or revised, money by type (fen,
+    exact), people held to account, other results; overall, by category and by unit."""
+    whole = _outcome_group()
+    by_category: dict = {}
+    by_unit: dict = {}
+    for o in rows:
+        for group in (whole, by_category.setdefault(o["category"], _outcome_group()),
+                      by_unit.setdefault(o["unit"], _outcome_group())):
+            group["entries"] += 1
+            if o["type"] == "rule":
+                group["rules"] += 1
+            elif o["type"] == "money":
+                group["money_fen"][o["money_type"]] += o["fen"]
+                group["money_fen"]["total"] += o["fen"]
+            elif o["type"] == "people":
+                group["people"] += o["people"]
+            else:
+                group["other"] += 1
+
+    def keyed(groups: dict) -> dict:
+        return {("" if k is None else k): g for k, g in sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))}
+
+    return {**whole, "by_category": keyed(by_category), "by_unit": keyed(by_unit)}
+
+
+def round_figures(snap: Snapshot) -> dict:
+    """The keys ``summary`` and ``weekly`` gain for problems, outcomes and the round."""
+    return {"round": snap.round,
+            "problems": problem_figures(problem_rows(snap)),
+            "outcomes": outcome_totals(outcome_rows(snap))}
+
+
+def round_trend(ledger, cuts: list[tuple[str, str]], round: dict) -> list[dict]:
+    """``trend`` for one round: the round's tasks at each cut, rebuilt (a task
+    may have moved between rounds, which the telescoping cannot see)."""
+    out = []
+    for label, until in cuts:
+        day = date.fromisoformat(until[:10])
+        counts = Snapshot(ledger, Moment(day, until), round=round).tally("unit")
+        cells = [(key[3], n) for key, n in counts.items() if key[0] == "cell"]
+        out.append({"week": label, "open": sum(n for s, n in cells if s in ACTIVE),
+                    "closed": sum(n for s, n in cells if s == "closed")})
+    return out
+
+
+def outcomes(ledger, at: Moment, round: dict | None = None) -> dict:
+    """``rectify outcomes``: each entry recorded by the moment, and the totals."""
+    snap = Snapshot(ledger, at, round=round)
+    rows = outcome_rows(snap)
+    return {"as_of": at.day.isoformat(), "round": round, "outcomes": rows, "totals": outcome_totals(rows)}
+
+
+def report(ledger, at: Moment, round: dict | None = None, *, interim: bool = False) -> dict:
+    """The content of ``rectify report`` as plain data: the figures of
+    ``summary`` for the same round and moment, and, per category, each
+    problem with its tasks as they stood, their progress notes, closing
+    remarks and outcomes by then; and the tasks still open."""
+    snap = Snapshot(ledger, at, round=round)
+    figures = _summary(snap, "category", STALE_DAYS)
+    problems = problem_rows(snap)
+    tasks = snap.tasks("1", "1", "r.problem_id IS NULL, r.problem_id, r.id")
+    ids = ",".join(str(int(t["id"])) for t in tasks) or "NULL"
+    notes: dict = {}
+    remarks: dict = {}
+    for row in ledger.query(
+            f"""SELECT task_id, at, action, field, new, note FROM event WHERE task_id IN ({ids}) AND at <= :until
+                AND ((action = 'progress' AND field = 'progress' AND note IS NOT NULL)
+                     OR (field = 'status' AND new = 'closed'))
+                ORDER BY at, id""", snap.params):
+        if row["field"] == "progress":
+            notes.setdefault(row["task_id"], []).append({"at": row["at"], "note": row["note"]})
+        elif row["note"]:
+            remarks[row["task_id"]] = row["note"]
+    found: dict = {}
+    for o in outcome_rows(snap):
+        found.setdefault(o["task_id"], []).append(o)
+    by_problem: dict = {}
+    loose = []
+    for task in tasks:
+        task["progress_notes"] = notes.get(task["id"], [])
+        task["closing_remark"] = remarks.get(task["id"]) if task["status"] == "closed" else None
+        task["outcomes"] = found.get(task["id"], [])
+        if task["problem"] is None:
+            loose.append(task)
+        else:
+            by_problem.setdefault(task["problem"]["id"], []).append(task)
+    categories: dict = {}
+    for p in problems:
+        categories.setdefault(p["category"], []).append({**p, "tasks": by_problem.get(p["id"], [])})
+    order = sorted(categories, key=lambda c: min(p["id"] for p in categories[c]))  # in the order first recorded
+    unfinished = [t for t in tasks if t["status"] in ACTIVE]
+    unfinished.sort(key=lambda t: (t["due"] is None, t["due"] or "", t["id"]))
+    return {
+        "kind": "interim" if interim else "final",
+        "as_of": at.day.isoformat(),
+        "round": round,
+        "summary": figures,
+        "categories": [{"name": c, "problems": categories[c]} for c in order],
+        "other_tasks": loose,
+        "open_tasks": unfinished,
     }

@@ -84,7 +84,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("uid", "uid", "uid", ("UID", "唯一编号"), 38),
 )
 
-BY_FIELD = {c.field: c for c in COLUMNS}
+# Columns an import understands that rectify does not write: the round a
+# row's problem came from (its name, as in `rectify round list`).
+IMPORT_ONLY: tuple[Column, ...] = (
+    Column("round", "巡察轮次", "Round", ("轮次", "来源", "问题来源", "巡视轮次", "反馈来源", "巡察批次", "Source",
+                                          "Inspection round", "Feedback round")),
+)
+
+BY_FIELD = {c.field: c for c in (*COLUMNS, *IMPORT_ONLY)}
 
 # Ledger wording of the states and kinds in a sheet, per header language.
 STATUS_WORDS = {
@@ -165,7 +172,7 @@ def _key(text: str) -> str:
 
 def _build_index() -> dict[str, str]:
     index: dict[str, str] = {}
-    for column in COLUMNS:
+    for column in (*COLUMNS, *IMPORT_ONLY):
         for name in (column.field, column.zh, column.en, *column.variants):
             index.setdefault(_key(name), column.field)
     return index

@@ -125,7 +125,8 @@ class Plan:
     updates: list[tuple[Record, dict, dict]] = field(default_factory=list)  # (record, old task row, changes)
     unchanged: list[tuple[Record, int]] = field(default_factory=list)
     bad: list[tuple[int, str]] = field(default_factory=list)
-    new_problems: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # text -> (category, code)
+    # (text, round id) -> (category, code)
+    new_problems: dict[tuple[str, int | None], tuple[str | None, str | None]] = field(default_factory=dict)
     progress_notes: list[tuple[int, str]] = field(default_factory=list)  # (task id, note) on existing tasks
     evidence: list[tuple[int, str]] = field(default_factory=list)  # (task id, note) on existing tasks
     kept: list[tuple[int, int, Kept]] = field(default_factory=list)  # (task id, row, cell) on existing tasks
@@ -136,13 +137,18 @@ class Plan:
 
 
 _SELECT_TASKS = ("SELECT id, uid, title, target, kind, unit, leader, owner, helpers, due, note, category, status, "
-                 "progress, closed_at, closed_by, problem_id FROM task")
+                 "progress, closed_at, closed_by, problem_id, round_id FROM task")
 
 
-def build_plan(ledger, source: Source) -> Plan:
-    """Decide for every record: add, update or leave; no SQL writes, no per-row SELECT."""
+def build_plan(ledger, source: Source, round_id: int | None = None) -> Plan:
+    """Decide for every record: add, update or leave; no SQL writes, no per-row SELECT.
+    A task added goes to the round its row names, else to ``round_id``, with
+    a problem of that round (the same text in another round is another
+    problem: a look-back may feed it back again). A task updated keeps its round."""
     plan = Plan(bad=list(source.bad))
     conn = ledger.conn
+    rounds = {name: rid for rid, name in conn.execute("SELECT id, name FROM round")}
+    in_round = {(desc, rid): pid for pid, desc, rid in conn.execute("SELECT id, description, round_id FROM problem")}
     problems = {desc: pid for pid, desc in conn.execute("SELECT id, description FROM problem")}
     problem_text = {pid: desc for desc, pid in problems.items()}
     tasks: dict[str, dict] = {}
@@ -164,6 +170,11 @@ def build_plan(ledger, source: Source) -> Plan:
     seen_task: dict[int, int] = {}
     unit = _("item") if source.format == "json" else _("row")
     for rec in source.records:
+        if rec.round is not None and rec.round not in rounds:
+            plan.bad.append((rec.row, _("no round {name!r} in the ledger; the rounds are: {names}. Add it with `rectify round add`.").format(
+                name=rec.round, names=_(", ").join(rounds) or _("none"))))
+            continue
+        rec.round_id = rounds[rec.round] if rec.round is not None else round_id
         title = rec.values["title"]
         key = (rec.problem if has_problem else None, title)
         if rec.uid:
@@ -187,8 +198,9 @@ def build_plan(ledger, source: Source) -> Plan:
             old = tasks[matches[0]] if matches else None
         if old is None:
             plan.adds.append(rec)
-            if rec.problem and rec.problem not in problems and rec.problem not in plan.new_problems:
-                plan.new_problems[rec.problem] = (rec.values.get("category"), rec.code)
+            key = (rec.problem, rec.round_id)
+            if rec.problem and key not in in_round and key not in plan.new_problems:
+                plan.new_problems[key] = (rec.values.get("category"), rec.code)
             continue
         if old["id"] in seen_task:
             plan.bad.append((rec.row, _("updates the same task as {unit} {row}.").format(unit=unit, row=seen_task[old["id"]])))
@@ -199,9 +211,10 @@ def build_plan(ledger, source: Source) -> Plan:
         if refusal:
             plan.bad.append((rec.row, refusal))
             continue
-        if has_problem and rec.problem and rec.problem not in problems and rec.problem not in plan.new_problems:
+        key = (rec.problem, old["round_id"])
+        if has_problem and rec.problem and key not in in_round and key not in plan.new_problems:
             if "problem_id" in changes:
-                plan.new_problems[rec.problem] = (rec.values.get("category"), rec.code)
+                plan.new_problems[key] = (rec.values.get("category"), rec.code)
         touched = False
         claim_only = rec.claim is not None and rec.progress_note == rec.claim and old["status"] == "closed"
         if rec.progress_note and rec.progress_note != notes.get(old["id"]) and not claim_only:
@@ -296,8 +309,8 @@ def _evidence_texts(ledger) -> dict[int, set]:
 # -- applying it -------------------------------------------------------------------
 
 _INSERT_TASK = ("INSERT INTO task (id, uid, problem_id, title, target, kind, category, unit, leader, owner, helpers, "
-                "due, status, progress, note, created, updated, closed_at, closed_by) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                "due, status, progress, note, created, updated, closed_at, closed_by, round_id) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 _INSERT_EVENT = "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)"
 _INSERT_EVIDENCE = "INSERT INTO evidence (task_id, added, note) VALUES (?,?,?)"
 _INSERT_KEPT = ("INSERT INTO import_cell (task_id, at, source, row, header, field, text, review, reason) "
@@ -369,7 +382,8 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
                 progress(done, total)
         for rec, old, changes in plan.updates:
             if "problem_id" in changes:
-                changes = {**changes, "problem_id": problems.get(changes["problem_id"]) if changes["problem_id"] else None}
+                key = (changes["problem_id"], old["round_id"])
+                changes = {**changes, "problem_id": problems.get(key) if changes["problem_id"] else None}
             if old["due"] and (changes.get("due") or "") > old["due"]:
                 # A later deadline is an extension, wherever it comes from: the
                 # weekly printout lists it with the others, the file as its reason.
@@ -385,16 +399,17 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
         progress(total, total)
 
 
-def _add_problems(conn, plan: Plan, now: str) -> dict[str, int]:
-    """Insert the new problems; return every problem's id by its text."""
-    problems = {desc: pid for pid, desc in conn.execute("SELECT id, description FROM problem")}
+def _add_problems(conn, plan: Plan, now: str) -> dict[tuple[str, int | None], int]:
+    """Insert the new problems; return every problem's id by its text and round."""
+    problems = {(desc, rid): pid for pid, desc, rid in conn.execute("SELECT id, description, round_id FROM problem")}
     pid = _next_id(conn, "problem")
     rows = []
-    for desc, (category, code) in plan.new_problems.items():
-        problems[desc] = pid
-        rows.append((pid, str(uuid.uuid4()), code, desc, category, now))
+    for (desc, rid), (category, code) in plan.new_problems.items():
+        problems[(desc, rid)] = pid
+        rows.append((pid, str(uuid.uuid4()), code, desc, category, now, rid))
         pid += 1
-    conn.executemany("INSERT INTO problem (id, uid, code, description, category, created) VALUES (?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO problem (id, uid, code, description, category, created, round_id) VALUES (?,?,?,?,?,?,?)",
+                     rows)
     return problems
 
 
@@ -407,10 +422,10 @@ def _task_row(rec: Record, tid: int, problems: dict, now: str) -> tuple:
     closed_at = v.get("closed_at")
     if status == "closed" and "closed_at" not in v:
         closed_at = now
-    return (tid, rec.uid or str(uuid.uuid4()), problems.get(rec.problem) if rec.problem else None,
+    return (tid, rec.uid or str(uuid.uuid4()), problems.get((rec.problem, rec.round_id)) if rec.problem else None,
             v["title"], v.get("target"), v.get("kind"), v.get("category"), v.get("unit"),
             v.get("leader"), v.get("owner"), v.get("helpers"), v.get("due"), status, percent,
-            v.get("note"), rec.created or now, now, closed_at, v.get("closed_by"))
+            v.get("note"), rec.created or now, now, closed_at, v.get("closed_by"), rec.round_id)
 
 
 def _add_events(rec: Record, tid: int, percent: int, now: str, note: str, who, events: list, evidence: list) -> None:

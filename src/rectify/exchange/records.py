@@ -78,6 +78,8 @@ class Record:
     created: str | None = None  # JSON: the creation time to keep on a new task
     kept: list[Kept] = field(default_factory=list)
     claim: str | None = None  # the word of a "done" claim the import settled (已完成 ...)
+    round: str | None = None  # the round's name, as the file gives it
+    round_id: int | None = None  # the round a new task and its problem go to (set by the plan)
 
 
 @dataclass
@@ -403,6 +405,8 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
         rec.problem = read("problem", _text)
     if "seq" in raw:
         rec.code = read("seq", _code)
+    if "round" in raw:
+        rec.round = read("round", _text)
     if "uid" in raw:
         rec.uid = read("uid", _uid)
     kind_cell, _known = read("kind", _kind, default=(None, False)) if "kind" in raw else (None, False)

@@ -164,11 +164,23 @@ def weekly(data: dict, *, context: dict | None = None) -> str:
     body += [f'<p class="meta">{escape(line)}</p>' for line in meta]
     body.append("</header>")
     body.append(table(L.headline(data)))
+    body += problem_tables(data["summary"])
     for t in L.weekly_tables(data):
         body.append(table(t))
     body.append(f'<section class="short"><h2>{escape(label("trend"))}</h2>'
                 f"<figure>{trend_svg(data['trend'])}</figure></section>")
     return _document(title, body)
+
+
+def problem_tables(summary: dict) -> list[str]:
+    from rectify.render import problems as P
+
+    line = P.round_line(summary)
+    out = [f'<p class="meta">{escape(line)}</p>'] if line else []
+    out.append(table(P.side_by_side(summary)))
+    if summary["outcomes"]["entries"]:
+        out.append(table(P.outcome_table(summary)))
+    return out
 
 
 def _sheet(sheet: dict, as_of: str, days: int) -> list[str]:

@@ -52,10 +52,22 @@ def weekly(data: dict, *, context: dict | None = None) -> str:
     title, meta = L.week_heading(data, context)
     lines = [f"# {escape(title)}", ""] + [f"{escape(line, line=True)}  " for line in meta] + [""]
     lines += table(L.headline(data))
+    lines += problem_tables(data["summary"])
     for t in L.weekly_tables(data):
         lines += table(t)
     lines += [f"## {escape(label('trend'))}", "", "```"] + L.trend_lines(data["trend"]) + ["```", ""]
     return "\n".join(lines)
+
+
+def problem_tables(summary: dict) -> list[str]:
+    from rectify.render import problems as P
+
+    line = P.round_line(summary)
+    lines = [line, ""] if line else []
+    lines += table(P.side_by_side(summary))
+    if summary["outcomes"]["entries"]:
+        lines += table(P.outcome_table(summary))
+    return lines
 
 
 def sheet(sheet: dict, as_of: str, days: int) -> str:

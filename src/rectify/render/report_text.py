@@ -174,6 +174,7 @@ def show_summary(data: dict, con: Console | None = None) -> None:
     con = con or console()
     _say(con, f"{label('summary_title')} · {L.as_of(data['as_of'])}", "bold underline")
     grid(con, [], [[name, value] for name, value in L.summary_figures(data)], right={1})
+    show_problems(data, con)
 
     _heading(con, label("rate_title"))
     rates = [(label("all"), data["completion_rate"])]
@@ -201,6 +202,18 @@ def show_summary(data: dict, con: Console | None = None) -> None:
         _say(con, label("nothing"))
 
 
+def show_problems(summary: dict, con: Console) -> None:
+    """The round, problems and tasks side by side, and the outcomes (when any)."""
+    from rectify.render import problems as P
+
+    line = P.round_line(summary)
+    if line:
+        _say(con, line)
+    print_table(con, P.side_by_side(summary), band_cells=())
+    if summary["outcomes"]["entries"]:
+        print_table(con, P.outcome_table(summary), band_cells=())
+
+
 # -- weekly ------------------------------------------------------------------------
 
 
@@ -212,6 +225,7 @@ def show_weekly(data: dict, con: Console | None = None, *, context: dict | None 
     for line in lines:
         _say(con, line)
     print_table(con, L.headline(data), band_cells=())
+    show_problems(data["summary"], con)
     for table in L.weekly_tables(data):
         print_table(con, table)
     _heading(con, label("trend"))

@@ -227,6 +227,10 @@ def describe_event(ev: dict) -> str:
         return _("evidence: {what}").format(what=ev["new"] or ev["note"] or "")
     if action == "reviewed":
         return _("the cells kept from the import were read and the fields set")
+    if action == "outcome":
+        return _("outcome {id}: {what}").format(id=ev["new"], what=ev["note"] or "")
+    if action == "withdraw":
+        return _("outcome {id} withdrawn (reason: {reason})").format(id=ev["old"], reason=ev["note"] or "")
     if field == "status":
         text = f"{status_label(ev['old'])} → {status_label(ev['new'])}"
     elif field == "kind":
@@ -263,6 +267,7 @@ ACTION_LABELS = {
     "evidence": N_("evidence"), "start": N_("started"), "submit": N_("submitted for checking"),
     "close": N_("closed"), "reject": N_("rejected"), "reopen": N_("reopened"), "cancel": N_("cancelled"),
     "extend": N_("extended"), "import": N_("imported"), "reviewed": N_("reviewed"),
+    "outcome": N_("outcome"), "withdraw": N_("withdrawn"), "round": N_("round changed"),
 }
 
 
@@ -291,3 +296,55 @@ def problem_table(problems: list[dict]) -> None:
         table.add_row(str(p["id"]), p["code"] or "", p["category"] or "", p["description"],
                       str(p["tasks"]), str(p["closed"] or 0))
     con.print(table)
+
+
+def round_table(rounds: list[dict]) -> None:
+    from rectify.model import round_kind_label
+
+    con = console()
+    if not rounds:
+        console(stderr=True).print(_("No rounds recorded: add one with `rectify round add NAME`."))
+        return
+    table = _table(con, (_("ID"), {"justify": "right"}), (_("Round"), {"ratio": 1}), (_("Kind"), {"no_wrap": True}),
+                   (_("Fed back"), {"no_wrap": True}), (_("Issued by"), {"max_width": 20}),
+                   (_("Problems"), {"justify": "right"}), (_("Tasks"), {"justify": "right"}))
+    for r in rounds:
+        table.add_row(str(r["id"]), r["name"], round_kind_label(r["kind"]),
+                      dates.show_date(r["fed_back"]) if r["fed_back"] else "", r["issuer"] or "",
+                      str(r["problems"]), str(r["tasks"]))
+    con.print(table)
+
+
+def outcome_list(data: dict) -> None:
+    """``rectify outcomes``: one line per entry, then the totals."""
+    from rectify.model import money_kind_label
+    from rectify.render import problems as P
+    from rectify.render.report_text import print_table
+    from rectify.rounds import yuan
+
+    con = console()
+    if not data["outcomes"]:
+        console(stderr=True).print(_("No outcomes recorded."))
+        return
+    table = _table(con, (_("ID"), {"justify": "right"}), (_("Task"), {"justify": "right"}),
+                   (_("Recorded"), {"no_wrap": True}), (_("Type"), {"no_wrap": True}), (_("Outcome"), {"ratio": 1}),
+                   (_("Unit"), {"max_width": 14}), (_("Category"), {"max_width": 14}))
+    types = {"rule": _("rule"), "people": _("people"), "other": _("other")}
+    for o in data["outcomes"]:
+        if o["type"] == "rule":
+            what = "  ".join(x for x in (o["title"], o["doc_no"], dates.show_date(o["issued"]) if o["issued"] else None) if x)
+        elif o["type"] == "money":
+            what = _("{yuan} yuan").format(yuan=yuan(o["fen"])) + (f"  {o['what']}" if o["what"] else "")
+        elif o["type"] == "people":
+            what = ngettext("{n} person", "{n} people", o["people"]).format(n=o["people"]) + (
+                f"  {o['form']}" if o["form"] else "")
+        else:
+            what = o["text"]
+        kind = money_kind_label(o["money_type"]) if o["type"] == "money" else types[o["type"]]
+        table.add_row(str(o["id"]), str(o["task_id"]), dates.show_time(o["at"]), kind, what,
+                      o["unit"] or "", o["category"] or "")
+    con.print(table)
+    from rectify.render.report_text import file_console
+
+    plain = file_console(con.file, width=con.width) if con.color_system is None else con
+    print_table(plain, P.outcome_table({"outcomes": data["totals"]}), band_cells=())
