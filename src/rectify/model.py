@@ -90,6 +90,8 @@ FIELD_LABELS = {
     "evidence note": N_("evidence note"),
     "reason": N_("reason"),
     "checker": N_("checker"),
+    "recheck_due": N_("re-check due"),
+    "relapse_of": N_("relapse of"),
 }
 
 # The verbs of TRANSITIONS, as words in messages.

@@ -81,7 +81,7 @@ def _check_header(path: Path) -> tuple[int, int, bool] | None:
 
 
 # The schema version this release writes. A test keeps it equal to LATEST.
-KNOWN_SCHEMA = 3
+KNOWN_SCHEMA = 4
 
 
 def _connect(target: str) -> sqlite3.Connection:
@@ -183,6 +183,15 @@ class Ledger:
         self.conn.execute(
             "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)",
             (task_id, at or dates.timestamp(), action, field, _text(old), _text(new), note, actor),
+        )
+
+    def record_ledger(self, action: str, *, subject: str | None = None, old=None, new=None,
+                      note: str | None = None, actor: str | None = None, at: str | None = None) -> None:
+        """Append one event of the ledger as a whole (a setting, a sample, a
+        notice): ``ledger_event``. Call inside ``transaction()``."""
+        self.conn.execute(
+            "INSERT INTO ledger_event (at, action, subject, old, new, note, actor) VALUES (?,?,?,?,?,?,?)",
+            (at or dates.timestamp(), action, subject, _text(old), _text(new), note, actor),
         )
 
     def query(self, sql: str, params=()) -> list[sqlite3.Row]:

@@ -28,12 +28,14 @@ def weekly(data: dict, *, context: dict | None = None) -> str:
     lines += table(L.headline(data))
     for t in L.weekly_tables(data):
         lines += table(t)
+    for t in L.report_extras(data):
+        lines += table(t)
     lines += [f"## {label('trend')}", "", "```"] + L.trend_lines(data["trend"]) + ["```", ""]
     return "\n".join(lines)
 
 
 def sheet(sheet: dict, as_of: str, days: int) -> str:
-    lines = [f"# {label('sheet_title')} · {L.as_of(as_of)}", ""]
+    lines = [f"# {L.sheet_title(sheet)} · {L.as_of(as_of)}", ""]
     lines += [f"{line}  " for line in L.sheet_lines(sheet, days)] + [""]
     t = L.sheet_table(sheet, as_of)
     lines += table(t) if t.rows else [label("sheet_empty", days=days), ""]

@@ -196,6 +196,8 @@ def show_summary(data: dict, con: Console | None = None) -> None:
              rows, right={1, 2, 3, 5}, wide=0, styles=styles)
     else:
         _say(con, label("nothing"))
+    for table in L.report_extras(data):
+        print_table(con, table, band_cells=())
 
 
 # -- weekly ------------------------------------------------------------------------
@@ -210,6 +212,8 @@ def show_weekly(data: dict, con: Console | None = None, *, context: dict | None 
     print_table(con, L.headline(data), band_cells=())
     for table in L.weekly_tables(data):
         print_table(con, table)
+    for table in L.report_extras(data):
+        print_table(con, table, band_cells=())
     _heading(con, label("trend"))
     for line in L.trend_lines(data["trend"]):
         _say(con, line)
@@ -219,7 +223,7 @@ def show_weekly(data: dict, con: Console | None = None, *, context: dict | None 
 
 
 def show_sheet(sheet: dict, as_of: str, days: int, con: Console) -> None:
-    _say(con, f"{label('sheet_title')} · {L.as_of(as_of)}", "bold underline")
+    _say(con, f"{L.sheet_title(sheet)} · {L.as_of(as_of)}", "bold underline")
     for line in L.sheet_lines(sheet, days):
         _say(con, line)
     _say(con, "")
