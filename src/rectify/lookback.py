@@ -147,19 +147,30 @@ def population(ledger: Ledger, scope: dict) -> list[dict]:
 
 
 def allocate(strata: dict[tuple, int], total: int) -> dict[tuple, int]:
-    """How many to draw from each stratum (unit, kind): proportional to its
-    size by largest remainders, then at least one from every unit."""
-    size = sum(strata.values())
-    exact = {key: total * n / size for key, n in strata.items()}
-    counts = {key: math.floor(x) for key, x in exact.items()}
-    left = total - sum(counts.values())
-    for key in sorted(strata, key=lambda k: (-(exact[k] - counts[k]), _order(k)))[:left]:
-        counts[key] += 1
+    """How many to draw from each stratum (unit, kind): first one from every
+    unit (from its largest stratum), then the rest of ``total`` in proportion
+    to what each stratum has left, by largest remainders. The sample holds
+    ``total`` tasks, or one per unit when there are more units."""
+    counts = dict.fromkeys(strata, 0)
     for unit in sorted({k[0] for k in strata}, key=lambda u: (u is None, u or "")):
         keys = [k for k in strata if k[0] == unit]
-        if not any(counts[k] for k in keys):
-            counts[max(keys, key=lambda k: (strata[k], _order(k)))] += 1
-    return {key: min(n, strata[key]) for key, n in counts.items()}
+        counts[max(keys, key=lambda k: (strata[k], [-x for x in _rank(k)]))] += 1
+    rest = min(total, sum(strata.values())) - sum(counts.values())
+    if rest > 0:
+        room = {k: strata[k] - counts[k] for k in strata}
+        size = sum(room.values())
+        exact = {k: rest * room[k] / size for k in strata}
+        share = {k: math.floor(x) for k, x in exact.items()}
+        left = rest - sum(share.values())
+        for key in sorted(strata, key=lambda k: (-(exact[k] - share[k]), _order(k)))[:left]:
+            share[key] += 1
+        counts = {k: counts[k] + share[k] for k in strata}
+    return counts
+
+
+def _rank(key: tuple) -> list[int]:
+    """A stable number per stratum for breaking ties (kinds: immediate first)."""
+    return [0 if key[1] == "immediate" else 1 if key[1] == "long_term" else 2]
 
 
 def _order(key: tuple) -> tuple:

@@ -409,6 +409,7 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, l
                f" AND at <= :until UNION SELECT id FROM task WHERE {created})")
     unfinished = f"status IN {ACTIVE_SQL}"
     now = _summary(snap, "unit")
+    now.update(lookback_figures(ledger, at))  # as ``summary`` gives it
     closed = "r.status = 'closed' AND r.closed_at >= :start"
     late = f"r.status IN {ACTIVE_SQL} AND r.due < :today"
     sections = {
