@@ -196,7 +196,7 @@ def test_the_sheet_prints_as_text_html_and_xlsx(ledger, tmp_path, monkeypatch):
     sample = ledger.json("lookback", "sample", "--n", "3", "--seed", "7")
     ids = [t["id"] for t in ledger.json("lookback", "sheet", sample["id"])["tasks"]]
     text = ledger.ok("lookback", "sheet", sample["id"]).stdout
-    assert all(f"measure" in text for _ in ids) and "held" in text
+    assert all(str(t) in text for t in ids) and "measure" in text and "held" in text
     html = ledger.ok("lookback", "sheet", sample["id"], "--format", "html").stdout
     assert html.startswith("<!DOCTYPE html>") and html.count("<tr>") == 1 + len(ids)
     out = tmp_path / "sheet.xlsx"

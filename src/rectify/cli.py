@@ -483,7 +483,7 @@ def close_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
 
     if len([x for x in (recheck_in, recheck_on, no_recheck or None) if x is not None]) > 1:
         raise InputError(_("Give one of --recheck-in, --recheck-on and --no-recheck."))
-    recheck = None
+    recheck: int | str | bool | None = None
     if recheck_in is not None:
         recheck = dates.parse_duration_days(recheck_in)
     elif recheck_on is not None:
@@ -517,7 +517,8 @@ _reason_command("cancel", _("Withdraw a task, e.g. a duplicate, with a reason.\n
 
 
 @command("extend", help=_(
-    "Extensions. `extend ID NEW_DUE --reason R` (or `--to NEW_DUE`) grants one at once: a later deadline, "
+    "Grant an extension at once, or request one for approval.\n\n"
+    "`extend ID NEW_DUE --reason R` (or `--to NEW_DUE`) grants one at once: a later deadline, "
     "with a reason; the old deadline stays in history. With --request it is only asked for, to be approved "
     "or refused by someone other than the person responsible: `extend approve REQ --by NAME`, "
     "`extend refuse REQ --by NAME --reason R`. A request made after the deadline is flagged late. "

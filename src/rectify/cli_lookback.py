@@ -220,7 +220,7 @@ def sheet_cmd(sample_id: int = typer.Argument(..., metavar=_("ID")),
 notice_app = typer.Typer(cls=_Group, no_args_is_help=True, help=_(
     "Numbered notices: reminders, supervision notices and warnings, issued with `rectify sheets --issue`, "
     "and their replies.\n\n"
-    "Example: rectify notice list --overdue · rectify notice reply \"督办〔2026〕3号\" --note \"Done by Friday\""),
+    "Example: rectify notice list --overdue · rectify notice reply 3 --note \"Done by Friday\""),
     options_metavar=_("[OPTIONS]"), subcommand_metavar=_("COMMAND [ARGS]..."))
 app.add_typer(notice_app, name="notice")
 

@@ -523,7 +523,7 @@ def record_evidence(ledger: Ledger, task_id: int, staged: list, note: str | None
     """The evidence rows and events of staged files (or of a note alone). Inside a transaction."""
     now = dates.timestamp()
     added = []
-    for tmp, final, sha, size, name in staged:
+    for _tmp, final, sha, size, name in staged:
         rel = final.relative_to(evidence_dir(ledger.path)).as_posix()
         cur = ledger.conn.execute(
             "INSERT INTO evidence (task_id, added, name, path, sha256, size, note) VALUES (?,?,?,?,?,?,?)",

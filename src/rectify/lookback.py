@@ -117,7 +117,7 @@ def parse_rate(text: str) -> float:
     try:
         value = float(raw[:-1]) / 100 if raw.endswith("%") else float(raw)
     except ValueError:
-        raise InputError(_("--rate takes a share such as 20% or 0.2, not {value!r}.").format(value=text)) from None
+        raise InputError(_("--rate takes a share (20%, 0.2), not {value!r}.").format(value=text)) from None
     if not raw.endswith("%") and value > 1:
         value /= 100
     if not 0 < value <= 1:
@@ -286,7 +286,8 @@ def figures(ledger: Ledger, until: str) -> dict:
     weekly): samples drawn, tasks sampled, checked, held and relapsed, by
     unit and category; and every re-check recorded, sampled or not."""
     results = _sample_results(ledger, "1", until)
-    rechecks = dict(ledger.query("SELECT result, count(*) FROM recheck WHERE at <= ? GROUP BY result", (until,)))
+    rechecks = {result: n for result, n in ledger.query(
+        "SELECT result, count(*) FROM recheck WHERE at <= ? GROUP BY result", (until,))}
     return {
         "samples": ledger.scalar("SELECT count(*) FROM sample WHERE at <= ?", (until,)),
         **results["all"],

@@ -215,12 +215,13 @@ def _history_fields() -> tuple[str, ...]:
     those the reports rebuild for a past moment. ``problem_id`` and
     ``relapse_of`` are left out: an id is local to a ledger, and a history
     copied from another ledger's JSON export names that ledger's problems and
-    tasks. The events that change no field (a re-check's result, a sample, a
-    notice, an extension request and its decision) are checked by
-    ``_lookback``."""
+    tasks. So is ``recheck_due``: a re-check is scheduled by the ledger that
+    closed the task, and an import copies the history but not the schedule.
+    The look-back's records (re-checks, relapses, the schedule, settings) are
+    checked by ``_lookback``."""
     from rectify.reports import REBUILT
 
-    return tuple(f for f in REBUILT if f not in ("problem_id", "relapse_of"))
+    return tuple(f for f in REBUILT if f not in ("problem_id", "relapse_of", "recheck_due"))
 
 
 def _history(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
@@ -261,8 +262,15 @@ def _lookback(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Faul
     """The look-back's records against the tasks: each re-check has its event
     and was made of a task closed by then; each relapse's new task links back
     to the task it relapsed from; each task opened by a relapse has its
-    re-check; each setting equals the last change recorded of it."""
+    re-check; only a closed task has a re-check scheduled; each setting
+    equals the last change recorded of it."""
     faults = []
+    for task, status in conn.execute(
+            "SELECT id, status FROM task WHERE recheck_due IS NOT NULL AND status != 'closed' ORDER BY id"):
+        from rectify.model import status_label
+
+        faults.append(Fault("lookback", _("task {task} is {status} but has a re-check scheduled.").format(
+            task=task, status=status_label(status)), task=task, table="task", row=task))
     for rid, task in conn.execute(
             """SELECT c.id, c.task_id FROM recheck c WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.task_id = c.task_id
                    AND e.action = 'recheck' AND e.field IS NULL AND e.new = c.result AND e.at = c.at) ORDER BY c.id"""):
