@@ -243,3 +243,17 @@ def test_past_reports_use_the_settings_of_their_day(cli, monkeypatch):
     past = cli.json("summary", "--as-of", "2026-11-21")
     assert past == before
     assert past["stale_days"] == 30
+
+
+def test_the_summary_words_its_bands_with_the_ledgers_days(cli):
+    cli.add("A task", "--due", "2026-12-01")
+    out = cli.ok("summary").stdout
+    assert "Due within 7 days" in out and "blue: due within 7 days" in out
+    cli.ok("config", "blue_days", "10")
+    cli.ok("config", "yellow_quiet_days", "21")
+    data = cli.json("summary")
+    assert data["thresholds"] == {"blue_days": 10, "yellow_horizon_days": 30, "yellow_quiet_days": 21}
+    out = cli.ok("summary").stdout
+    assert "Due within 10 days" in out and "blue: due within 10 days" in out and "for 21 days" in out
+    assert "Due within 10 days" in cli.ok("weekly").stdout
+    assert "10天内到期" in cli.ok("--lang", "zh", "summary").stdout

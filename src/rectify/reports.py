@@ -386,6 +386,8 @@ def _summary(snap: Snapshot, by: str) -> dict:
         "stale": counts.get(("stale",), 0),
         "stale_days": snap.stale_days,
         "by": by,
+        # The ledger's band settings in force at the moment (see `rectify config`).
+        "thresholds": {k: snap.settings[k] for k in ("blue_days", "yellow_horizon_days", "yellow_quiet_days")},
     }
     if by not in ("unit", "kind"):
         result[f"by_{by}"] = _finish(by_other)

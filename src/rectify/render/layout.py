@@ -25,7 +25,7 @@ LABELS = {
     "closed": N_("Closed"),
     "cancelled": N_("Cancelled"),
     "overdue": N_("Overdue"),
-    "due_soon": N_("Due within 7 days"),
+    "due_soon": N_("Due within {days} days"),
     "completion_rate": N_("Completion rate"),
     "all": N_("All tasks"),
     "rate_title": N_("Completion rate (closed / (all − cancelled))"),
@@ -36,8 +36,8 @@ LABELS = {
     "states": N_("By state"),
     "bands": N_("Colour bands"),
     "red": N_("red: overdue"),
-    "yellow": N_("yellow: behind (no progress note for 14 days, due within 30)"),
-    "blue": N_("blue: due within 7 days"),
+    "yellow": N_("yellow: behind (no progress note for {quiet} days, due within {horizon})"),
+    "blue": N_("blue: due within {days} days"),
     "stale": N_("Stale long-term tasks (no progress note for {days} days)"),
     "by": N_("By {what}"),
     "unit": N_("unit"),
@@ -139,6 +139,21 @@ def label(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def thresholds(data: dict) -> dict:
+    """The band thresholds a summary was computed with (the ledger's settings then)."""
+    return data.get("thresholds") or {"blue_days": 7, "yellow_horizon_days": 30, "yellow_quiet_days": 14}
+
+
+def band_legend(band: str, data: dict) -> str:
+    """``blue: due within 7 days`` ... with the days of the summary's settings."""
+    t = thresholds(data)
+    if band == "blue":
+        return label("blue", days=t["blue_days"])
+    if band == "yellow":
+        return label("yellow", quiet=t["yellow_quiet_days"], horizon=t["yellow_horizon_days"])
+    return label(band)
+
+
 def as_of(day_: str) -> str:
     """``as of 2026-11-25``, ``截至2026年11月25日``."""
     return label("as_of", date=dates.show_date(day_))
@@ -222,7 +237,7 @@ def summary_figures(data: dict) -> list[tuple[str, str]]:
         (label("closed"), str(data["closed"])),
         (label("cancelled"), str(data["cancelled"])),
         (label("overdue"), str(data["overdue"])),
-        (label("due_soon"), str(data["due_soon"])),
+        (label("due_soon", days=thresholds(data)["blue_days"]), str(data["due_soon"])),
         (label("stale", days=data["stale_days"]), str(data["stale"])),
     ]
 
@@ -269,7 +284,7 @@ def headline(data: dict) -> Table:
         ratio(label("rate_of", kind=label(kind)), now["by_kind"][kind]["completion_rate"],
               before["by_kind"][kind]["completion_rate"])
     count(label("overdue"), now["overdue"], before["overdue"])
-    count(label("due_soon"), now["due_soon"], before["due_soon"])
+    count(label("due_soon", days=thresholds(now)["blue_days"]), now["due_soon"], before["due_soon"])
     count(label("stale", days=now["stale_days"]), now["stale"], before["stale"])
     count(label("established_total"), now["by_kind"]["long_term"]["closed"], before["by_kind"]["long_term"]["closed"])
     return table

@@ -181,7 +181,7 @@ def show_summary(data: dict, con: Console | None = None) -> None:
     _say(con, "  ".join(f"{L.status_label(s)} {n}" for s, n in data["states"].items()))
     _heading(con, label("bands"))
     bands = list(data["bands"].items())
-    grid(con, [], [[label(band), str(n)] for band, n in bands], right={1},
+    grid(con, [], [[L.band_legend(band, data), str(n)] for band, n in bands], right={1},
          styles=[{0: BAND_STYLES[band]} for band, _n in bands])
 
     by = data["by"]
