@@ -391,7 +391,8 @@ def test_check_finds_orphan_rows(cli, db, evidenced):
     faults = [(f["kind"], f["table"], f["task"]) for f in _faults(cli)]
     assert faults == [("orphan", "event", 999), ("orphan", "evidence", 998), ("orphan", "task", evidenced["second"])]
     out = cli("check").stdout
-    assert "event 13: its task id is 999, but there is no task 999." in out
+    orphan = sqlite3.connect(db).execute("SELECT id FROM event WHERE task_id = 999").fetchone()[0]
+    assert f"event {orphan}: its task id is 999, but there is no task 999." in out
     assert f"task {evidenced['second']}: its problem id is 777, but there is no problem 777." in out
 
 

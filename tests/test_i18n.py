@@ -306,6 +306,15 @@ def _commands() -> tuple[str, ...]:
     return tuple(sorted(typer.main.get_command(app).commands))
 
 
+def _subcommands() -> set[str]:
+    """The names of the commands inside command groups (lookback sample, notice reply ...)."""
+    from rectify.cli import app
+    import typer.main
+
+    groups = typer.main.get_command(app).commands.values()
+    return {name for group in groups for name in getattr(group, "commands", {})}
+
+
 def _batch(cases: list[dict], lang: str, tmp: Path) -> list[dict]:
     env = _env(lang, RECTIFY_NOW=NOW, RECTIFY_HOME=str(tmp / "home"), RECTIFY_USER="tester", NO_COLOR="1",
                COLUMNS="200")
@@ -689,6 +698,7 @@ ALLOWED = [
     r"\bRECTIFY_\w+",
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",  # uid
     r"\b[0-9a-f]{12,64}\b",  # sha256
+    r"\b(?:%s)\b" % "|".join(__import__("rectify.settings").settings.BY_KEY),  # the ledger's setting names, typed as is
 ]
 
 
@@ -700,7 +710,7 @@ def _english_left(text: str, typed: set[str]) -> list[str]:
     for value in sorted(typed, key=len, reverse=True):
         if len(value.strip()) >= 3:
             text = text.replace(value, " ")
-    commands = set(_commands())
+    commands = set(_commands()) | _subcommands() | {"approve", "refuse", "requests"}  # extend's verbs
     return [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in commands]
 
 

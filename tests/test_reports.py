@@ -444,7 +444,9 @@ def test_moment_of_today_is_now(monkeypatch):
     assert reports.moment(TODAY - timedelta(days=1)).until == "2026-11-24T23:59:59"
 
 
-def test_the_cli_default_stale_days_is_the_ledgers():
-    from rectify import cli_reports, ledger
-
-    assert cli_reports.STALE_DAYS == ledger.STALE_DAYS
+def test_the_cli_default_stale_days_is_the_ledgers(cli):
+    cli.add("A task")
+    assert cli.json("summary")["stale_days"] == 30
+    cli.ok("config", "stale_days", "45")
+    assert cli.json("summary")["stale_days"] == 45
+    assert cli.json("summary", "--stale-days", "10")["stale_days"] == 10

@@ -118,8 +118,9 @@ def too_large() -> InputError:
     return InputError(_("A number given is too large: the most is {max}.").format(max=MAX_NUMBER))
 
 
-def command(name: str | None = None, **kw):
-    """``app.command`` that turns the tool's errors into a line and an exit code."""
+def command(name: str | None = None, *, group: typer.Typer | None = None, **kw):
+    """``app.command`` (or ``group.command``, for a command group such as
+    ``notice``) that turns the tool's errors into a line and an exit code."""
 
     def decorate(fn):
         @functools.wraps(fn)
@@ -141,7 +142,7 @@ def command(name: str | None = None, **kw):
                 raise typer.Exit(0)
 
         kw.setdefault("options_metavar", _("[OPTIONS]"))
-        return app.command(name, **kw)(wrapper)
+        return (group or app).command(name, **kw)(wrapper)
 
     return decorate
 
@@ -345,8 +346,11 @@ def show_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
              as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
 
+    from rectify import lookback
+
     with _closing(open_ledger()) as led:
         task = L.get_task(led, task_id, detail=True)
+        task["lookback"] = lookback.links(led, task_id)
     if as_json:
         emit_json(task)
         return
@@ -486,13 +490,18 @@ def evidence_cmd(
             say(_("Task {id}: evidence note recorded.").format(id=task_id))
 
 
-def _status_command(verb: str, task_id: int, *, reason: str | None = None, checker: str | None = None) -> None:
+def _status_command(verb: str, task_id: int, *, reason: str | None = None, checker: str | None = None,
+                    recheck=None) -> None:
     from rectify import ledger as L
     from rectify.model import status_label
 
     with _closing(open_ledger(write=True)) as led:
-        task = L.change_status(led, task_id, verb, reason=reason, checker=checker)
+        task = L.change_status(led, task_id, verb, reason=reason, checker=checker, recheck=recheck)
     say(_("Task {id} is now {status}.").format(id=task_id, status=status_label(task["status"])))
+    if verb == "close" and task["recheck_due"]:
+        from rectify.dates import show_date
+
+        say(_("To be checked again by {date} (`rectify recheck`).").format(date=show_date(task["recheck_due"])))
 
 
 @command("start", help=_("Mark a task as in progress.\n\nExample: rectify start 12"))
@@ -507,13 +516,34 @@ def submit_cmd(task_id: int = typer.Argument(..., metavar=_("ID"))) -> None:
 
 
 @command("close", help=_(
-    "Close a submitted task after checking its evidence. The checker must not be the person responsible.\n\n"
-    "Example: rectify close 12 --by \"Chen Jing\""))
+    "Close a submitted task after checking its evidence. The checker must not be the person responsible. "
+    "The task is to be checked again after the ledger's period for its kind (`rectify config`), "
+    "unless --recheck-in, --recheck-on or --no-recheck says otherwise.\n\n"
+    "Example: rectify close 12 --by \"Chen Jing\" --recheck-in 60d"))
 def close_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
               by: str = typer.Option(..., "--by", help=_("The checker, who verifies the evidence.")),
               note: Optional[str] = typer.Option(None, "--note", help=_("The checker's remark.")),
+              recheck_in: Optional[str] = typer.Option(None, "--recheck-in", metavar=_("SPAN"),
+                                                       help=_("Check it again after this span: 60d, 3m.")),
+              recheck_on: Optional[str] = typer.Option(None, "--recheck-on", metavar=_("DATE"),
+                                                       help=_("Check it again on this day.")),
+              no_recheck: bool = typer.Option(False, "--no-recheck", help=_("Do not schedule a re-check.")),
               ) -> None:
-    _status_command("close", task_id, checker=by, reason=note)
+    from rectify import dates
+
+    if len([x for x in (recheck_in, recheck_on, no_recheck or None) if x is not None]) > 1:
+        raise InputError(_("Give one of --recheck-in, --recheck-on and --no-recheck."))
+    recheck: int | str | bool | None = None
+    if recheck_in is not None:
+        recheck = dates.parse_duration_days(recheck_in)
+    elif recheck_on is not None:
+        day = dates.parse_date(recheck_on)
+        if day <= dates.today():
+            raise InputError(_("--recheck-on must be a day after today, not {date}.").format(date=dates.show_date(day)))
+        recheck = day.isoformat()
+    elif no_recheck:
+        recheck = False
+    _status_command("close", task_id, checker=by, reason=note, recheck=recheck)
 
 
 def _reason_command(verb: str, help: str, reason_help: str) -> None:
@@ -536,17 +566,82 @@ _reason_command("cancel", _("Withdraw a task, e.g. a duplicate, with a reason.\n
                 _("Why it is withdrawn."))
 
 
-@command("extend", help=_("Grant an extension: a later deadline, with a reason. The old deadline stays in history.\n\n"
-                          "Example: rectify extend 12 2027-03-31 --reason \"Awaiting the provincial rules\""))
-def extend_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
-               new_due: str = typer.Argument(..., metavar=_("NEW_DUE")),
-               reason: str = typer.Option(..., "--reason", "-r", help=_("Why the deadline moves."))) -> None:
+@command("extend", help=_(
+    "Grant an extension at once, or request one for approval.\n\n"
+    "`extend ID NEW_DUE --reason R` (or `--to NEW_DUE`) grants one at once: a later deadline, "
+    "with a reason; the old deadline stays in history. With --request it is only asked for, to be approved "
+    "or refused by someone other than the person responsible: `extend approve REQ --by NAME`, "
+    "`extend refuse REQ --by NAME --reason R`. A request made after the deadline is flagged late. "
+    "`extend requests [--pending]` lists the requests.\n\n"
+    "Example: rectify extend 12 --to 2027-03-31 --reason \"Awaiting the provincial rules\" --request"))
+def extend_cmd(target: str = typer.Argument(..., metavar=_("ID|approve|refuse|requests")),
+               value: Optional[str] = typer.Argument(None, metavar=_("[NEW_DUE|REQ]")),
+               to: Optional[str] = typer.Option(None, "--to", metavar=_("DATE"), help=_("The new deadline.")),
+               reason: Optional[str] = typer.Option(None, "--reason", "-r", help=_("Why the deadline moves (or, with refuse, why not).")),
+               request: bool = typer.Option(False, "--request", help=_("Ask for the extension, for approval.")),
+               by: Optional[str] = typer.Option(None, "--by", help=_("Who approves or refuses.")),
+               pending: bool = typer.Option(False, "--pending", help=_("With requests: only those pending.")),
+               as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
-
-    with _closing(open_ledger(write=True)) as led:
-        task = L.extend(led, task_id, new_due, reason)
+    from rectify import supervision as S
     from rectify.dates import show_date
 
+    word = target.strip().lower()
+    if word in ("approve", "refuse"):
+        if value is None or not value.strip().isdigit():
+            raise InputError(_("Give the request's number: `rectify extend {verb} REQ --by NAME`.").format(verb=word))
+        if not by:
+            raise InputError(_("Give --by: who approves or refuses (not the person responsible)."))
+        with _closing(open_ledger(write=True)) as led:
+            req = S.decide(led, int(value), approve=word == "approve", by=by, note=reason)
+        if as_json:
+            emit_json(req)
+        elif word == "approve":
+            say(_("Request {id} approved: task {task} is now due {due}.").format(id=req["id"], task=req["task_id"],
+                                                                                  due=show_date(req["new_due"])))
+        else:
+            say(_("Request {id} refused: task {task} stays due {due}.").format(id=req["id"], task=req["task_id"],
+                                                                                due=show_date(req["due"])))
+        return
+    if word == "requests":
+        with _closing(open_ledger()) as led:
+            requests = S.list_requests(led, pending=pending)
+        if as_json:
+            emit_json(requests)
+            return
+        from rectify.render.terminal import request_table
+
+        request_table(requests)
+        return
+    try:
+        task_id = int(target)
+    except ValueError:
+        raise InputError(_("{value!r} is not a task id; use `extend ID --to DATE --reason ...`, `extend approve REQ`, "
+                           "`extend refuse REQ` or `extend requests`.").format(value=target)) from None
+    if value and to:
+        raise InputError(_("Give the new deadline once: as NEW_DUE or as --to."))
+    new_due = value or to
+    if not new_due:
+        raise InputError(_("Give the new deadline: `rectify extend {id} --to DATE --reason ...`.").format(id=task_id))
+    if not reason:
+        raise InputError(_("Give --reason: why the deadline moves."))
+    if request:
+        with _closing(open_ledger(write=True)) as led:
+            req = S.request_extension(led, task_id, new_due, reason)
+        if as_json:
+            emit_json(req)
+            return
+        say(_("Extension requested for task {task} to {due}: request {id}, awaiting approval.").format(
+            task=task_id, due=show_date(req["new_due"]), id=req["id"]))
+        if req["late"]:
+            say(_("Note: the request was made after the deadline ({due}); it is flagged late.").format(
+                due=show_date(req["old_due"])))
+        return
+    with _closing(open_ledger(write=True)) as led:
+        task = L.extend(led, task_id, new_due, reason)
+    if as_json:
+        emit_json(task)
+        return
     say(_("Task {id} is now due {due}.").format(id=task_id, due=show_date(task["due"])))
 
 
@@ -647,3 +742,4 @@ from rectify import cli_exchange  # noqa: E402,F401
 from rectify import cli_reports  # noqa: E402,F401  (registers summary, weekly, sheets)
 from rectify import cli_admin  # noqa: E402,F401
 from rectify import cli_rounds  # noqa: E402,F401  (registers round, outcome, outcomes, report)
+from rectify import cli_lookback  # noqa: E402,F401  (registers config, recheck, lookback, notice)

@@ -22,11 +22,10 @@ from rectify.i18n import _, reason
 
 FORMATS = ("text", "md", "html")
 SUFFIXES = {"text": ".txt", "md": ".md", "html": ".html"}
-STALE_DAYS = 30  # ledger.STALE_DAYS; repeated to keep `import rectify.cli` light
 DEFAULT_LIMIT = 100
 
 AS_OF_HELP = _("The day to report on, in any form `add --due` takes: 2026-11-20, last friday, 3 days ago ...")
-STALE_HELP = _("A long-term task with no progress note for this many days is stale.")
+STALE_HELP = _("A long-term task with no progress note for this many days is stale (default: the ledger's setting stale_days, see `rectify config`).")
 
 
 # Words for --format and --by in either language (the ledger's words, as for kinds).
@@ -44,8 +43,8 @@ def _format(value: str) -> str:
     return fmt
 
 
-def _stale(days: int) -> int:
-    if days < 1:
+def _stale(days: int | None) -> int | None:
+    if days is not None and days < 1:
         raise InputError(_("--stale-days must be 1 or more, not {days}.").format(days=days))
     return days
 
@@ -76,14 +75,14 @@ def summary_cmd(
     as_of: Optional[str] = typer.Option(None, "--as-of", metavar=_("DATE"), help=AS_OF_HELP),
     by: str = typer.Option("unit", "--by", metavar=_("unit|category|kind|leader|owner"), show_default=_("unit"),
                            help=_("The breakdown: unit, category, kind, leader or owner.")),
-    stale_days: int = typer.Option(STALE_DAYS, "--stale-days", metavar="N", help=STALE_HELP),
+    stale_days: Optional[int] = typer.Option(None, "--stale-days", metavar="N", help=STALE_HELP, show_default=False),
     round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     print_summary(as_of=as_of, by=by, stale_days=stale_days, as_json=as_json, round_name=round_)
 
 
-def print_summary(*, as_of: str | None = None, by: str = "unit", stale_days: int = STALE_DAYS,
+def print_summary(*, as_of: str | None = None, by: str = "unit", stale_days: int | None = None,
                   as_json: bool = False, round_name: str | None = None) -> None:
     """``rectify summary``: also shown by ``rectify demo``."""
     from rectify import reports
@@ -121,7 +120,7 @@ def weekly_cmd(
                                          help=_("Write to FILE instead of the screen.")),
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N",
                               help=_("At most N rows in each list of text, md and html (0: all). JSON lists all.")),
-    stale_days: int = typer.Option(STALE_DAYS, "--stale-days", metavar="N", help=STALE_HELP),
+    stale_days: Optional[int] = typer.Option(None, "--stale-days", metavar="N", help=STALE_HELP, show_default=False),
     round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
@@ -187,17 +186,35 @@ def sheets_cmd(
     output: Optional[Path] = typer.Option(None, "--output", metavar=_("DIR"),
                                           help=_("Write one file per unit into DIR (created if missing).")),
     round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
+    issue: bool = typer.Option(False, "--issue", help=_(
+        "Issue the sheets as numbered notices, recorded in the ledger: a reminder for tasks due within the lead "
+        "time, a supervision notice with a reply-by date for overdue tasks, a warning for those whose supervision "
+        "notice's reply-by date has passed (see `rectify config`, `rectify notice`).")),
+    kind: Optional[str] = typer.Option(None, "--kind", metavar=_("reminder|supervision|warning"),
+                                       help=_("With --issue: only notices of this kind.")),
 ) -> None:
     from rectify import reports
     from rectify.render.layout import label
 
     fmt = _format(fmt)
+    if kind and not issue:
+        raise InputError(_("--kind goes with --issue."))
     if output is not None:
         guard_output(output)
-    with _closing(open_ledger()) as led:
-        data = reports.sheets(led, unit, find_round(led, round_))
+    with _closing(open_ledger(write=issue)) as led:
+        round_ = find_round(led, round_)
+        if issue:
+            from rectify import supervision
+            from rectify.settings import settings_at
+
+            only = supervision.parse_notice_kind(kind) if kind else None
+            values = settings_at(led)
+            data = reports.sheets(led, unit, round_, within=max(values["blue_days"], values["reminder_lead_days"]))
+            data = supervision.issue(led, data, only)
+        else:
+            data = reports.sheets(led, unit, round_)
     if not data["sheets"]:
-        say(label("no_sheets", days=data["due_within"]))
+        say(label("no_notices") if issue else label("no_sheets", days=data["due_within"]))
         return
     if output is None:
         if fmt == "text":
@@ -213,7 +230,8 @@ def sheets_cmd(
         raise InputError(_("Cannot create the folder {path}: {reason}.").format(path=output, reason=reason(e))) from None
     names: set[str] = set()
     for sheet in data["sheets"]:
-        path = guard_output(output / _file_name(sheet["unit"], SUFFIXES[fmt], names))
+        stem = sheet["notice"]["number"] if sheet.get("notice") else sheet["unit"]
+        path = guard_output(output / _file_name(stem, SUFFIXES[fmt], names))
         _write(path, _render_sheets({**data, "sheets": [sheet]}, fmt))
         out(str(path))
     say(_("Wrote {n} sheets to {path}.").format(n=len(data["sheets"]), path=output))

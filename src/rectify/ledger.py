@@ -22,6 +22,7 @@ from rectify.i18n import reason as failure_reason
 from rectify.model import ACTIVE, EDITABLE, FINISHED, field_label, parse_kind, status_label, transition
 from rectify.paths import (WriteError, clean_leftovers, copy_hashed, evidence_dir, evidence_name_fault, folder_fault,
                            stored_name, temp_name)
+from rectify.settings import recheck_days, settings_at
 from rectify.store import Ledger
 
 MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
@@ -29,10 +30,6 @@ MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
 # (U+0080..U+009F: U+009B is a terminal's one-byte CSI), and lone surrogates
 # (what Python makes of bytes on the command line that are not UTF-8).
 SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-BLUE_DAYS = 7  # blue band: due within this many days
-YELLOW_HORIZON_DAYS = 30  # yellow band: due within this many days ...
-YELLOW_QUIET_DAYS = 14  # ... and no progress note for this many days
-STALE_DAYS = 30  # a long-term task with no progress note this long is stale
 
 
 def actor() -> str | None:
@@ -78,6 +75,21 @@ def visible(text: str) -> bool:
     return any(unicodedata.category(c)[0] not in "CZM" for c in text)
 
 
+def person_key(name: str | None) -> str:
+    """A name as compared when one person must not check another's work:
+    NFKC (full-width letters as ASCII), case folded, with spaces, zero-width
+    characters and direction marks removed ("Li Hua", "li\u200bhua" and
+    "ＬＩ　ＨＵＡ" are one person)."""
+    text = unicodedata.normalize("NFKC", name or "").casefold()
+    return "".join(c for c in text if unicodedata.category(c)[0] not in "CZ")
+
+
+def refuse_own_check(checker: str, owner: str | None, message: str) -> None:
+    """RuleError ``message`` (with {owner}) when the checker is the person responsible."""
+    if owner and person_key(checker) == person_key(owner):
+        raise RuleError(message.format(owner=owner))
+
+
 def needs_a_closer_look(text: str) -> bool:
     """A cheap pre-check for bulk imports: False for ordinary printable text,
     which ``clean_text`` would take as it is."""
@@ -105,7 +117,7 @@ def _due_text(value: date | str | None) -> str | None:
 TASK_COLUMNS = """
     t.id, t.uid, t.title, t.target, t.kind, t.status, t.due, t.unit, t.leader,
     t.owner, t.helpers, t.category, t.note, t.progress, t.created, t.updated,
-    t.closed_at, t.closed_by, t.problem_id, t.round_id,
+    t.closed_at, t.closed_by, t.problem_id, t.round_id, t.recheck_due, t.relapse_of,
     p.description AS problem_description, p.code AS problem_code
 """
 
@@ -141,12 +153,14 @@ def band_sql(alias: str = "t", progress_until: str | None = None) -> str:
         ELSE NULL END"""
 
 
-def band_params(today: date) -> dict:
+def band_params(today: date, values: dict) -> dict:
+    """The parameters of ``band_sql`` for ``today``, under the ledger's
+    settings ``values`` (``settings.settings_at``)."""
     return {
         "today": today.isoformat(),
-        "blue_until": (today + timedelta(days=BLUE_DAYS)).isoformat(),
-        "yellow_until": (today + timedelta(days=YELLOW_HORIZON_DAYS)).isoformat(),
-        "quiet_since": (today - timedelta(days=YELLOW_QUIET_DAYS)).isoformat(),
+        "blue_until": (today + timedelta(days=values["blue_days"])).isoformat(),
+        "yellow_until": (today + timedelta(days=values["yellow_horizon_days"])).isoformat(),
+        "quiet_since": (today - timedelta(days=values["yellow_quiet_days"])).isoformat(),
     }
 
 
@@ -180,13 +194,15 @@ def task_dict(row, today: date) -> dict:
         "closed_at": row["closed_at"],
         "closed_by": row["closed_by"],
         "round_id": row["round_id"] if "round_id" in keys else None,
+        "recheck_due": row["recheck_due"],  # when a closed task is to be checked again
+        "relapse_of": row["relapse_of"],  # the task whose fix did not hold, for a task a relapse opened
     }
 
 
 def _task_row(ledger: Ledger, task_id: int, today: date):
     row = ledger.conn.execute(
         f"SELECT {TASK_COLUMNS}, {band_sql()} AS band FROM task t LEFT JOIN problem p ON p.id = t.problem_id WHERE t.id = :id",
-        {"id": task_id, **band_params(today)},
+        {"id": task_id, **band_params(today, settings_at(ledger))},
     ).fetchone()
     if row is None:
         raise NotFoundError(_("No task with id {id}. See `rectify list --all`.").format(id=task_id))
@@ -280,7 +296,7 @@ def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offse
     indexes. The problem table is joined for a text search only."""
     today = today or dates.today()
     where, params = filters_sql(filters, today)
-    params.update(band_params(today))
+    params.update(band_params(today, settings_at(ledger)))
     join = " LEFT JOIN problem p ON p.id = t.problem_id"
     matching = join if filters.get("search") else ""
     order = " ORDER BY t.due IS NULL, t.due, t.id"
@@ -385,14 +401,20 @@ def add_task(ledger: Ledger, fields: dict, *, problem_id: int | None = None,
             round_id = problem["round_id"]
         elif new_problem:
             problem_id = _find_or_add_problem(ledger, new_problem, fields.get("category"), round_id=round_id)
-        now = ledger.timestamp()
-        row = {**fields, "uid": uid or str(uuid.uuid4()), "problem_id": problem_id, "round_id": round_id,
-               "status": "open", "progress": 0, "created": now, "updated": now}
-        cols = ",".join(row)
-        cur = ledger.conn.execute(
-            f"INSERT INTO task ({cols}) VALUES ({','.join('?' * len(row))})", tuple(row.values()))
-        task_id = cur.lastrowid
-        ledger.record(task_id, "add", new=fields["title"], actor=actor(), at=now)
+        return insert_task(ledger, fields, problem_id=problem_id, uid=uid, round_id=round_id)
+
+
+def insert_task(ledger: Ledger, fields: dict, *, problem_id: int | None = None, uid: str | None = None,
+                who: str | None = None, round_id: int | None = None) -> int:
+    """Insert a validated task with its "add" event. Inside a transaction."""
+    now = ledger.timestamp()
+    row = {**fields, "uid": uid or str(uuid.uuid4()), "problem_id": problem_id, "round_id": round_id,
+           "status": "open", "progress": 0, "created": now, "updated": now}
+    cols = ",".join(row)
+    cur = ledger.conn.execute(
+        f"INSERT INTO task ({cols}) VALUES ({','.join('?' * len(row))})", tuple(row.values()))
+    task_id = cur.lastrowid
+    ledger.record(task_id, "add", new=fields["title"], actor=who or actor(), at=now)
     return task_id
 
 
@@ -503,6 +525,18 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
     note = clean_text(note, "evidence note")
     if not files and not note:
         raise InputError(_("Give at least one file, or --note for evidence that is not a file."))
+    sources = evidence_sources(files)
+    _current(ledger, task_id)  # fail on an unknown id before copying anything
+    with staged_evidence(ledger, task_id, sources) as staged:
+        with ledger.transaction():
+            _unfinished(ledger, task_id, _("Task {id} is {status}; reopen it before adding evidence."))
+            added = record_evidence(ledger, task_id, staged, note)
+        place_evidence(staged)
+    return added
+
+
+def evidence_sources(files: list[str]) -> list[Path]:
+    """The files named, each one checked to be a readable file."""
     sources = []
     for name in files:
         path = Path(name)
@@ -515,56 +549,84 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
             raise InputError(_("The evidence file name {name} cannot be kept: {reason}. Rename the file and attach it again.").format(
                 name=ascii(path.name), reason=fault))
         sources.append(path)
-    _current(ledger, task_id)  # fail on an unknown id before copying anything
-    folder = evidence_dir(ledger.path) / str(task_id)
-    for place in (evidence_dir(ledger.path), folder):
-        fault = folder_fault(place)
-        if fault:
-            raise LedgerError(_("The evidence folder {folder} {reason}; rectify does not keep evidence there. Make it a folder of your own, mode 700.").format(
-                folder=place, reason=fault))
-    clean_leftovers(folder)  # the temporary copies of killed runs
-    staged: list[tuple[Path, Path, str, int, str]] = []
-    try:
-        for src in sources:
-            tmp = temp_name(folder / "incoming", "part")
-            try:
-                sha, size = copy_hashed(src, tmp, mode=0o600, folder_mode=0o700)
-            except WriteError as e:
-                raise LedgerError(_("Cannot copy into the evidence folder {folder}: {reason}.").format(
-                    folder=folder, reason=failure_reason(e))) from None
-            except OSError as e:
-                raise InputError(_("Evidence file is not readable: {path}").format(path=src) + f" ({failure_reason(e)})") from None
-            final = folder / stored_name(sha, src.name)  # the name as given is kept in the ledger
-            staged.append((tmp, final, sha, size, src.name))
-        added = []
-        with ledger.transaction():
-            _unfinished(ledger, task_id, _("Task {id} is {status}; reopen it before adding evidence."))
-            now = ledger.timestamp()
-            for tmp, final, sha, size, name in staged:
-                rel = final.relative_to(evidence_dir(ledger.path)).as_posix()
-                cur = ledger.conn.execute(
-                    "INSERT INTO evidence (task_id, added, name, path, sha256, size, note) VALUES (?,?,?,?,?,?,?)",
-                    (task_id, now, name, rel, sha, size, note))
-                ledger.record(task_id, "evidence", new=name, note=sha, actor=actor(), at=now)
-                added.append({"id": cur.lastrowid, "name": name, "path": rel, "sha256": sha, "size": size})
-            if not staged:
-                cur = ledger.conn.execute(
-                    "INSERT INTO evidence (task_id, added, note) VALUES (?,?,?)", (task_id, now, note))
-                ledger.record(task_id, "evidence", note=note, actor=actor(), at=now)
-                added.append({"id": cur.lastrowid, "name": None, "path": None, "sha256": None, "size": None})
-            for tmp, final, *_rest in staged:
-                os.replace(tmp, final)
-                os.chmod(final, 0o600)
-        return added
-    finally:
-        for tmp, *_rest in staged:
+    return sources
+
+
+class staged_evidence:
+    """Copy each file under a temporary name into the task's evidence folder,
+    hashing it on the way; what is not placed is removed at the end. The
+    folders must be the user's own (never a link, nor writable by others);
+    the temporary copies of killed runs are cleaned first."""
+
+    def __init__(self, ledger: Ledger, task_id: int, sources: list[Path]):
+        self.ledger, self.task_id, self.sources = ledger, task_id, sources
+        self.staged: list[tuple[Path, Path, str, int, str]] = []
+
+    def __enter__(self) -> list:
+        folder = evidence_dir(self.ledger.path) / str(self.task_id)
+        for place in (evidence_dir(self.ledger.path), folder):
+            fault = folder_fault(place)
+            if fault:
+                raise LedgerError(_("The evidence folder {folder} {reason}; rectify does not keep evidence there. Make it a folder of your own, mode 700.").format(
+                    folder=place, reason=fault))
+        clean_leftovers(folder)
+        try:
+            for src in self.sources:
+                tmp = temp_name(folder / "incoming", "part")
+                try:
+                    sha, size = copy_hashed(src, tmp, mode=0o600, folder_mode=0o700)
+                except WriteError as e:
+                    raise LedgerError(_("Cannot copy into the evidence folder {folder}: {reason}.").format(
+                        folder=folder, reason=failure_reason(e))) from None
+                except OSError as e:
+                    raise InputError(_("Evidence file is not readable: {path}").format(path=src) + f" ({failure_reason(e)})") from None
+                final = folder / stored_name(sha, src.name)  # the name as given is kept in the ledger
+                self.staged.append((tmp, final, sha, size, src.name))
+        except BaseException:
+            self.__exit__()
+            raise
+        return self.staged
+
+    def __exit__(self, *exc) -> None:
+        for tmp, *_rest in self.staged:
             if tmp.exists():
                 tmp.unlink()
 
 
+def record_evidence(ledger: Ledger, task_id: int, staged: list, note: str | None, *,
+                    who: str | None = None) -> list[dict]:
+    """The evidence rows and events of staged files (or of a note alone). Inside a transaction."""
+    now = ledger.timestamp()
+    added = []
+    for _tmp, final, sha, size, name in staged:
+        rel = final.relative_to(evidence_dir(ledger.path)).as_posix()
+        cur = ledger.conn.execute(
+            "INSERT INTO evidence (task_id, added, name, path, sha256, size, note) VALUES (?,?,?,?,?,?,?)",
+            (task_id, now, name, rel, sha, size, note))
+        ledger.record(task_id, "evidence", new=name, note=sha, actor=who or actor(), at=now)
+        added.append({"id": cur.lastrowid, "name": name, "path": rel, "sha256": sha, "size": size})
+    if not staged:
+        cur = ledger.conn.execute(
+            "INSERT INTO evidence (task_id, added, note) VALUES (?,?,?)", (task_id, now, note))
+        ledger.record(task_id, "evidence", note=note, actor=who or actor(), at=now)
+        added.append({"id": cur.lastrowid, "name": None, "path": None, "sha256": None, "size": None})
+    return added
+
+
+def place_evidence(staged: list) -> None:
+    """Move the staged files to their names, once their rows are committed."""
+    for tmp, final, *_rest in staged:
+        os.replace(tmp, final)
+        os.chmod(final, 0o600)
+
+
 def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None = None,
-                  checker: str | None = None) -> dict:
-    """start, submit, close, reject, reopen, cancel: with the rules of each."""
+                  checker: str | None = None, recheck: str | int | None = None) -> dict:
+    """start, submit, close, reject, reopen, cancel: with the rules of each.
+
+    On closing, ``recheck`` says when the task is to be checked again: a date
+    (ISO text), a number of days after today, False for never, or None for
+    the ledger's default for the task's kind (settings ``recheck_*_days``)."""
     needs_reason = verb in ("reject", "reopen", "cancel")
     reason = clean_text(reason, "reason", required=needs_reason)
     checker = clean_text(checker, "checker", required=verb == "close")
@@ -577,15 +639,43 @@ def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None
                 raise RuleError(_("Task {id} has no evidence yet: attach some with `rectify evidence {id} FILE` (or --note) before submitting.").format(id=task_id))
         now = ledger.timestamp()  # one moment: the closing time is the close event's time
         if verb == "close":
-            if old["owner"] and checker.casefold() == old["owner"].strip().casefold():
-                raise RuleError(_("The checker must not be the person responsible ({owner}): another person verifies and closes.").format(owner=old["owner"]))
-            changes.update(closed_at=now, closed_by=checker, progress=100)
+            refuse_own_check(checker, old["owner"], _("The checker must not be the person responsible ({owner}): another person verifies and closes."))
+            changes.update(closed_at=now, closed_by=checker, progress=100,
+                           recheck_due=_recheck_due(ledger, old["kind"], recheck))
         if verb == "reopen":
-            changes.update(closed_at=None, closed_by=None)
+            changes.update(closed_at=None, closed_by=None, recheck_due=None)
         status_change = {"status": changes.pop("status")}
         _apply_changes(ledger, task_id, old, status_change, verb, note=reason, who=checker, now=now)
         _apply_changes(ledger, task_id, old, changes, verb, note=reason, who=checker, now=now)
     return get_task(ledger, task_id)
+
+
+def _recheck_due(ledger: Ledger, kind: str | None, recheck: str | int | bool | None) -> str | None:
+    """When a task closed today is to be checked again (see ``change_status``)."""
+    if recheck is False:
+        return None
+    if isinstance(recheck, str):
+        return recheck
+    days = recheck_days(settings_at(ledger), kind) if recheck is None else recheck
+    return (dates.today() + timedelta(days=days)).isoformat() if days else None
+
+
+def check_extension(task_id: int, old: dict, due: str) -> dict:
+    """The rule of an extension: an unfinished task, a later deadline.
+    Returns the task's row; a RuleError otherwise."""
+    if old["status"] in FINISHED:
+        raise RuleError(_("Task {id} is {status}; only unfinished tasks are extended.").format(
+            id=task_id, status=status_label(old["status"])))
+    if old["due"] and due <= old["due"]:
+        raise RuleError(_("An extension must move the deadline later than {due}; to bring it forward use `rectify edit {id} --due`.").format(
+            due=dates.show_date(old["due"]), id=task_id))
+    return old
+
+
+def grant_extension(ledger: Ledger, task_id: int, due: str, reason: str, who: str | None = None) -> None:
+    """Move the deadline by the rule of an extension. Inside a transaction."""
+    old = check_extension(task_id, _current(ledger, task_id), due)
+    _apply_changes(ledger, task_id, old, {"due": due}, "extend", note=reason, who=who)
 
 
 def extend(ledger: Ledger, task_id: int, new_due: str, reason: str) -> dict:
@@ -593,9 +683,5 @@ def extend(ledger: Ledger, task_id: int, new_due: str, reason: str) -> dict:
     reason = clean_text(reason, "reason", required=True)
     due = dates.parse_date(new_due).isoformat()
     with ledger.transaction():
-        old = _unfinished(ledger, task_id, _("Task {id} is {status}; only unfinished tasks are extended."))
-        if old["due"] and due <= old["due"]:
-            raise RuleError(_("An extension must move the deadline later than {due}; to bring it forward use `rectify edit {id} --due`.").format(
-                due=dates.show_date(old["due"]), id=task_id))
-        _apply_changes(ledger, task_id, old, {"due": due}, "extend", note=reason)
+        grant_extension(ledger, task_id, due, reason)
     return get_task(ledger, task_id)

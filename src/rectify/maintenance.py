@@ -47,7 +47,8 @@ PAGES_PER_STEP = 1024  # pages copied per step of the online backup (4 MiB at th
 _NAMES = {"task": N_("task"), "problem": N_("problem"), "event": N_("event"), "evidence": N_("evidence"),
           "task_id": N_("task id"), "problem_id": N_("problem id"), "integrity": N_("integrity"),
           "orphan": N_("orphan rows"), "history": N_("history"), "closed": N_("closing time"),
-          "files": N_("files"), "rules": N_("rules"), "text": N_("stored text"), "times": N_("times")}
+          "files": N_("files"), "rules": N_("rules"), "text": N_("stored text"), "times": N_("times"),
+          "lookback": N_("look-back")}
 
 
 def _name(name: str) -> str:
@@ -58,7 +59,7 @@ def _name(name: str) -> str:
 class Fault:
     """One thing found wrong. ``kind`` is one of: integrity, orphan, history,
     closed, rules, text, times, evidence, permissions, symlink, name,
-    leftover (see README, "Backup and check")."""
+    leftover, lookback (see README, "Backup and check")."""
 
     kind: str
     message: str
@@ -225,13 +226,16 @@ def _orphans(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault
 def _history_fields() -> tuple[str, ...]:
     """The task fields whose every change is an event with old and new values:
     those the reports rebuild for a past moment. ``problem_id`` and
-    ``round_id`` are left out: an id is local to a ledger, and a history
-    copied from another ledger's JSON export names that ledger's problems
-    and rounds. (The other events a task's history holds, outcomes recorded
-    or withdrawn, set no task field: they are not compared either.)"""
+    ``round_id`` and ``relapse_of`` are left out: an id is local to a ledger,
+    and a history copied from another ledger's JSON export names that
+    ledger's problems, rounds and tasks. So is ``recheck_due``: a re-check is
+    scheduled by the ledger that closed the task, and an import copies the
+    history but not the schedule. (The other events a task's history holds,
+    outcomes recorded or withdrawn, set no task field: they are not compared
+    either. The look-back's records are checked by ``_lookback``.)"""
     from rectify.reports import REBUILT
 
-    return tuple(f for f in REBUILT if f not in ("problem_id", "round_id"))
+    return tuple(f for f in REBUILT if f not in ("problem_id", "round_id", "relapse_of", "recheck_due"))
 
 
 def _history(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
@@ -475,9 +479,47 @@ def _field(name: str) -> str:
     return field_label(name)
 
 
+def _lookback(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+    """The look-back's records against the tasks: each re-check has its event
+    and was made of a task closed by then; each relapse's new task links back
+    to the task it relapsed from; each task opened by a relapse has its
+    re-check; only a closed task has a re-check scheduled; each setting
+    equals the last change recorded of it."""
+    faults = []
+    for task, status in conn.execute(
+            "SELECT id, status FROM task WHERE recheck_due IS NOT NULL AND status != 'closed' ORDER BY id"):
+        from rectify.model import status_label
+
+        faults.append(Fault("lookback", _("task {task} is {status} but has a re-check scheduled.").format(
+            task=task, status=status_label(status)), task=task, table="task", row=task))
+    for rid, task in conn.execute(
+            """SELECT c.id, c.task_id FROM recheck c WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.task_id = c.task_id
+                   AND e.action = 'recheck' AND e.field IS NULL AND e.new = c.result AND e.at = c.at) ORDER BY c.id"""):
+        faults.append(Fault("lookback", _("re-check {id} of task {task} has no event in the task's history.").format(
+            id=rid, task=task), task=task, table="recheck", row=rid))
+    for rid, task, new in conn.execute(
+            """SELECT c.id, c.task_id, c.relapse_task_id FROM recheck c LEFT JOIN task t ON t.id = c.relapse_task_id
+               WHERE c.result = 'relapsed' AND (t.id IS NULL OR t.relapse_of IS NOT c.task_id) ORDER BY c.id"""):
+        faults.append(Fault("lookback", _("re-check {id} of task {task} found a relapse, but task {new} does not link back to it.").format(
+            id=rid, task=task, new=new), task=task, table="recheck", row=rid))
+    for (task,) in conn.execute(
+            """SELECT t.id FROM task t WHERE t.relapse_of IS NOT NULL AND NOT EXISTS (SELECT 1 FROM recheck c
+                   WHERE c.task_id = t.relapse_of AND c.relapse_task_id = t.id) ORDER BY t.id"""):
+        faults.append(Fault("lookback", _("task {task} is recorded as a relapse, but no re-check opened it.").format(task=task),
+                            task=task, table="task", row=task))
+    for key, value, recorded in conn.execute(
+            """SELECT s.key, s.value, (SELECT e.new FROM ledger_event e WHERE e.action = 'config' AND e.subject = s.key
+                                       ORDER BY e.at DESC, e.id DESC LIMIT 1) AS recorded
+               FROM setting s WHERE recorded IS NOT s.value ORDER BY s.key"""):
+        faults.append(Fault("lookback", _("setting {key} is {value}, but its history last set it to {recorded}.").format(
+            key=key, value=_shown(value), recorded=_shown(recorded)), table="setting"))
+    return faults
+
+
 # The checks, in the order they run and report; each one's name is shown when it cannot run at all.
 CHECKS = (("integrity", _integrity), ("orphan", _orphans), ("history", _history), ("closed", _closed),
-          ("rules", _rules), ("text", _text), ("times", _times), ("evidence", _verify_evidence), ("files", _files))
+          ("rules", _rules), ("text", _text), ("times", _times), ("evidence", _verify_evidence), ("lookback", _lookback),
+          ("files", _files))
 
 
 def check(path: Path) -> dict:

@@ -207,6 +207,119 @@ def m004_rounds_outcomes(db):
 
 
 @migrations()
+def m005_lookback(db):
+    """The look-back and the paper trail of supervision (issue 17).
+
+    ``setting``: the ledger's own thresholds (colour bands, stale days, lead
+    times, re-check periods), so every machine reading the ledger agrees; a
+    key absent is at its default. ``ledger_event``: the history of what
+    belongs to no one task (a setting changed, a sample drawn, a notice issued
+    or answered), append-only like ``event``. A task gains ``recheck_due``
+    (when a closed task is to be checked again) and ``relapse_of`` (the task
+    whose fix did not hold, for a task opened by a relapse). ``recheck``
+    holds each re-check's result; ``sample`` and ``sample_task`` the samples
+    of a look-back, each task with the unit, kind and category it had when
+    drawn; ``notice`` and ``notice_task`` the numbered notices;
+    ``extension_request`` the extensions asked for and their decisions."""
+    db.executescript(
+        """
+        CREATE TABLE setting (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            changed TEXT NOT NULL
+        );
+        CREATE TABLE ledger_event (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subject TEXT,
+            old TEXT,
+            new TEXT,
+            note TEXT,
+            actor TEXT
+        );
+        CREATE INDEX ledger_event_subject ON ledger_event(action, subject, at);
+        CREATE TRIGGER ledger_event_no_update BEFORE UPDATE ON ledger_event
+            BEGIN SELECT RAISE(ABORT, 'the event history is append-only'); END;
+        CREATE TRIGGER ledger_event_no_delete BEFORE DELETE ON ledger_event
+            BEGIN SELECT RAISE(ABORT, 'the event history is append-only'); END;
+        ALTER TABLE task ADD COLUMN recheck_due TEXT
+            CHECK (recheck_due IS NULL OR recheck_due GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+        ALTER TABLE task ADD COLUMN relapse_of INTEGER REFERENCES task(id);
+        CREATE INDEX task_recheck_due ON task(recheck_due) WHERE recheck_due IS NOT NULL;
+        CREATE INDEX task_relapse_of ON task(relapse_of) WHERE relapse_of IS NOT NULL;
+        CREATE TABLE recheck (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id INTEGER NOT NULL REFERENCES task(id),
+            at TEXT NOT NULL,
+            result TEXT NOT NULL CHECK (result IN ('held', 'relapsed')),
+            checker TEXT NOT NULL,
+            note TEXT,
+            relapse_task_id INTEGER REFERENCES task(id)
+        );
+        CREATE INDEX recheck_task ON recheck(task_id, at);
+        CREATE TABLE sample (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            seed TEXT NOT NULL,
+            rate REAL,
+            requested INTEGER,
+            scope TEXT NOT NULL,
+            population INTEGER NOT NULL,
+            note TEXT,
+            actor TEXT
+        );
+        CREATE TABLE sample_task (
+            sample_id INTEGER NOT NULL REFERENCES sample(id),
+            task_id INTEGER NOT NULL REFERENCES task(id),
+            unit TEXT,
+            kind TEXT,
+            category TEXT,
+            PRIMARY KEY (sample_id, task_id)
+        );
+        CREATE INDEX sample_task_task ON sample_task(task_id);
+        CREATE TABLE notice (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            number TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('reminder', 'supervision', 'warning')),
+            year INTEGER NOT NULL,
+            serial INTEGER NOT NULL,
+            unit TEXT,
+            issued TEXT NOT NULL,
+            reply_by TEXT,
+            replied_at TEXT,
+            reply_note TEXT,
+            replied_by TEXT,
+            actor TEXT,
+            UNIQUE (kind, year, serial)
+        );
+        CREATE TABLE notice_task (
+            notice_id INTEGER NOT NULL REFERENCES notice(id),
+            task_id INTEGER NOT NULL REFERENCES task(id),
+            PRIMARY KEY (notice_id, task_id)
+        );
+        CREATE INDEX notice_task_task ON notice_task(task_id);
+        CREATE TABLE extension_request (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id INTEGER NOT NULL REFERENCES task(id),
+            at TEXT NOT NULL,
+            old_due TEXT,
+            new_due TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            requested_by TEXT,
+            late INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'refused')),
+            decided_at TEXT,
+            decided_by TEXT,
+            decision_note TEXT
+        );
+        CREATE INDEX extension_request_task ON extension_request(task_id);
+        CREATE INDEX extension_request_status ON extension_request(status, at);
+        """
+    )
+
+
+@migrations()
 def m006_import_review(db):
     """Cells an import kept as text (issue 14: nothing lost, nothing guessed).
     A cell that could not be read is kept verbatim with ``review = 1``: its

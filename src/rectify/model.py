@@ -115,6 +115,8 @@ FIELD_LABELS = {
     "addressee": N_("addressee"),
     "signer": N_("signer"),
     "outcome": N_("outcome"),
+    "recheck_due": N_("re-check due"),
+    "relapse_of": N_("relapse of"),
 }
 
 # The verbs of TRANSITIONS, as words in messages.
@@ -209,8 +211,20 @@ def transition(verb: str, current: str) -> str:
 
 # What an event of the history records: its action (one per command that
 # writes, and ``import``), and the task field it changed, if any.
-ACTIONS = ("add", "edit", "classify", "progress", "evidence", "start", "submit", "close", "reject", "reopen",
-           "cancel", "extend", "import")
+# Every action an event of a task's history records, with its word in
+# `rectify history`: the commands' verbs, an import, and what the look-back,
+# rounds and outcomes record. A JSON import takes only these.
+ACTION_LABELS = {
+    "add": N_("created"), "edit": N_("edited"), "classify": N_("classified"), "progress": N_("progress note"),
+    "evidence": N_("evidence"), "start": N_("started"), "submit": N_("submitted for checking"),
+    "close": N_("closed"), "reject": N_("rejected"), "reopen": N_("reopened"), "cancel": N_("cancelled"),
+    "extend": N_("extended"), "import": N_("imported"), "reviewed": N_("reviewed"),
+    "outcome": N_("outcome"), "withdraw": N_("withdrawn"), "round": N_("round changed"),
+    "recheck": N_("re-checked"), "relapse": N_("relapse"), "sample": N_("sampled"), "notice": N_("notice"),
+    "notice_reply": N_("notice reply"), "extend_request": N_("extension requested"),
+    "extend_approve": N_("extension approved"), "extend_refuse": N_("extension refused"),
+}
+ACTIONS = tuple(ACTION_LABELS)
 
 def allowed_change(action: str, old: str | None, new: str | None) -> bool:
     """Whether a recorded state change keeps the rules: a verb's, as
@@ -229,7 +243,7 @@ EDITABLE = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "du
 # Fields whose changes land in the event history, so past reports can be rebuilt.
 TRACKED = EDITABLE + ("status", "progress", "problem_id", "round_id")
 # Every field an event may name.
-EVENT_FIELDS = TRACKED + ("category", "closed_at", "closed_by")
+EVENT_FIELDS = TRACKED + ("category", "closed_at", "closed_by", "recheck_due", "relapse_of", "outcome")
 
 # -- rounds and outcomes --------------------------------------------------------
 

@@ -29,7 +29,8 @@ from datetime import date, timedelta
 from rectify import dates
 from rectify.errors import InputError, NotFoundError
 from rectify.i18n import _
-from rectify.ledger import BLUE_DAYS, STALE_DAYS, band_params, band_sql, task_dict
+from rectify.ledger import band_params, band_sql, task_dict
+from rectify.settings import settings_at
 from rectify.model import ACTIVE
 
 BREAKDOWNS = ("unit", "category", "kind", "leader", "owner")
@@ -41,8 +42,9 @@ ACTIVE_SQL = "('open', 'in_progress', 'submitted')"
 
 # The task fields a past moment rebuilds from the event history.
 REBUILT = ("title", "target", "kind", "status", "due", "unit", "leader", "owner", "helpers",
-           "category", "note", "progress", "problem_id", "closed_at", "closed_by", "round_id")
-_INTEGERS = ("progress", "problem_id", "round_id")
+           "category", "note", "progress", "problem_id", "closed_at", "closed_by", "round_id",
+           "recheck_due", "relapse_of")
+_INTEGERS = ("progress", "problem_id", "round_id", "relapse_of")
 
 
 # -- moments ------------------------------------------------------------------
@@ -142,13 +144,15 @@ class Snapshot:
 
     _serial = itertools.count(1)
 
-    def __init__(self, ledger, at: Moment, stale_days: int = STALE_DAYS, round: dict | None = None):
+    def __init__(self, ledger, at: Moment, stale_days: int | None = None, round: dict | None = None):
         self.ledger = ledger
         self.at = at
         self.round = round
         self.in_round = "" if round is None else f" AND round_id = {int(round['id'])}"
-        self.params = {**band_params(at.day), "until": at.until,
-                       "stale_since": (at.day - timedelta(days=stale_days)).isoformat()}
+        self.settings = settings_at(ledger, at.until)  # the ledger's settings in force at the moment
+        self.stale_days = stale_days or self.settings["stale_days"]
+        self.params = {**band_params(at.day, self.settings), "until": at.until,
+                       "stale_since": (at.day - timedelta(days=self.stale_days)).isoformat()}
         self.current = not ledger.scalar(
             "SELECT EXISTS (SELECT 1 FROM event WHERE at > :until) OR EXISTS (SELECT 1 FROM task WHERE created > :until)",
             self.params)
@@ -328,14 +332,30 @@ def _finish(groups: dict) -> dict:
     return out
 
 
-def summary(ledger, at: Moment, *, by: str = "unit", stale_days: int = STALE_DAYS, round: dict | None = None) -> dict:
+def summary(ledger, at: Moment, *, by: str = "unit", stale_days: int | None = None, round: dict | None = None) -> dict:
     """The figures of ``rectify summary`` (the JSON contract; see README)."""
     if by not in BREAKDOWNS:
         raise InputError(_("Unknown breakdown {by!r}: use unit, category, kind, leader or owner.").format(by=by))
-    return _summary(Snapshot(ledger, at, stale_days, round), by, stale_days)
+    result = _summary(Snapshot(ledger, at, stale_days, round), by)
+    result.update(lookback_figures(ledger, at))
+    return result
 
 
-def _summary(snap: Snapshot, by: str, stale_days: int) -> dict:
+def lookback_figures(ledger, at: Moment) -> dict:
+    """The look-back as it stood at ``at`` ("lookback" of summary and weekly)."""
+    from rectify.lookback import figures
+
+    return {"lookback": figures(ledger, at.until)}
+
+
+def pending_requests(ledger, at: Moment) -> dict:
+    """Extension requests pending at ``at`` ("extension_requests" of the weekly)."""
+    from rectify.supervision import pending_at
+
+    return {"extension_requests": pending_at(ledger, at.until)}
+
+
+def _summary(snap: Snapshot, by: str) -> dict:
     at = snap.at
     counts = snap.tally(by)
     states = dict.fromkeys(STATES, 0)
@@ -375,8 +395,10 @@ def _summary(snap: Snapshot, by: str, stale_days: int) -> dict:
                                                                  unclassified["cancelled"])},
         "by_unit": _finish(by_unit),
         "stale": counts.get(("stale",), 0),
-        "stale_days": stale_days,
+        "stale_days": snap.stale_days,
         "by": by,
+        # The ledger's band settings in force at the moment (see `rectify config`).
+        "thresholds": {k: snap.settings[k] for k in ("blue_days", "yellow_horizon_days", "yellow_quiet_days")},
     }
     if by not in ("unit", "kind"):
         result[f"by_{by}"] = _finish(by_other)
@@ -387,7 +409,7 @@ def _summary(snap: Snapshot, by: str, stale_days: int) -> dict:
 # -- the weekly report --------------------------------------------------------
 
 
-def weekly(ledger, monday: date, at: Moment, *, stale_days: int = STALE_DAYS, limit: int | None = None,
+def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, limit: int | None = None,
            round: dict | None = None) -> dict:
     """The weekly printout for the ISO week starting ``monday``, as at ``at``
     (the JSON contract; see README). ``limit`` keeps the first tasks of each
@@ -401,7 +423,8 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int = STALE_DAYS, li
     touched = ("id IN (SELECT task_id FROM event WHERE field IN ('status', 'closed_at') AND at >= :start"
                f" AND at <= :until UNION SELECT id FROM task WHERE {created})")
     unfinished = f"status IN {ACTIVE_SQL}"
-    now = _summary(snap, "unit", stale_days)
+    now = _summary(snap, "unit")
+    now.update(lookback_figures(ledger, at))  # as ``summary`` gives it
     closed = "r.status = 'closed' AND r.closed_at >= :start"
     late = f"r.status IN {ACTIVE_SQL} AND r.due < :today"
     sections = {
@@ -444,6 +467,8 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int = STALE_DAYS, li
         "established": lists["established"],
         "counts": counts,
         "trend": trend(ledger, _trend_cuts(sunday, at)) if round is None else round_trend(ledger, _trend_cuts(sunday, at), round),
+        **lookback_figures(ledger, at),
+        **pending_requests(ledger, at),
     }
 
 
@@ -530,16 +555,18 @@ def trend(ledger, cuts: list[tuple[str, str]]) -> list[dict]:
 # -- supervision sheets --------------------------------------------------------
 
 
-def sheets(ledger, unit: str | None = None, round: dict | None = None) -> dict:
+def sheets(ledger, unit: str | None = None, round: dict | None = None, within: int | None = None) -> dict:
     """Supervision sheets (督办单), now: per responsible unit, its overdue tasks
-    and those due within 7 days, in the colour bands, with leader and owner."""
+    and those due within the blue band's days (or ``within`` days), in the
+    colour bands, with leader and owner."""
     at = moment()
     snap = Snapshot(ledger, at, round=round)
-    p = {"unit": unit}
+    blue_days = snap.settings["blue_days"] if within is None else within
+    p = {"unit": unit, "sheet_until": (at.day + timedelta(days=blue_days)).isoformat()}
     only = " AND unit = :unit" if unit is not None else ""
     tasks = snap.tasks(
-        f"status IN {ACTIVE_SQL} AND due <= :blue_until{only}",
-        f"r.status IN {ACTIVE_SQL} AND r.due <= :blue_until" + (" AND r.unit = :unit" if unit is not None else ""),
+        f"status IN {ACTIVE_SQL} AND due <= :sheet_until{only}",
+        f"r.status IN {ACTIVE_SQL} AND r.due <= :sheet_until" + (" AND r.unit = :unit" if unit is not None else ""),
         "r.unit IS NULL, r.unit, r.due, r.id", p)
     if unit is not None and not tasks and not ledger.scalar("SELECT 1 FROM task WHERE unit = ?", (unit,)):
         raise NotFoundError(_("No task has the unit {unit!r}. See `rectify summary` for the units.").format(unit=unit))
@@ -552,7 +579,7 @@ def sheets(ledger, unit: str | None = None, round: dict | None = None) -> dict:
         by_unit[unit] = []
     return {
         "as_of": at.day.isoformat(),
-        "due_within": BLUE_DAYS,
+        "due_within": blue_days,
         "sheets": [{
             "unit": name,
             "leaders": sorted({t["leader"] for t in items if t["leader"]}),
@@ -717,7 +744,7 @@ def report(ledger, at: Moment, round: dict | None = None, *, interim: bool = Fal
     problem with its tasks as they stood, their progress notes, closing
     remarks and outcomes by then; and the tasks still open."""
     snap = Snapshot(ledger, at, round=round)
-    figures = _summary(snap, "category", STALE_DAYS)
+    figures = _summary(snap, "category")
     problems = problem_rows(snap)
     tasks = snap.tasks("1", "1", "r.problem_id IS NULL, r.problem_id, r.id")
     ids = ",".join(str(int(t["id"])) for t in tasks) or "NULL"

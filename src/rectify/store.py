@@ -84,7 +84,7 @@ def _check_header(path: Path) -> tuple[int, int, bool] | None:
 
 
 # The schema version this release writes. A test keeps it equal to LATEST.
-KNOWN_SCHEMA = 5
+KNOWN_SCHEMA = 6
 
 
 def _connect(target: str, **options) -> sqlite3.Connection:
@@ -210,6 +210,15 @@ class Ledger:
             self.clock_behind = (now, latest)
             return latest
         return now
+
+    def record_ledger(self, action: str, *, subject: str | None = None, old=None, new=None,
+                      note: str | None = None, actor: str | None = None, at: str | None = None) -> None:
+        """Append one event of the ledger as a whole (a setting, a sample, a
+        notice): ``ledger_event``. Call inside ``transaction()``."""
+        self.conn.execute(
+            "INSERT INTO ledger_event (at, action, subject, old, new, note, actor) VALUES (?,?,?,?,?,?,?)",
+            (at or self.timestamp(), action, subject, _text(old), _text(new), note, actor),
+        )
 
     def query(self, sql: str, params=()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()

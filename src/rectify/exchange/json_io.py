@@ -4,7 +4,8 @@ Out: an array of task objects, each exactly as ``rectify list --json`` gives
 it, plus ``"evidence"`` and ``"history"`` as ``rectify show --json`` gives them.
 
 In: that array (or an object with a ``"tasks"`` array). Keys rectify derives
-(``id``, ``overdue``, ``band``, ``updated``) are read past; any other unknown
+(``id``, ``overdue``, ``band``, ``updated``, and the look-back's
+``recheck_due`` and ``relapse_of``) are read past; any other unknown
 key is reported as unmapped. An object shaped as rectify exports it takes a
 fast path (100,000 of them must import in seconds); anything else goes
 through the careful path of ``records``, which words the error.
@@ -52,7 +53,10 @@ def read(path: Path) -> list:
 
 _JSON_FIELDS = ("title", "target", "kind", "status", "due", "unit", "leader", "owner", "helpers", "category",
                 "note", "closed_at", "closed_by", "uid", "progress")
-_JSON_IGNORED = ("id", "overdue", "band", "updated", "created", "history", "evidence")
+# The look-back's fields (recheck_due, relapse_of) are read past too: a
+# relapse names a task of the exporting ledger, and a re-check is scheduled
+# by the ledger that closed the task.
+_JSON_IGNORED = ("id", "overdue", "band", "updated", "created", "history", "evidence", "recheck_due", "relapse_of")
 _HISTORY_KEYS = ("at", "action", "field", "old", "new", "note", "actor")
 
 

@@ -167,6 +167,8 @@ def weekly(data: dict, *, context: dict | None = None) -> str:
     body += problem_tables(data["summary"])
     for t in L.weekly_tables(data):
         body.append(table(t))
+    for t in L.report_extras(data):
+        body.append(table(t))
     body.append(f'<section class="short"><h2>{escape(label("trend"))}</h2>'
                 f"<figure>{trend_svg(data['trend'])}</figure></section>")
     return _document(title, body)
@@ -185,7 +187,7 @@ def problem_tables(summary: dict) -> list[str]:
 
 def _sheet(sheet: dict, as_of: str, days: int) -> list[str]:
     out = ['<div class="sheet">', "<header>",
-           f"<h1>{escape(label('sheet_title'))}</h1>",
+           f"<h1>{escape(L.sheet_title(sheet))}</h1>",
            f'<p class="meta">{escape(L.as_of(as_of))}</p>']
     lines = L.sheet_lines(sheet, days)
     out.append(f"<p><strong>{escape(lines[0])}</strong></p>")

@@ -25,7 +25,7 @@ LABELS = {
     "closed": N_("Closed"),
     "cancelled": N_("Cancelled"),
     "overdue": N_("Overdue"),
-    "due_soon": N_("Due within 7 days"),
+    "due_soon": N_("Due within {days} days"),
     "completion_rate": N_("Completion rate"),
     "all": N_("All tasks"),
     "rate_title": N_("Completion rate (closed / (all − cancelled))"),
@@ -36,8 +36,8 @@ LABELS = {
     "states": N_("By state"),
     "bands": N_("Colour bands"),
     "red": N_("red: overdue"),
-    "yellow": N_("yellow: behind (no progress note for 14 days, due within 30)"),
-    "blue": N_("blue: due within 7 days"),
+    "yellow": N_("yellow: behind (no progress note for {quiet} days, due within {horizon})"),
+    "blue": N_("blue: due within {days} days"),
     "stale": N_("Stale long-term tasks (no progress note for {days} days)"),
     "by": N_("By {what}"),
     "unit": N_("unit"),
@@ -108,6 +108,28 @@ LABELS = {
     "band_yellow": N_("yellow"),
     "band_blue": N_("blue"),
     "no_sheets": N_("Nothing is overdue or due within {days} days: no sheets."),
+    # notices (sheets --issue)
+    "no_notices": N_("No task calls for a new notice: none issued."),
+    "notice_reminder": N_("Reminder notice"),
+    "notice_supervision": N_("Supervision notice"),
+    "notice_warning": N_("Warning notice"),
+    "notice_number": N_("No. {number}, issued {date}"),
+    "notice_reply_by": N_("Reply by {date}."),
+    # the look-back (summary and weekly)
+    "lookback_title": N_("The look-back: sampled closed tasks checked again"),
+    "lookback_by_unit": N_("The look-back by unit"),
+    "lookback_by_category": N_("The look-back by category"),
+    "col_samples": N_("Samples"),
+    "col_sampled": N_("Sampled"),
+    "col_checked": N_("Checked"),
+    "col_held": N_("Held"),
+    "col_relapsed": N_("Relapsed"),
+    "col_rechecks": N_("All re-checks: held / relapsed"),
+    # extension requests (weekly)
+    "extension_requests": N_("Extension requests pending"),
+    "col_requested": N_("Requested"),
+    "col_late": N_("Late request"),
+    "yes": N_("yes"),
 }
 
 
@@ -115,6 +137,21 @@ def label(key: str, **values) -> str:
     message = LABELS[key]
     text = pgettext(*message) if isinstance(message, tuple) else _(message)
     return text.format(**values) if values else text
+
+
+def thresholds(data: dict) -> dict:
+    """The band thresholds a summary was computed with (the ledger's settings then)."""
+    return data.get("thresholds") or {"blue_days": 7, "yellow_horizon_days": 30, "yellow_quiet_days": 14}
+
+
+def band_legend(band: str, data: dict) -> str:
+    """``blue: due within 7 days`` ... with the days of the summary's settings."""
+    t = thresholds(data)
+    if band == "blue":
+        return label("blue", days=t["blue_days"])
+    if band == "yellow":
+        return label("yellow", quiet=t["yellow_quiet_days"], horizon=t["yellow_horizon_days"])
+    return label(band)
 
 
 def as_of(day_: str) -> str:
@@ -200,7 +237,7 @@ def summary_figures(data: dict) -> list[tuple[str, str]]:
         (label("closed"), str(data["closed"])),
         (label("cancelled"), str(data["cancelled"])),
         (label("overdue"), str(data["overdue"])),
-        (label("due_soon"), str(data["due_soon"])),
+        (label("due_soon", days=thresholds(data)["blue_days"]), str(data["due_soon"])),
         (label("stale", days=data["stale_days"]), str(data["stale"])),
     ]
 
@@ -247,7 +284,7 @@ def headline(data: dict) -> Table:
         ratio(label("rate_of", kind=label(kind)), now["by_kind"][kind]["completion_rate"],
               before["by_kind"][kind]["completion_rate"])
     count(label("overdue"), now["overdue"], before["overdue"])
-    count(label("due_soon"), now["due_soon"], before["due_soon"])
+    count(label("due_soon", days=thresholds(now)["blue_days"]), now["due_soon"], before["due_soon"])
     count(label("stale", days=now["stale_days"]), now["stale"], before["stale"])
     count(label("established_total"), now["by_kind"]["long_term"]["closed"], before["by_kind"]["long_term"]["closed"])
     return table
@@ -373,10 +410,74 @@ def sheet_table(sheet: dict, as_of: str) -> Table:
     return table
 
 
+def sheet_title(sheet: dict) -> str:
+    """A sheet's title: a supervision sheet, or the kind of notice it was issued as."""
+    notice = sheet.get("notice")
+    return label(f"notice_{notice['kind']}") if notice else label("sheet_title")
+
+
 def sheet_lines(sheet: dict, days: int) -> list[str]:
     """The lines above a sheet's table."""
-    lines = [label("sheet_unit", unit=name_or_none(sheet["unit"]))]
+    lines = []
+    notice = sheet.get("notice")
+    if notice:
+        lines.append(label("notice_number", number=notice["number"], date=dates.show_date(notice["issued"][:10])))
+    lines.append(label("sheet_unit", unit=name_or_none(sheet["unit"])))
     if sheet["leaders"]:
         lines.append(label("sheet_leaders", names=join_names(sheet["leaders"])))
     lines.append(label("sheet_counts", overdue=sheet["overdue"], soon=sheet["due_soon"], days=days))
+    if notice and notice["reply_by"]:
+        lines.append(label("notice_reply_by", date=dates.show_date(notice["reply_by"])))
     return lines
+
+
+# -- the look-back and extension requests (summary and weekly) ------------------------
+
+
+def _lookback_row(name: str, g: dict) -> list[str]:
+    return [name, str(g["sampled"]), str(g["checked"]), str(g["held"]), str(g["relapsed"])]
+
+
+def lookback_tables(lookback: dict | None) -> list[Table]:
+    """The look-back's figures: overall, then by unit and by category (when anything was sampled)."""
+    if not lookback or not (lookback["samples"] or sum(lookback["rechecks"].values())):
+        return []
+    figures = Table(label("lookback_title"), [label("figure"), label("col_count")], right={1}, wide=0)
+    for key, name in (("samples", "col_samples"), ("sampled", "col_sampled"), ("checked", "col_checked"),
+                      ("held", "col_held"), ("relapsed", "col_relapsed")):
+        figures.rows.append([label(name), str(lookback[key])])
+        figures.bands.append(None)
+    figures.rows.append([label("col_rechecks"), f"{lookback['rechecks']['held']} / {lookback['rechecks']['relapsed']}"])
+    figures.bands.append(None)
+    tables = [figures]
+    if lookback["sampled"]:
+        heads = [label("col_sampled"), label("col_checked"), label("col_held"), label("col_relapsed")]
+        for key, title, column in (("by_unit", "lookback_by_unit", "col_unit"),
+                                   ("by_category", "lookback_by_category", "category")):
+            table = Table(label(title), [label(column).capitalize()] + heads, right={1, 2, 3, 4}, wide=0)
+            for name, g in lookback[key].items():
+                table.rows.append(_lookback_row(name_or_none(name), g))
+                table.bands.append("red" if g["relapsed"] else None)
+            tables.append(table)
+    return tables
+
+
+def extension_request_table(data: dict) -> list[Table]:
+    """The extension requests pending at the report's moment (weekly)."""
+    if "extension_requests" not in data:
+        return []
+    today = data["as_of"]
+    table = Table(label("extension_requests"), [label("col_id"), label("col_measure"), label("col_unit"),
+                  label("col_requested"), label("col_from"), label("col_to"), label("col_reason"), label("col_late")],
+                  right={0}, wide=1, wrap={2, 6})
+    for r in data["extension_requests"]:
+        table.rows.append([str(r["task_id"]), r["title"], r["unit"] or "", day(r["at"][:10], today),
+                           day(r["old_due"], today), day(r["new_due"], today), r["reason"],
+                           label("yes") if r["late"] else ""])
+        table.bands.append("red" if r["late"] else None)
+    return [table]
+
+
+def report_extras(data: dict) -> list[Table]:
+    """The tables issue 17 adds to summary and weekly, after their own."""
+    return lookback_tables(data.get("lookback")) + extension_request_table(data)

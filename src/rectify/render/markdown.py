@@ -55,6 +55,8 @@ def weekly(data: dict, *, context: dict | None = None) -> str:
     lines += problem_tables(data["summary"])
     for t in L.weekly_tables(data):
         lines += table(t)
+    for t in L.report_extras(data):
+        lines += table(t)
     lines += [f"## {escape(label('trend'))}", "", "```"] + L.trend_lines(data["trend"]) + ["```", ""]
     return "\n".join(lines)
 
@@ -71,7 +73,7 @@ def problem_tables(summary: dict) -> list[str]:
 
 
 def sheet(sheet: dict, as_of: str, days: int) -> str:
-    lines = [f"# {escape(label('sheet_title'))} · {escape(L.as_of(as_of))}", ""]
+    lines = [f"# {escape(L.sheet_title(sheet))} · {escape(L.as_of(as_of))}", ""]
     lines += [f"{escape(line, line=True)}  " for line in L.sheet_lines(sheet, days)] + [""]
     t = L.sheet_table(sheet, as_of)
     lines += table(t) if t.rows else [label("sheet_empty", days=days), ""]

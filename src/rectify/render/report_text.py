@@ -185,7 +185,7 @@ def show_summary(data: dict, con: Console | None = None) -> None:
     _say(con, "  ".join(f"{L.status_label(s)} {n}" for s, n in data["states"].items()))
     _heading(con, label("bands"))
     bands = list(data["bands"].items())
-    grid(con, [], [[label(band), str(n)] for band, n in bands], right={1},
+    grid(con, [], [[L.band_legend(band, data), str(n)] for band, n in bands], right={1},
          styles=[{0: BAND_STYLES[band]} for band, _n in bands])
 
     by = data["by"]
@@ -200,6 +200,8 @@ def show_summary(data: dict, con: Console | None = None) -> None:
              rows, right={1, 2, 3, 5}, wide=0, styles=styles)
     else:
         _say(con, label("nothing"))
+    for table in L.report_extras(data):
+        print_table(con, table, band_cells=())
 
 
 def show_problems(summary: dict, con: Console) -> None:
@@ -228,6 +230,8 @@ def show_weekly(data: dict, con: Console | None = None, *, context: dict | None 
     show_problems(data["summary"], con)
     for table in L.weekly_tables(data):
         print_table(con, table)
+    for table in L.report_extras(data):
+        print_table(con, table, band_cells=())
     _heading(con, label("trend"))
     for line in L.trend_lines(data["trend"]):
         _say(con, line)
@@ -237,7 +241,7 @@ def show_weekly(data: dict, con: Console | None = None, *, context: dict | None 
 
 
 def show_sheet(sheet: dict, as_of: str, days: int, con: Console) -> None:
-    _say(con, f"{label('sheet_title')} · {L.as_of(as_of)}", "bold underline")
+    _say(con, f"{L.sheet_title(sheet)} · {L.as_of(as_of)}", "bold underline")
     for line in L.sheet_lines(sheet, days):
         _say(con, line)
     _say(con, "")

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from rectify import dates
 from rectify.i18n import N_, _, ngettext
-from rectify.model import field_label, kind_label, status_label
+from rectify.model import ACTION_LABELS, field_label, kind_label, status_label
 from rectify.text import printable_data
 
 BAND_STYLES = {"red": "bold red", "yellow": "yellow", "blue": "cyan"}
@@ -179,6 +179,7 @@ def task_detail(task: dict) -> None:
         (_("Created"), dates.show_time(task.get("created"))),
         (_("Closed"), _("{when} by {checker}").format(when=dates.show_time(task["closed_at"]), checker=task["closed_by"])
          if task.get("closed_at") else None),
+        *lookback_rows(task),
         ("UID", task["uid"]),
     ]
     for label, value in rows:
@@ -213,11 +214,47 @@ def task_detail(task: dict) -> None:
         history_table(task["history"], con=con)
 
 
+def lookback_rows(task: dict) -> list[tuple[str, str | None]]:
+    """The look-back of a task in ``show``: its re-check, the task it is a
+    relapse of, and the tasks its relapses opened."""
+    rows: list[tuple[str, str | None]] = [
+        (_("Re-check due"), dates.show_date(task["recheck_due"]) if task.get("recheck_due") else None),
+        (_("Relapse of"), _("task {id}").format(id=task["relapse_of"]) if task.get("relapse_of") else None),
+    ]
+    for check in (task.get("lookback") or {}).get("rechecks", []):
+        text = _("{when}: {result}, checked by {checker}").format(
+            when=dates.show_day(check["at"]), result=_(RESULT_LABELS[check["result"]]), checker=check["checker"])
+        if check["relapse_task_id"]:
+            text += "; " + _("new task {id}").format(id=check["relapse_task_id"])
+        rows.append((_("Re-checked"), text))
+    return rows
+
+
+RESULT_LABELS = {"held": N_("held"), "relapsed": N_("relapsed")}
+
+
 def describe_event(ev: dict) -> str:
     """One line of history, in words."""
     action, field = ev["action"], ev["field"]
     if action == "add":
         return _("added")
+    if action == "recheck" and field is None:
+        return _("re-check: {result}").format(result=_(RESULT_LABELS.get(ev["new"], ev["new"] or ""))) + (
+            f"  ({ev['note']})" if ev["note"] else "")
+    if action == "relapse":
+        return _("opened by a relapse of task {id}").format(id=ev["new"]) + (f"  ({ev['note']})" if ev["note"] else "")
+    if action == "sample":
+        return _("drawn in look-back sample {id}").format(id=ev["new"])
+    if action == "notice":
+        return _("named in notice {number}").format(number=ev["new"])
+    if action == "notice_reply":
+        return _("notice {number} answered: {note}").format(number=ev["new"], note=ev["note"] or "")
+    if action == "extend_request":
+        return _("extension to {due} requested: {reason}").format(due=_show_value("due", ev["new"]), reason=ev["note"] or "")
+    if action in ("extend_approve", "extend_refuse"):
+        text = (_("extension to {due} approved") if action == "extend_approve" else _("extension to {due} refused")).format(
+            due=_show_value("due", ev["new"]))
+        return text + (f"  ({ev['note']})" if ev["note"] else "")
     if action == "progress":
         text = ev["note"] or ""
         if ev["old"] != ev["new"]:
@@ -260,15 +297,6 @@ def _show_value(field: str | None, value: str | None) -> str | None:
     except ValueError:
         pass
     return value
-
-
-ACTION_LABELS = {
-    "add": N_("created"), "edit": N_("edited"), "classify": N_("classified"), "progress": N_("progress note"),
-    "evidence": N_("evidence"), "start": N_("started"), "submit": N_("submitted for checking"),
-    "close": N_("closed"), "reject": N_("rejected"), "reopen": N_("reopened"), "cancel": N_("cancelled"),
-    "extend": N_("extended"), "import": N_("imported"), "reviewed": N_("reviewed"),
-    "outcome": N_("outcome"), "withdraw": N_("withdrawn"), "round": N_("round changed"),
-}
 
 
 def history_table(events: list[dict], con: Console | None = None) -> None:
@@ -348,3 +376,105 @@ def outcome_list(data: dict) -> None:
 
     plain = file_console(con.file, width=con.width) if con.color_system is None else con
     print_table(plain, P.outcome_table({"outcomes": data["totals"]}), band_cells=())
+
+
+# -- the look-back and supervision ---------------------------------------------------
+
+
+def _nothing(message: str) -> None:
+    console(stderr=True).print(message)
+
+
+def recheck_table(tasks: list[dict]) -> None:
+    if not tasks:
+        _nothing(_("No re-check is due."))
+        return
+    con = console()
+    table = _table(con, (_("ID"), {"justify": "right"}), (_("Re-check due"), {"no_wrap": True}),
+                   (_("Closed"), {"no_wrap": True}), (_("Kind"), {"no_wrap": True}), (_("Unit"), {"max_width": 16}),
+                   (_("Owner"), {"max_width": 10}), (_("Measure"), {"ratio": 1}))
+    for t in tasks:
+        due = Text(dates.show_day(t["recheck_due"]), style=BAND_STYLES["red"] if t.get("recheck_overdue") else "")
+        table.add_row(str(t["id"]), due, dates.show_day(t["closed_at"]), kind_label(t["kind"]),
+                      Foldable(t["unit"] or ""), Foldable(t["owner"] or ""), Foldable(t["title"]))
+    con.print(table)
+
+
+def sample_table(samples: list[dict]) -> None:
+    if not samples:
+        _nothing(_("No sample drawn yet: `rectify lookback sample --rate 20%`."))
+        return
+    con = console()
+    table = _table(con, (_("ID"), {"justify": "right"}), (_("Drawn"), {"no_wrap": True}), (_("Seed"), {}),
+                   (_("Sampled"), {"justify": "right"}), (_("Checked"), {"justify": "right"}),
+                   (_("Held"), {"justify": "right"}), (_("Relapsed"), {"justify": "right"}), (_("Note"), {"ratio": 1}))
+    for s in samples:
+        table.add_row(str(s["id"]), dates.show_day(s["at"]), s["seed"], f"{s['sampled']}/{s['population']}",
+                      str(s["checked"]), str(s["held"]), str(s["relapsed"]), s["note"] or "")
+    con.print(table)
+
+
+def notice_state(n: dict) -> Text:
+    if n["replied_at"]:
+        return Text(_("answered {date}").format(date=dates.show_day(n["replied_at"])), style="green")
+    if n["reply_overdue"]:
+        return Text(_("reply overdue"), style=BAND_STYLES["red"])
+    if n["awaiting"]:
+        return Text(_("awaiting reply"))
+    return Text(_("no reply asked"), style="dim")
+
+
+def notice_table(notices: list[dict]) -> None:
+    from rectify.supervision import kind_label as notice_kind
+
+    if not notices:
+        _nothing(_("No notices."))
+        return
+    con = console()
+    table = _table(con, (_("Number"), {"no_wrap": True}), (_("Kind"), {"no_wrap": True}), (_("Unit"), {"max_width": 16}),
+                   (_("Issued"), {"no_wrap": True}), (_("Reply by"), {"no_wrap": True}), (_("Tasks"), {"justify": "right"}),
+                   (_("State"), {}))
+    for n in notices:
+        table.add_row(n["number"], notice_kind(n["kind"]), Foldable(n["unit"] or ""), dates.show_day(n["issued"]),
+                      dates.show_day(n["reply_by"]) if n["reply_by"] else "", str(len(n["tasks"])), notice_state(n))
+    con.print(table)
+
+
+def notice_detail(notice: dict, tasks: list[dict]) -> None:
+    from rectify.supervision import kind_label as notice_kind
+
+    con = console()
+    plain = con.color_system is None
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="" if plain else "bold", no_wrap=True)
+    grid.add_column()
+    rows = [(_("Kind"), notice_kind(notice["kind"])), (_("Unit"), notice["unit"]),
+            (_("Issued"), dates.show_time(notice["issued"])),
+            (_("Reply by"), dates.show_date(notice["reply_by"]) if notice["reply_by"] else None),
+            (_("State"), notice_state(notice)), (_("Reply"), notice["reply_note"]), (_("Replied by"), notice["replied_by"])]
+    for name, value in rows:
+        if value:
+            grid.add_row(name, value)
+    con.print(Text(_("Notice {number}").format(number=notice["number"]), style="" if plain else "bold underline"))
+    con.print(grid)
+    con.print()
+    task_table(tasks, len(tasks))
+
+
+def request_table(requests: list[dict]) -> None:
+    if not requests:
+        _nothing(_("No extension requests."))
+        return
+    con = console()
+    table = _table(con, (_("Request"), {"justify": "right"}), (_("Task"), {"justify": "right"}),
+                   (_("Requested"), {"no_wrap": True}), (_("From"), {"no_wrap": True}), (_("To"), {"no_wrap": True}),
+                   (_("State"), {"no_wrap": True}), (_("Unit"), {"max_width": 16}), (_("Reason"), {"ratio": 1}))
+    from rectify.supervision import STATUS_LABELS
+
+    for r in requests:
+        state = Text(_(STATUS_LABELS[r["status"]]))
+        if r["late"]:
+            state.append("  " + _("late"), style=BAND_STYLES["red"])
+        table.add_row(str(r["id"]), str(r["task_id"]), dates.show_day(r["at"]), dates.show_day(r["old_due"]),
+                      dates.show_day(r["new_due"]), state, Foldable(r["unit"] or ""), Foldable(r["reason"]))
+    con.print(table)

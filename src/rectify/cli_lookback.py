@@ -1,0 +1,277 @@
+"""The look-back and supervision commands: config, recheck, lookback, notice.
+
+They register on the app of ``rectify.cli``, whose last lines import this
+module. The work is in ``rectify.settings``, ``rectify.lookback`` and
+``rectify.supervision``; here are the arguments, the output and the exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from rectify.cli import JSON_HELP, _closing, _Group, app, command, emit_json, open_ledger, output_file, say
+from rectify.errors import InputError
+from rectify.i18n import _
+
+# -- config ---------------------------------------------------------------------------
+
+
+@command("config", help=_(
+    "Show or change the ledger's settings: the colour bands, stale days, re-check periods, the lead times "
+    "and numbering of notices. They are kept in the ledger itself, so every machine reading it agrees; "
+    "each change is recorded, and reports of a past day use the settings of that day.\n\n"
+    "Example: rectify config · rectify config blue_days 10 · rectify config notice_reply_days 7"))
+def config_cmd(key: Optional[str] = typer.Argument(None, metavar=_("[KEY]")),
+               value: Optional[str] = typer.Argument(None, metavar=_("[VALUE]")),
+               as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import ledger as L
+    from rectify import settings as S
+
+    if value is None:
+        with _closing(open_ledger()) as led:
+            rows = S.describe(led)
+        if key is not None:
+            wanted = S.setting(key).key
+            rows = [r for r in rows if r["key"] == wanted]
+        if as_json:
+            emit_json(rows if key is None else rows[0])
+            return
+        for r in rows:
+            mark = "" if r["is_default"] else "  *"
+            print(f"{r['key']:<26} {r['value']}{mark}")
+            if key is not None:
+                say(r["help"])
+        return
+    item = S.setting(key)
+    S.validate(item, value)  # before the ledger file is created
+    with _closing(open_ledger(write=True)) as led:
+        result = S.change(led, item.key, value, L.actor())
+    if as_json:
+        emit_json(result)
+    elif result["changed"]:
+        say(_("{key}: {old} → {new}.").format(**result))
+    else:
+        say(_("{key} was {new} already; nothing changed.").format(**result))
+
+
+# -- recheck --------------------------------------------------------------------------
+
+
+@command("recheck", help=_(
+    "Re-checks of closed tasks (the look-back). Without an id: the tasks whose re-check is due. With an id: "
+    "record the result of checking it again, --held or --relapsed, by a checker who is not the person "
+    "responsible, with a note and any evidence. A relapse opens a new task linked to the original, whose "
+    "closing stays in its history.\n\n"
+    "Example: rectify recheck · rectify recheck 12 --relapsed --by \"Zhao Lei\" --note \"Receipts unfiled again\""))
+def recheck_cmd(task_id: Optional[int] = typer.Argument(None, metavar=_("[ID]")),
+                held: bool = typer.Option(False, "--held", help=_("The fix held.")),
+                relapsed: bool = typer.Option(False, "--relapsed", help=_("The problem came back.")),
+                by: Optional[str] = typer.Option(None, "--by", help=_("The checker (not the person responsible).")),
+                note: Optional[str] = typer.Option(None, "--note", help=_("What was found.")),
+                evidence: Optional[List[str]] = typer.Option(None, "--evidence", metavar=_("FILE"),
+                                                             help=_("A file of evidence; repeat for more.")),
+                due: Optional[str] = typer.Option(None, "--due", metavar=_("DATE"),
+                                                  help=_("With --relapsed: the new task's deadline.")),
+                within: Optional[str] = typer.Option(None, "--within", metavar=_("SPAN"),
+                                                     help=_("Listing: also those due within this span, e.g. 30d.")),
+                as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import lookback as K
+
+    if task_id is None:
+        if held or relapsed or by or note or evidence or due:
+            raise InputError(_("Give the id of the task checked again: `rectify recheck ID --held ...`."))
+        from rectify import dates
+
+        days = dates.parse_duration_days(within) if within else 0
+        with _closing(open_ledger()) as led:
+            tasks = K.due_rechecks(led, days)
+        if as_json:
+            emit_json(tasks)
+            return
+        from rectify.render.terminal import recheck_table
+
+        recheck_table(tasks)
+        return
+    if held == relapsed:
+        raise InputError(_("Give --held or --relapsed."))
+    if not by:
+        raise InputError(_("Give --by: the checker, who is not the person responsible."))
+    if not note:
+        raise InputError(_("Give --note: what the re-check found."))
+    if due and not relapsed:
+        raise InputError(_("--due is for a relapse's new task: use it with --relapsed."))
+    with _closing(open_ledger(write=True)) as led:
+        result = K.record_recheck(led, task_id, "held" if held else "relapsed", by, note, evidence or [], due=due)
+    if as_json:
+        emit_json(result)
+    elif held:
+        say(_("Task {id}: the fix held (checked by {by}).").format(id=task_id, by=result["checker"]))
+    else:
+        say(_("Task {id}: relapsed; new task {new} opened for it.").format(id=task_id, new=result["relapse_task_id"]))
+
+
+# -- lookback -------------------------------------------------------------------------
+
+lookback_app = typer.Typer(cls=_Group, no_args_is_help=True, help=_(
+    "The look-back: samples of closed tasks, drawn at random for an on-site check, and their sheets.\n\n"
+    "Example: rectify lookback sample --rate 20% --seed 2026 · rectify lookback sheet 1 --format html --output s.html"),
+    options_metavar=_("[OPTIONS]"), subcommand_metavar=_("COMMAND [ARGS]..."))
+app.add_typer(lookback_app, name="lookback")
+
+
+@command("sample", group=lookback_app, help=_(
+    "Draw a sample of closed tasks at random: --rate (a share) or --n (how many), stratified by unit and kind so "
+    "every unit is seen, reproducibly from --seed (the same seed and ledger give the same sample). The sample is "
+    "recorded; check its tasks with `rectify recheck ID --held|--relapsed`.\n\n"
+    "Example: rectify lookback sample --rate 20% --seed 2026 --from 2026-01-01"))
+def sample_cmd(rate: Optional[str] = typer.Option(None, "--rate", metavar="20%", help=_("The share to sample.")),
+               n: Optional[int] = typer.Option(None, "--n", metavar="N", help=_("How many tasks to sample.")),
+               seed: Optional[str] = typer.Option(None, "--seed", help=_("The seed (default: a random one, recorded).")),
+               unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit.")),
+               category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
+               kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate, long_term or none.")),
+               start: Optional[str] = typer.Option(None, "--from", metavar=_("DATE"), help=_("Closed on or after this day.")),
+               end: Optional[str] = typer.Option(None, "--to", metavar=_("DATE"), help=_("Closed on or before this day.")),
+               note: Optional[str] = typer.Option(None, "--note", help=_("Remarks.")),
+               as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import dates
+    from rectify import lookback as K
+    from rectify.cli import list_filters
+
+    filters = list_filters(kind=kind)
+    scope = {k: v for k, v in {"unit": unit, "category": category, "kind": filters["kind"],
+                               "from": dates.parse_date(start).isoformat() if start else None,
+                               "to": dates.parse_date(end).isoformat() if end else None}.items() if v}
+    share = K.parse_rate(rate) if rate is not None else None
+    with _closing(open_ledger(write=True)) as led:
+        sample = K.take_sample(led, scope, rate=share, n=n, seed=seed, note=note)
+    if as_json:
+        emit_json(sample)
+        return
+    say(_("Sample {id}: {n} of {population} closed tasks (seed {seed}).").format(
+        id=sample["id"], n=sample["sampled"], population=sample["population"], seed=sample["seed"]))
+    if sample["sampled"] > sample["wanted"]:
+        say(_("{n} more than asked, so that every unit is seen.").format(n=sample["sampled"] - sample["wanted"]))
+    say(_("Print its sheet: rectify lookback sheet {id}").format(id=sample["id"]))
+
+
+@command("list", group=lookback_app, help=_(
+    "List the samples drawn, with how many of their tasks were checked, held and relapsed.\n\n"
+    "Example: rectify lookback list --json"))
+def samples_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import lookback as K
+
+    with _closing(open_ledger()) as led:
+        samples = K.list_samples(led)
+    if as_json:
+        emit_json(samples)
+        return
+    from rectify.render.terminal import sample_table
+
+    sample_table(samples)
+
+
+@command("sheet", group=lookback_app, help=_(
+    "The sheet for checking a sample on site: each task with its unit, measure, target, closing and evidence, "
+    "and room for the result. Formats: text, html (printable), xlsx.\n\n"
+    "Example: rectify lookback sheet 1 --format xlsx --output lookback-1.xlsx"))
+def sheet_cmd(sample_id: int = typer.Argument(..., metavar=_("ID")),
+              fmt: str = typer.Option("text", "--format", "-f", metavar=_("text|html|xlsx"), show_default=_("text"),
+                                      help=_("text, html or xlsx.")),
+              output: Optional[str] = typer.Option(None, "--output", metavar=_("FILE"),
+                                                   help=_("Write to FILE instead of the screen (needed for xlsx).")),
+              as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import lookback as K
+    from rectify.cli_reports import FORMAT_WORDS, _plain, _write
+
+    word = FORMAT_WORDS.get(fmt.strip().lower(), fmt.strip().lower())
+    if word not in ("text", "html", "xlsx"):
+        raise InputError(_("Unknown format {value!r}: use text, html or xlsx.").format(value=fmt))
+    path = output_file(output)
+    if word == "xlsx" and path is None and not as_json:
+        raise InputError(_("An xlsx sheet needs --output FILE."))
+    with _closing(open_ledger()) as led:
+        sample = K.get_sample(led, sample_id, tasks=True)
+    if as_json:
+        emit_json(sample)
+        return
+    from rectify.render import lookback_sheet as R
+
+    if word == "xlsx":
+        from rectify import dates
+        from rectify.exchange.exporter import atomic_write
+
+        atomic_write(path, lambda tmp: R.xlsx(tmp, sample, dates.today().isoformat()))
+        say(_("Wrote {path}.").format(path=path))
+        return
+    text = R.html(sample) if word == "html" else _plain(lambda con: R.text(sample, con))
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        _write(path, text)
+        say(_("Wrote {path}.").format(path=path))
+
+
+# -- notice ---------------------------------------------------------------------------
+
+notice_app = typer.Typer(cls=_Group, no_args_is_help=True, help=_(
+    "Numbered notices: reminders, supervision notices and warnings, issued with `rectify sheets --issue`, "
+    "and their replies.\n\n"
+    "Example: rectify notice list --overdue · rectify notice reply 3 --note \"Done by Friday\""),
+    options_metavar=_("[OPTIONS]"), subcommand_metavar=_("COMMAND [ARGS]..."))
+app.add_typer(notice_app, name="notice")
+
+
+@command("list", group=notice_app, help=_(
+    "List the notices issued: --awaiting those to be answered, --overdue those whose reply-by date has passed.\n\n"
+    "Example: rectify notice list --awaiting"))
+def notice_list_cmd(awaiting: bool = typer.Option(False, "--awaiting", help=_("Only notices awaiting a reply.")),
+                    overdue: bool = typer.Option(False, "--overdue", help=_("Only notices whose reply is overdue.")),
+                    as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import supervision as S
+
+    with _closing(open_ledger()) as led:
+        notices = S.list_notices(led, awaiting=awaiting, overdue=overdue)
+    if as_json:
+        emit_json(notices)
+        return
+    from rectify.render.terminal import notice_table
+
+    notice_table(notices)
+
+
+@command("show", group=notice_app, help=_(
+    "Show one notice, by its number or id, with its tasks and reply.\n\nExample: rectify notice show 3"))
+def notice_show_cmd(ref: str = typer.Argument(..., metavar=_("NUMBER|ID")),
+                    as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import ledger as L
+    from rectify import supervision as S
+
+    with _closing(open_ledger()) as led:
+        notice = S.find_notice(led, ref)
+        tasks = [L.get_task(led, t) for t in notice["tasks"]]
+    if as_json:
+        emit_json({**notice, "task_details": tasks})
+        return
+    from rectify.render.terminal import notice_detail
+
+    notice_detail(notice, tasks)
+
+
+@command("reply", group=notice_app, help=_(
+    "Record the reply to a notice.\n\nExample: rectify notice reply 3 --note \"Receipts filed; minutes attached\""))
+def notice_reply_cmd(ref: str = typer.Argument(..., metavar=_("NUMBER|ID")),
+                     note: str = typer.Option(..., "--note", help=_("The reply.")),
+                     by: Optional[str] = typer.Option(None, "--by", help=_("Who replied (default: you).")),
+                     as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from rectify import supervision as S
+
+    with _closing(open_ledger(write=True)) as led:
+        notice = S.reply(led, ref, note, by)
+    if as_json:
+        emit_json(notice)
+        return
+    say(_("Notice {number}: reply recorded.").format(number=notice["number"]))
