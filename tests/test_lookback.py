@@ -257,3 +257,27 @@ def test_the_summary_words_its_bands_with_the_ledgers_days(cli):
     assert "Due within 10 days" in out and "blue: due within 10 days" in out and "for 21 days" in out
     assert "Due within 10 days" in cli.ok("weekly").stdout
     assert "10天内到期" in cli.ok("--lang", "zh", "summary").stdout
+
+
+def test_a_sample_for_one_round_draws_only_its_closed_tasks(ledger, monkeypatch):
+    """`lookback sample --round R`: the look-back of one inspection round
+    samples that round's closed tasks, every unit of it seen; an unknown
+    round is refused and records nothing."""
+    monkeypatch.setenv("RECTIFY_NOW", "2026-11-03T10:00:00")
+    ledger.ok("round", "add", "区委第三巡察组巡察反馈", "--kind", "巡察", "--fed-back", "2026-09-01")
+    finance = [t["id"] for t in ledger.json("list", "--all", "--unit", "Finance")]
+    hr = [t["id"] for t in ledger.json("list", "--all", "--unit", "HR")]
+    for task in (finance[0], hr[0]):  # each move takes the task's whole problem into the round
+        ledger.ok("edit", task, "--round", "区委第三巡察组巡察反馈")
+    in_round = {t["id"] for t in ledger.json("list", "--all", "--round", "区委第三巡察组巡察反馈")}
+    assert in_round == set(finance) | set(hr)
+    res = ledger("lookback", "sample", "--round", "No such round", "--n", "2", "--seed", "7")
+    assert res.exit_code == 3 and len(res.stderr.splitlines()) == 1, res
+    assert ledger.json("lookback", "list") == []
+    sample = ledger.json("lookback", "sample", "--round", "区委第三巡察组巡察反馈", "--n", "2", "--seed", "7")
+    assert sample["population"] == len(in_round)
+    tasks = ledger.json("lookback", "sheet", str(sample["id"]))["tasks"]
+    drawn = {t["id"] for t in tasks}
+    assert drawn <= in_round and {t["unit"] for t in tasks} == {"Finance", "HR"}
+    again = ledger.json("lookback", "sample", "--round", "区委第三巡察组巡察反馈", "--n", "2", "--seed", "7")
+    assert {t["id"] for t in ledger.json("lookback", "sheet", str(again["id"]))["tasks"]} == drawn

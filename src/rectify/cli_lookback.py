@@ -12,7 +12,8 @@ from typing import List, Optional
 
 import typer
 
-from rectify.cli import JSON_HELP, _closing, _Group, app, command, emit_json, open_ledger, output_file, say
+from rectify.cli import (JSON_HELP, ROUND_HELP, _closing, _Group, app, command, emit_json, find_round, open_ledger,
+                         output_file, say)
 from rectify.errors import InputError
 from rectify.i18n import _
 
@@ -126,10 +127,11 @@ app.add_typer(lookback_app, name="lookback")
     "Draw a sample of closed tasks at random: --rate (a share) or --n (how many), stratified by unit and kind so "
     "every unit is seen, reproducibly from --seed (the same seed and ledger give the same sample). The sample is "
     "recorded; check its tasks with `rectify recheck ID --held|--relapsed`.\n\n"
-    "Example: rectify lookback sample --rate 20% --seed 2026 --from 2026-01-01"))
+    "Example: rectify lookback sample --round \"Audit 2026\" --rate 20% --seed 2026"))
 def sample_cmd(rate: Optional[str] = typer.Option(None, "--rate", metavar="20%", help=_("The share to sample.")),
                n: Optional[int] = typer.Option(None, "--n", metavar="N", help=_("How many tasks to sample.")),
                seed: Optional[str] = typer.Option(None, "--seed", help=_("The seed (default: a random one, recorded).")),
+               round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
                unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit.")),
                category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
                kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate, long_term or none.")),
@@ -147,6 +149,8 @@ def sample_cmd(rate: Optional[str] = typer.Option(None, "--rate", metavar="20%",
                                "to": dates.parse_date(end).isoformat() if end else None}.items() if v}
     share = K.parse_rate(rate) if rate is not None else None
     with _closing(open_ledger(write=True)) as led:
+        if round_ is not None:
+            scope["round"] = find_round(led, round_)["id"]
         sample = K.take_sample(led, scope, rate=share, n=n, seed=seed, note=note)
     if as_json:
         emit_json(sample)

@@ -126,9 +126,12 @@ def parse_rate(text: str) -> float:
 
 
 def population(ledger: Ledger, scope: dict) -> list[dict]:
-    """Closed tasks in ``scope`` (unit, category, kind, from, to: closing dates),
-    in id order: what a sample draws from."""
+    """Closed tasks in ``scope`` (round id, unit, category, kind, from, to:
+    closing dates), in id order: what a sample draws from."""
     where, params = ["status = 'closed'"], {}
+    if scope.get("round"):
+        where.append("round_id = :round")
+        params["round"] = int(scope["round"])
     for name in ("unit", "category"):
         if scope.get(name):
             where.append(f"{name} = :{name}")
