@@ -281,3 +281,26 @@ def test_a_sample_for_one_round_draws_only_its_closed_tasks(ledger, monkeypatch)
     assert drawn <= in_round and {t["unit"] for t in tasks} == {"Finance", "HR"}
     again = ledger.json("lookback", "sample", "--round", "区委第三巡察组巡察反馈", "--n", "2", "--seed", "7")
     assert {t["id"] for t in ledger.json("lookback", "sheet", str(again["id"]))["tasks"]} == drawn
+
+
+def test_the_report_of_a_round_carries_its_look_back(ledger, monkeypatch, tmp_path):
+    """The rectification report states the round's look-back with the same
+    figures as `summary --round R --json`; another round's re-checks do not count."""
+    monkeypatch.setenv("RECTIFY_NOW", "2026-11-03T10:00:00")
+    ledger.ok("round", "add", "Audit 2026", "--kind", "audit")
+    finance = [t["id"] for t in ledger.json("list", "--all", "--unit", "Finance")]
+    ledger.ok("edit", finance[0], "--round", "Audit 2026")
+    sample = ledger.json("lookback", "sample", "--round", "Audit 2026", "--n", "2", "--seed", "3")
+    drawn = [t["id"] for t in ledger.json("lookback", "sheet", str(sample["id"]))["tasks"]]
+    ledger.ok("recheck", drawn[0], "--held", "--by", "Wang Min", "--note", "receipts still filed")
+    ledger.ok("recheck", drawn[1], "--relapsed", "--by", "Wang Min", "--note", "backlog again")
+    outside = [t["id"] for t in ledger.json("list", "--all", "--unit", "HR")][0]
+    ledger.ok("recheck", outside, "--held", "--by", "Wang Min", "--note", "not this round")
+    look = ledger.json("summary", "--round", "Audit 2026")["lookback"]
+    assert (look["samples"], look["sampled"], look["checked"], look["held"], look["relapsed"]) == (1, 2, 2, 1, 1)
+    assert look["rechecks"] == {"held": 1, "relapsed": 1}
+    assert ledger.json("summary")["lookback"]["rechecks"] == {"held": 2, "relapsed": 1}
+    ledger.ok("report", "--round", "Audit 2026", "--format", "md", "--output", tmp_path / "r.md")
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert ("Look-back: 2 closed measures sampled, 2 checked again, 1 held, 1 relapsed; "
+            "re-checks recorded in all: 1 held, 1 relapsed.") in text

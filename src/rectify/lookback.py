@@ -284,15 +284,19 @@ def _figure() -> dict:
     return {"sampled": 0, "checked": 0, "held": 0, "relapsed": 0}
 
 
-def figures(ledger: Ledger, until: str) -> dict:
-    """The look-back as it stood at ``until`` (the "lookback" of summary and
-    weekly): samples drawn, tasks sampled, checked, held and relapsed, by
-    unit and category; and every re-check recorded, sampled or not."""
-    results = _sample_results(ledger, "1", until)
+def figures(ledger: Ledger, until: str, round_id: int | None = None) -> dict:
+    """The look-back as it stood at ``until`` (the "lookback" of summary,
+    weekly and the report): samples drawn, tasks sampled, checked, held and
+    relapsed, by unit and category; and every re-check recorded, sampled or
+    not. With ``round_id``, only the tasks of that round count."""
+    in_round = "1" if round_id is None else f"task_id IN (SELECT id FROM task WHERE round_id = {int(round_id)})"
+    results = _sample_results(ledger, in_round.replace("task_id", "st.task_id", 1), until)
     rechecks = {result: n for result, n in ledger.query(
-        "SELECT result, count(*) FROM recheck WHERE at <= ? GROUP BY result", (until,))}
+        f"SELECT result, count(*) FROM recheck WHERE at <= ? AND {in_round} GROUP BY result", (until,))}
     return {
-        "samples": ledger.scalar("SELECT count(*) FROM sample WHERE at <= ?", (until,)),
+        "samples": ledger.scalar("SELECT count(*) FROM sample WHERE at <= ?", (until,)) if round_id is None else
+        ledger.scalar("SELECT count(DISTINCT st.sample_id) FROM sample_task st JOIN sample s ON s.id = st.sample_id "
+                      f"WHERE s.at <= ? AND {in_round.replace('task_id', 'st.task_id', 1)}", (until,)),
         **results["all"],
         "by_unit": dict(sorted(results["by_unit"].items())),
         "by_category": dict(sorted(results["by_category"].items())),

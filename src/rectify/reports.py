@@ -337,15 +337,16 @@ def summary(ledger, at: Moment, *, by: str = "unit", stale_days: int | None = No
     if by not in BREAKDOWNS:
         raise InputError(_("Unknown breakdown {by!r}: use unit, category, kind, leader or owner.").format(by=by))
     result = _summary(Snapshot(ledger, at, stale_days, round), by)
-    result.update(lookback_figures(ledger, at))
+    result.update(lookback_figures(ledger, at, round))
     return result
 
 
-def lookback_figures(ledger, at: Moment) -> dict:
-    """The look-back as it stood at ``at`` ("lookback" of summary and weekly)."""
+def lookback_figures(ledger, at: Moment, round: dict | None = None) -> dict:
+    """The look-back as it stood at ``at`` ("lookback" of summary, weekly and
+    the report), of one round's tasks with ``round``."""
     from rectify.lookback import figures
 
-    return {"lookback": figures(ledger, at.until)}
+    return {"lookback": figures(ledger, at.until, None if round is None else round["id"])}
 
 
 def pending_requests(ledger, at: Moment) -> dict:
@@ -467,7 +468,7 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, l
         "established": lists["established"],
         "counts": counts,
         "trend": trend(ledger, _trend_cuts(sunday, at)) if round is None else round_trend(ledger, _trend_cuts(sunday, at), round),
-        **lookback_figures(ledger, at),
+        **lookback_figures(ledger, at, round),
         **pending_requests(ledger, at),
     }
 
@@ -783,6 +784,7 @@ def report(ledger, at: Moment, round: dict | None = None, *, interim: bool = Fal
         "as_of": at.day.isoformat(),
         "round": round,
         "summary": figures,
+        **lookback_figures(ledger, at, round),
         "categories": [{"name": c, "problems": categories[c]} for c in order],
         "other_tasks": loose,
         "open_tasks": unfinished,

@@ -252,6 +252,13 @@ def build(data: dict) -> list[Block]:
     parts = outcome_parts(s["outcomes"])
     if parts:
         blocks.append(Block("para", _("Since the feedback: {parts}.").format(parts=_sep().join(parts))))
+    look = data.get("lookback")
+    if look and (look["sampled"] or look["rechecks"]["held"] or look["rechecks"]["relapsed"]):
+        blocks.append(Block("para", _(
+            "Look-back: {sampled} closed measures sampled, {checked} checked again, {held} held, {relapsed} relapsed; "
+            "re-checks recorded in all: {all_held} held, {all_relapsed} relapsed.").format(
+            sampled=look["sampled"], checked=look["checked"], held=look["held"], relapsed=look["relapsed"],
+            all_held=look["rechecks"]["held"], all_relapsed=look["rechecks"]["relapsed"])))
 
     blocks.append(Block("h1", h1_number(2) + _("Rectification by category")))
     section = 0
