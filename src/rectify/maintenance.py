@@ -337,6 +337,7 @@ def _rules(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
     table does not allow (an import may set any state: a sheet records what
     happened elsewhere), and a task whose last closing was by no checker, by
     its own person responsible, or at another time than its closing time."""
+    from rectify.ledger import person_key
     from rectify.model import STATUS_LABELS, TRANSITIONS, VERB_LABELS
 
     def state(value):
@@ -363,7 +364,7 @@ def _rules(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
         if not checker:
             faults.append(Fault("rules", _("task {task} was closed without a checker (event {event}).").format(
                 task=r["task"], event=r["event"]), **where))
-        elif r["owner"] and checker.casefold() == r["owner"].strip().casefold():
+        elif r["owner"] and person_key(checker) == person_key(r["owner"]):
             faults.append(Fault("rules", _("task {task} was closed by its own person responsible, {owner} (event {event}).").format(
                 task=r["task"], owner=r["owner"], event=r["event"]), **where))
         if r["closed_at"] and not _same_moment(r["closed_at"], r["at"]):

@@ -281,7 +281,7 @@ def _closing_refusal(changes: dict, rec: Record, old: dict) -> str | None:
     owner = (rec.values.get("owner") or old["owner"] or "").strip()
     if not checker:
         return _("closes task {id} without naming its checker: fill in the checker column, or close it with `rectify close`.").format(id=old["id"])
-    if owner and checker.casefold() == owner.casefold():
+    if owner and L.person_key(checker) == L.person_key(owner):
         return _("closes task {id} with its own person responsible as checker; another person must verify it.").format(id=old["id"])
     return None
 

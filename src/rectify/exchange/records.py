@@ -272,13 +272,13 @@ _LEDGER_STATE_WORDS = frozenset(w for words in C.STATUS_WORDS.values() for w in 
 def settle_claim(values: dict, claim: str | None) -> str | None:
     """The state a status claim gives a task new to the ledger: ``done`` is
     closed when the sheet names a checker other than the person responsible
-    (a closing carried over), else submitted (the unit says it is done; a
-    checker has yet to verify). Other claims are states as they are."""
+    (compared as `close` compares them: a closing carried over), else
+    submitted (the unit says it is done; a checker has yet to verify). Other
+    claims are states as they are."""
     if claim != "done":
         return claim
-    checker = (values.get("closed_by") or "").strip()
-    owner = (values.get("owner") or "").strip()
-    return "closed" if checker and checker.casefold() != owner.casefold() else "submitted"
+    checker = L.person_key(values.get("closed_by"))
+    return "closed" if checker and checker != L.person_key(values.get("owner")) else "submitted"
 
 
 def split_units(text: str | None) -> tuple[str | None, list[str]]:
