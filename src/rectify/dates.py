@@ -519,11 +519,17 @@ def _cn_quarter(m: re.Match[str], base: date) -> date:
     return _month_end(_named_year(m, base), _CN_QUARTERS[m[3]] * 3)
 
 
-@_rule(r"(\d{4}) ?q([1-4])", r"q(?P<q>[1-4]) ?(?P<y>\d{4})")
+def _numbered_period_end(m: re.Match[str], months: int) -> date:
+    """The last day of the numbered period of ``months`` months that ``m``
+    names, year first (``2026 Q4``) or period first (``Q4 2026``)."""
+    year, period = (m["y"], m["p"]) if "y" in m.re.groupindex else (m[1], m[2])
+    return _month_end(int(year), int(period) * months)
+
+
+@_rule(r"(\d{4}) ?q([1-4])", r"q(?P<p>[1-4]) ?(?P<y>\d{4})")
 def _en_quarter(m: re.Match[str], base: date) -> date:
     """``2026 Q4``, ``Q4 2026``: the quarter's last day."""
-    year, quarter = (m["y"], m["q"]) if "y" in m.re.groupindex else (m[1], m[2])
-    return _month_end(int(year), int(quarter) * 3)
+    return _numbered_period_end(m, 3)
 
 
 @_rule(rf"(?:{_YEAR}年|(今|本|明|去)年)?([上下])半年(?:[底末])?")
@@ -532,11 +538,10 @@ def _cn_half_year(m: re.Match[str], base: date) -> date:
     return _month_end(_named_year(m, base), 6 if m[3] == "上" else 12)
 
 
-@_rule(r"(\d{4}) ?h([12])", r"h(?P<h>[12]) ?(?P<y>\d{4})")
+@_rule(r"(\d{4}) ?h([12])", r"h(?P<p>[12]) ?(?P<y>\d{4})")
 def _en_half_year(m: re.Match[str], base: date) -> date:
     """``2027 H1``, ``H2 2026``: the half-year's last day."""
-    year, half = (m["y"], m["h"]) if "y" in m.re.groupindex else (m[1], m[2])
-    return _month_end(int(year), int(half) * 6)
+    return _numbered_period_end(m, 6)
 
 
 @_rule(rf"{_YEAR}年{_MD}月{_MD}[日号號]?")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from rectify import dates
 from rectify.errors import InputError, NotFoundError
 from rectify.i18n import N_, _
 
