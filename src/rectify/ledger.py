@@ -235,9 +235,7 @@ def mark_reviewed(ledger: Ledger, task_id: int) -> int:
         n = ledger.conn.execute("UPDATE import_cell SET review = 0 WHERE task_id = ? AND review = 1",
                                 (task_id,)).rowcount
         if n:
-            ledger.conn.execute(
-                "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)",
-                (task_id, ledger.timestamp(), "reviewed", None, None, None, None, actor()))
+            ledger.record(task_id, "reviewed", actor=actor())
     return n
 
 
