@@ -116,11 +116,17 @@ def recheck_cmd(task_id: Optional[int] = typer.Argument(None, metavar=_("[ID]"))
 
 # -- lookback -------------------------------------------------------------------------
 
-lookback_app = typer.Typer(cls=_Group, no_args_is_help=True, help=_(
+def _command_group(name: str, help: str) -> typer.Typer:
+    """A group of subcommands (`rectify NAME ...`), added to the app."""
+    group = typer.Typer(cls=_Group, no_args_is_help=True, help=help, options_metavar=_("[OPTIONS]"),
+                        subcommand_metavar=_("COMMAND [ARGS]..."))
+    app.add_typer(group, name=name)
+    return group
+
+
+lookback_app = _command_group("lookback", _(
     "The look-back: samples of closed tasks, drawn at random for an on-site check, and their sheets.\n\n"
-    "Example: rectify lookback sample --rate 20% --seed 2026 · rectify lookback sheet 1 --format html --output s.html"),
-    options_metavar=_("[OPTIONS]"), subcommand_metavar=_("COMMAND [ARGS]..."))
-app.add_typer(lookback_app, name="lookback")
+    "Example: rectify lookback sample --rate 20% --seed 2026 · rectify lookback sheet 1 --format html --output s.html"))
 
 
 @command("sample", group=lookback_app, help=_(
@@ -221,12 +227,10 @@ def sheet_cmd(sample_id: int = typer.Argument(..., metavar=_("ID")),
 
 # -- notice ---------------------------------------------------------------------------
 
-notice_app = typer.Typer(cls=_Group, no_args_is_help=True, help=_(
+notice_app = _command_group("notice", _(
     "Numbered notices: reminders, supervision notices and warnings, issued with `rectify sheets --issue`, "
     "and their replies.\n\n"
-    "Example: rectify notice list --overdue · rectify notice reply 3 --note \"Done by Friday\""),
-    options_metavar=_("[OPTIONS]"), subcommand_metavar=_("COMMAND [ARGS]..."))
-app.add_typer(notice_app, name="notice")
+    "Example: rectify notice list --overdue · rectify notice reply 3 --note \"Done by Friday\""))
 
 
 @command("list", group=notice_app, help=_(
