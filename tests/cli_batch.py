@@ -4,7 +4,7 @@
 
 ``cases`` is a list of ``{"argv": [...], "env": {...}, "input": "..."}``; each
 result is ``{"code", "stdout", "stderr", "exception"}``. The language comes
-from the environment, as a user's does, when ``rectify.cli`` is imported: help
+from the environment, as a user's does, when the app is built (``build_app``): help
 texts and typer's own words are fixed then. One process for a whole language
 keeps the suite fast (a process per command line would cost seconds).
 """
@@ -16,12 +16,13 @@ import sys
 
 from typer.testing import CliRunner
 
-from rectify.cli import app
+from rectify.cli.app import build_app
 
 
 def main() -> None:
     cases = json.load(sys.stdin)
     runner = CliRunner()
+    app = build_app()
     results = []
     for case in cases:
         res = runner.invoke(app, case["argv"], env=case.get("env"), input=case.get("input"), catch_exceptions=True)

@@ -59,11 +59,11 @@ class Cli:
         self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None, db: bool = True) -> Result:
-        from rectify.cli import app
         from rectify import i18n
+        from rectify.cli.app import build_app
 
         argv = (["--db", str(self.db)] if db else []) + [str(a) for a in args]
-        res = self.runner.invoke(app, argv, input=input, catch_exceptions=True)
+        res = self.runner.invoke(build_app(), argv, input=input, catch_exceptions=True)
         i18n.set_language(None)
         exc = res.exception if res.exception and not isinstance(res.exception, SystemExit) else None
         if exc is not None:

@@ -24,7 +24,7 @@ APPLICATION_ID = 0x52435446
 # A writer process: adds tasks through the CLI's entry point until told to stop.
 WRITER = """
 import os, sys
-from rectify.cli import main
+from rectify.cli.app import main
 db, stop, name = sys.argv[1:4]
 n = 0
 while not os.path.exists(stop):

@@ -11,10 +11,10 @@ from conftest import run_process
 
 
 def _commands():
-    from rectify.cli import app
+    from rectify.cli.app import build_app
     import typer.main
 
-    group = typer.main.get_command(app)
+    group = typer.main.get_command(build_app())
     return sorted(group.commands)
 
 
@@ -31,7 +31,7 @@ def test_top_level_help_lists_commands(cli):
 
 
 def test_cli_import_stays_light():
-    code = ("import sys, rectify.cli; heavy = [m for m in ('rich', 'sqlite_utils', 'dateutil.parser', 'openpyxl',"
+    code = ("import sys, rectify.cli.app; heavy = [m for m in ('rich', 'sqlite_utils', 'dateutil.parser', 'openpyxl',"
             " 'python_calamine', 'docx', 'xlrd', 'rectify.migrations') if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""

@@ -423,7 +423,7 @@ READS = (["list", "--all"], ["show", "1"], ["history", "1"], ["summary"], ["week
 # time), printing each one's exit code and what the ledger's folder holds after it.
 COMMANDS = """
 import json, os, sys
-from rectify.cli import main
+from rectify.cli.app import main
 db, runs = sys.argv[1], json.loads(sys.argv[2])
 for argv in runs:
     try:

@@ -172,7 +172,7 @@ def test_rectify_lang_beats_the_locale_and_errors_follow():
 
 
 def test_catalogs_load_lazily_and_only_for_chinese():
-    code = ("import sys; from rectify import cli, i18n; i18n._('Due');"
+    code = ("import sys; from rectify import i18n; import rectify.cli.app; rectify.cli.app.build_app(); i18n._('Due');"
             " print(i18n._translation is not None, 'rectify.typer_zh' in sys.modules)")
     for lang, loaded in (("en_US.UTF-8", "False"), ("zh_CN.UTF-8", "True")):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(lang))
@@ -300,18 +300,18 @@ EN_EVIDENCE = "minutes.txt"
 
 @functools.cache
 def _commands() -> tuple[str, ...]:
-    from rectify.cli import app
+    from rectify.cli.app import build_app
     import typer.main
 
-    return tuple(sorted(typer.main.get_command(app).commands))
+    return tuple(sorted(typer.main.get_command(build_app()).commands))
 
 
 def _subcommands() -> set[str]:
     """The names of the commands inside command groups (lookback sample, notice reply ...)."""
-    from rectify.cli import app
+    from rectify.cli.app import build_app
     import typer.main
 
-    groups = typer.main.get_command(app).commands.values()
+    groups = typer.main.get_command(build_app()).commands.values()
     return {name for group in groups for name in getattr(group, "commands", {})}
 
 

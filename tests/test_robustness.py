@@ -22,7 +22,7 @@ from conftest import run_process
 # each one opens the ledger, writes in its own transaction and closes it.
 DRIVER = """
 import json, sys
-from rectify.cli import main
+from rectify.cli.app import main
 results = []
 for argv in json.loads(sys.argv[1]):
     try:

@@ -35,7 +35,7 @@ def main() -> None:
             set_language(argv[i + 1])
         elif arg.startswith("--lang="):
             set_language(arg.split("=", 1)[1])
-    from rectify.cli import main as cli_main
+    from rectify.cli.app import main as cli_main
 
     cli_main()
 

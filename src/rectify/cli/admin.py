@@ -1,7 +1,6 @@
 """The care commands: backup and check.
 
-They register on the app of ``rectify.cli``, whose last lines import this
-module. The work is in ``rectify.maintenance``; here are the arguments, the
+``register`` adds them to the app (``rectify.cli.app``). The work is in ``rectify.maintenance``; here are the arguments, the
 output and the exit codes.
 """
 
@@ -13,7 +12,16 @@ from pathlib import Path
 
 import typer
 
-from rectify.cli import JSON_HELP, command, emit_json, ledger_path, out, say
+from rectify.cli.common import (
+    JSON_HELP,
+    command,
+    emit_json,
+    ledger_path,
+    out,
+    progress_bar,
+    say,
+)
+from rectify.cli.common import register as add_commands
 from rectify.errors import CheckError, InputError
 from rectify.i18n import _, ngettext
 
@@ -21,7 +29,7 @@ BAR_FROM_BYTES = 64 << 20  # a backup this large shows a progress bar (on a term
 
 
 class _LazyBar:
-    """The progress bar of ``cli_exchange``, started at the first report, once
+    """The progress bar of ``common``, started at the first report, once
     the total is known (it is measured inside the backup's snapshot)."""
 
     def __init__(self, label: str):
@@ -32,10 +40,8 @@ class _LazyBar:
 
     def __call__(self, done: int, total: int) -> None:
         if not self.started:
-            from rectify.cli_exchange import _progress
-
             self.started = True
-            self.tick = self.stack.enter_context(_progress(total, self.label, BAR_FROM_BYTES))
+            self.tick = self.stack.enter_context(progress_bar(total, self.label, BAR_FROM_BYTES))
         if self.tick is not None:
             self.tick(done, total)
 
@@ -137,3 +143,6 @@ def check_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> 
         raise CheckError(ngettext("{n} fault found in {ledger}.", "{n} faults found in {ledger}.", len(faults)).format(
             n=len(faults), ledger=result["ledger"]))
 
+
+def register(app: typer.Typer) -> None:
+    add_commands(app, backup_cmd, check_cmd)

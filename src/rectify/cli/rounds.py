@@ -1,7 +1,7 @@
 """The commands of rounds, outcomes and the report: round, outcome, outcomes, report.
 
-They register on the app of ``rectify.cli``, whose last lines import this
-module. The work is in ``rectify.rounds`` and ``rectify.reports``; the
+``register`` adds them to the app (``rectify.cli.app``).
+The work is in ``rectify.rounds`` and ``rectify.reports``; the
 documents are laid out in ``rectify.render.document`` and, for Word,
 ``rectify.render.docx_file`` (python-docx loads only there).
 """
@@ -13,8 +13,18 @@ from typing import Optional
 
 import typer
 
-from rectify.cli import (JSON_HELP, ROUND_HELP, _closing, command, emit_json, find_round, open_ledger, output_file,
-                         say)
+from rectify.cli.common import (
+    JSON_HELP,
+    ROUND_HELP,
+    closing,
+    command,
+    emit_json,
+    find_round,
+    open_ledger,
+    output_file,
+    say,
+)
+from rectify.cli.common import register as add_commands
 from rectify.errors import InputError
 from rectify.i18n import _
 
@@ -58,7 +68,7 @@ def round_cmd(
     if action == "list":
         if name is not None or kind is not None or fed_back is not None or issuer is not None or new_name is not None:
             raise InputError(_("`round list` takes no name or options but --json."))
-        with _closing(open_ledger()) as led:
+        with closing(open_ledger()) as led:
             found = rounds.list_rounds(led)
         if as_json:
             emit_json(found)
@@ -73,11 +83,11 @@ def round_cmd(
         if new_name is not None:
             raise InputError(_("--name renames a round: use it with `round edit`."))
         rounds._round_fields(kind, fed_back, issuer)  # bad input leaves no ledger file behind
-        with _closing(open_ledger(write=True)) as led:
+        with closing(open_ledger(write=True)) as led:
             result = rounds.add_round(led, name, kind=kind, fed_back=fed_back, issuer=issuer)
         message = _("Added round {id}: {name}.")
     else:
-        with _closing(open_ledger(write=True)) as led:
+        with closing(open_ledger(write=True)) as led:
             result = rounds.edit_round(led, name, name=new_name, kind=kind, fed_back=fed_back, issuer=issuer)
         message = _("Round {id} is now: {name}.")
     if as_json:
@@ -123,7 +133,7 @@ def outcome_cmd(
             raise InputError(_("`outcome withdraw` takes an outcome id and --reason only."))
         if not reason:
             raise InputError(_("Give --reason: why the entry is withdrawn."))
-        with _closing(open_ledger(write=True)) as led:
+        with closing(open_ledger(write=True)) as led:
             result = rounds.withdraw_outcome(led, target, reason)
         say(_("Outcome {id} withdrawn.").format(id=target))
         if as_json:
@@ -134,7 +144,7 @@ def outcome_cmd(
     if reason is not None:
         raise InputError(_("--reason goes with `outcome withdraw`."))
     rounds._outcome_row(entry)  # bad input leaves no ledger file behind
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         result = rounds.add_outcome(led, target, entry)
     if as_json:
         emit_json(result)
@@ -180,7 +190,7 @@ def outcomes_cmd(
     from rectify import reports
 
     at = reports.as_of(as_of)
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         data = reports.outcomes(led, at, find_round(led, round_))
     if as_json:
         emit_json(data)
@@ -222,7 +232,7 @@ def report_cmd(
     people = {"unit_name": clean_text(unit_name, "unit"), "addressee": clean_text(addressee, "addressee"),
               "signer": clean_text(signer, "signer")}
     at = reports.as_of(as_of)
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         data = reports.report(led, at, find_round(led, round_), interim=interim)
     data.update(people)
     from rectify.render import document
@@ -251,3 +261,6 @@ def _report_format(fmt: str | None, output: str) -> str:
         return "html" if suffix == "htm" else suffix
     raise InputError(_("Give --format docx, md or html, or an --output name ending in .docx, .md or .html."))
 
+
+def register(app: typer.Typer) -> None:
+    add_commands(app, round_cmd, outcome_cmd, outcomes_cmd, report_cmd)

@@ -1,4 +1,6 @@
-"""The command line: arguments in, calls to the domain out, exit codes.
+"""The task commands: add, list, show, edit, classify, progress, evidence,
+the state changes (start, submit, close, reject, reopen, cancel), extend,
+history, problems, where and demo.
 
 No SQL and no layout here. Heavy modules (rich, sqlite-utils, dateutil's
 parser, openpyxl) load inside the commands that need them; a test guards it.
@@ -6,219 +8,31 @@ parser, openpyxl) load inside the commands that need them; a test guards it.
 
 from __future__ import annotations
 
-import functools
-import json
-import os
-import sqlite3
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 import typer
-from typer._click.exceptions import ClickException, NoArgsIsHelpError  # typer 0.28 vendors click as typer._click
-from typer.core import TyperGroup
 
-from rectify import __version__
-from rectify.errors import ExitCode, InputError, RectifyError
-from rectify.i18n import _, is_zh, reason, set_language
-from rectify.text import json_safe, printable
-
-if is_zh():  # typer's and click's own words too (help panels, usage errors)
-    from rectify import typer_zh
-
-    typer_zh.install()
-
-class _Group(TyperGroup):
-    """The command group, with usage errors (an unknown option, a missing
-    argument, a value of the wrong type) reported as one line, like every
-    other error, instead of typer's usage box."""
-
-    def make_context(self, *args, **kwargs):
-        with _usage_errors_as_one_line():
-            return super().make_context(*args, **kwargs)
-
-    def invoke(self, ctx):
-        with _usage_errors_as_one_line():
-            return super().invoke(ctx)
-
-
-class _usage_errors_as_one_line:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, error, tb):
-        if not isinstance(error, ClickException) or isinstance(error, NoArgsIsHelpError):
-            return False
-        message = " ".join(error.format_message().split())
-        ctx = getattr(error, "ctx", None)
-        if ctx is not None:
-            message = _("{message} (see `{command} -h`)").format(message=message, command=ctx.command_path)
-        fail(message, error.exit_code)
-
-
-app = typer.Typer(
-    name="rectify",
-    cls=_Group,
-    help=_(
-        "rectify: a rectification ledger for inspection and audit findings.\n\n"
-        "Record each problem's tasks, classify them as immediate or long-term, "
-        "follow their progress and close them against evidence.\n\n"
-        "Example: rectify add \"Revise the procurement rules\" --kind long_term --due 2027-03-31 --unit Finance"
-    ),
-    epilog=_("The ledger file: `rectify where`. Exit codes: 0 ok, 1 internal error, 2 bad input, "
-             "3 not found, 4 forbidden by the ledger's rules, 5 ledger file refused, 6 import refused, 7 check failed."),
-    no_args_is_help=True,
-    add_completion=False,
-    options_metavar=_("[OPTIONS]"),
-    subcommand_metavar=_("COMMAND [ARGS]..."),
-    context_settings={"help_option_names": ["-h", "--help"]},
+from rectify.cli.common import (
+    JSON_HELP,
+    ROUND_HELP,
+    chosen_ledger,
+    closing,
+    command,
+    emit_json,
+    find_round,
+    guard_output,
+    join_people,
+    list_filters,
+    open_ledger,
+    out,
+    say,
+    use_ledger,
 )
-
-_state: dict = {"db": None}
-
-
-def _version(value: bool) -> None:
-    if value:
-        print(f"rectify {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def root(
-    db: Optional[str] = typer.Option(None, "--db", metavar=_("PATH"), envvar=None,
-                                     help=_("The ledger file (default: RECTIFY_DB, then your data folder).")),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="zh|en",
-                                       help=_("Language: zh or en (default: RECTIFY_LANG, then the locale).")),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help=_("Show the version and exit.")),
-) -> None:
-    _state["db"] = db
-    if lang:
-        from rectify.i18n import normalize
-
-        if normalize(lang) is None:
-            raise typer.BadParameter(_("use zh or en."), param_hint="'--lang'")
-        set_language(lang)
-
-
-# -- the boundary: errors become one line and an exit code -------------------
-
-
-def fail(message: str, code: int) -> None:
-    """The one line an error becomes. The message may quote a path or what
-    was typed: its control characters are shown escaped, on one line."""
-    sys.stderr.write(_("rectify: error: {message}").format(message=printable(message, newlines=False)) + "\n")
-    raise typer.Exit(code)
-
-
-MAX_NUMBER = 2**63 - 1  # the largest integer SQLite stores
-
-
-def too_large() -> InputError:
-    return InputError(_("A number given is too large: the most is {max}.").format(max=MAX_NUMBER))
-
-
-def command(name: str | None = None, *, group: typer.Typer | None = None, **kw):
-    """``app.command`` (or ``group.command``, for a command group such as
-    ``notice``) that turns the tool's errors into a line and an exit code."""
-
-    def decorate(fn):
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            try:
-                return fn(*args, **kwargs)
-            except RectifyError as e:
-                fail(e.message, e.exit_code)
-            except sqlite3.OperationalError as e:
-                fail(_("The ledger could not be used: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
-            except sqlite3.DatabaseError as e:
-                fail(_("The ledger file is damaged or not a ledger: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
-            except OverflowError:  # an integer beyond SQLite's 64 bits
-                fail(too_large().message, ExitCode.USAGE)
-            except KeyboardInterrupt:
-                fail(_("Interrupted; nothing was changed."), ExitCode.INTERRUPTED)
-            except BrokenPipeError:
-                sys.stderr.close()
-                raise typer.Exit(0)
-
-        kw.setdefault("options_metavar", _("[OPTIONS]"))
-        return (group or app).command(name, **kw)(wrapper)
-
-    return decorate
-
-
-def ledger_path() -> Path:
-    from rectify.paths import ledger_path as resolve
-
-    return resolve(_state["db"])[0]
-
-
-def open_ledger(write: bool = False):
-    from rectify.store import Ledger
-
-    return Ledger.open(ledger_path(), write=write)
-
-
-def emit_json(data) -> None:
-    sys.stdout.write(json_safe(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
-
-
-def say(message: str, *, newlines: bool = True) -> None:
-    """A message for a person: stderr, so stdout stays data. What it quotes
-    from data or the file system is shown escaped (rectify.text); with
-    ``newlines=False`` it stays one line."""
-    sys.stderr.write(printable(message, newlines=newlines) + "\n")
-
-
-def out(line: str = "", *, newlines: bool = True) -> None:
-    """A line of plain output on stdout, escaped as ``say`` is."""
-    sys.stdout.write(printable(line, newlines=newlines) + "\n")
-
-
-def join_people(names: list[str] | None) -> str | None:
-    if not names:
-        return None
-    sep = "、" if any("\u4e00" <= ch <= "\u9fff" for n in names for ch in n) else ", "
-    return sep.join(n.strip() for n in names if n.strip()) or None
-
-
-def output_file(raw: str | None) -> Path | None:
-    """An ``--output FILE`` checked before any work: a file name in a folder
-    that exists, and never the ledger, a file SQLite keeps beside it or one
-    in its evidence folder (``paths.guard_output``). (A trailing slash is
-    seen here, before ``Path`` drops it.)"""
-    if raw is None:
-        return None
-    path = Path(raw)
-    if raw.endswith(("/", os.sep)) or path.is_dir():
-        raise InputError(_("{path} is a folder: --output takes a file name.").format(path=raw))
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
-    return guard_output(path)
-
-
-def guard_output(path: Path | str) -> Path:
-    """``paths.guard_output`` against the ledger in use."""
-    from rectify.paths import guard_output as guard
-
-    return guard(path, ledger_path())
-
-
-JSON_HELP = _("Print JSON (stable; see README).")
-ROUND_HELP = _("The round (inspection, audit or visit), by name or id: see `rectify round list`.")
-
-
-def find_round(ledger, text: str | None):
-    """The round named by ``--round`` (a dict), or None when none is given."""
-    if text is None:
-        return None
-    from rectify.rounds import find_round as find
-
-    return find(ledger, text)
-
-
-# -- commands ---------------------------------------------------------------
+from rectify.cli.common import register as add_commands
+from rectify.errors import InputError
+from rectify.i18n import _
 
 
 @command("add", help=_(
@@ -250,9 +64,9 @@ def add_cmd(
     # Validate before the ledger file is created, so bad input leaves no file behind.
     L.prepare_fields(fields)
     if round_ is not None:  # an unknown round leaves no ledger file behind either
-        with _closing(open_ledger()) as led:
+        with closing(open_ledger()) as led:
             find_round(led, round_)
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         chosen = find_round(led, round_)
         task_id = L.add_task(led, fields, problem_id=problem, new_problem=new_problem,
                              round_id=chosen["id"] if chosen else None)
@@ -260,22 +74,6 @@ def add_cmd(
             emit_json(L.get_task(led, task_id))
         else:
             print(_("Added task {id}.").format(id=task_id))
-
-
-class _closing:
-    def __init__(self, ledger):
-        self.ledger = ledger
-
-    def __enter__(self):
-        return self.ledger
-
-    def __exit__(self, *exc):
-        self.ledger.close()
-        behind = getattr(self.ledger, "clock_behind", None)
-        if behind and exc[0] is None:
-            say(_("warning: the clock reads {clock}, earlier than the ledger's last change ({latest}); "
-                  "this change is recorded at {latest}, so that the history never runs backwards.").format(
-                clock=behind[0], latest=behind[1]), newlines=False)
 
 
 @command("list", help=_(
@@ -313,7 +111,7 @@ def list_cmd(
     if size == 0:
         size = None
     offset = (page - 1) * size if size else 0
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         chosen = find_round(led, round_)
         filters["round"] = chosen["id"] if chosen else None
         tasks, total = L.list_tasks(led, filters, limit=size, offset=offset)
@@ -325,30 +123,13 @@ def list_cmd(
     task_table(tasks, total, offset)
 
 
-def list_filters(*, overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
-                 leader=None, problem=None, category=None, search=None, all_=False, review=False) -> dict:
-    """The filters of ``list``, validated; shared by every command that takes them."""
-    from rectify import dates
-    from rectify.model import parse_kind, parse_status
-
-    return {
-        "overdue": overdue,
-        "due_within": dates.parse_duration_days(due_within) if due_within else None,
-        "kind": ("none" if kind.strip().lower() in ("none", "unset", "未分类") else parse_kind(kind)) if kind else None,
-        "status": [parse_status(s) for s in status] if status else None,
-        "unit": unit, "owner": owner, "leader": leader, "problem": problem, "category": category,
-        "search": search, "all": all_ or bool(status) or review, "review": review,
-    }
-
-
 @command("show", help=_("Show one task with its evidence and history.\n\nExample: rectify show 12"))
 def show_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
              as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
-
     from rectify import lookback
 
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         task = L.get_task(led, task_id, detail=True)
         task["lookback"] = lookback.links(led, task_id)
     if as_json:
@@ -388,7 +169,7 @@ def edit_cmd(
         fields["helpers"] = None
     if not fields and problem is None and not new_problem and round_ is None:
         raise InputError(_("Nothing to change: give at least one option, e.g. --owner or --due."))
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         chosen = find_round(led, round_)
         changed = L.edit_task(led, task_id, fields, problem_id=problem, new_problem=new_problem,
                               round_id=chosen["id"] if chosen else None)
@@ -421,7 +202,7 @@ def classify_cmd(
         return _classify_auto(yes)
     if task_id is None or not kind:
         raise InputError(_("Give a task id and a kind, e.g. `rectify classify 12 long_term`, or use --auto."))
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         changed = L.classify(led, task_id, kind)
         task = L.get_task(led, task_id)
     from rectify.model import kind_label
@@ -436,7 +217,7 @@ def _classify_auto(yes: bool) -> None:
     from rectify import classify as C
     from rectify.model import kind_label
 
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         proposals = C.propose(led)
     if not proposals:
         say(_("Every task has a kind, or none could be proposed."))
@@ -450,7 +231,7 @@ def _classify_auto(yes: bool) -> None:
         if not typer.confirm(_("Apply these {n} proposals?").format(n=len(proposals))):
             say(_("Nothing applied."))
             return
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         applied = C.apply(led, proposals)
     say(_("Classified {n} tasks.").format(n=applied))
 
@@ -465,7 +246,7 @@ def progress_cmd(
 ) -> None:
     from rectify import ledger as L
 
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         task = L.add_progress(led, task_id, note, percent)
     say(_("Task {id}: progress noted ({percent}%).").format(id=task_id, percent=task["progress"]))
 
@@ -481,7 +262,7 @@ def evidence_cmd(
 ) -> None:
     from rectify import ledger as L
 
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         added = L.add_evidence(led, task_id, files or [], note)
     for ev in added:
         if ev["name"]:
@@ -495,7 +276,7 @@ def _status_command(verb: str, task_id: int, *, reason: str | None = None, check
     from rectify import ledger as L
     from rectify.model import status_label
 
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         task = L.change_status(led, task_id, verb, reason=reason, checker=checker, recheck=recheck)
     say(_("Task {id} is now {status}.").format(id=task_id, status=status_label(task["status"])))
     if verb == "close" and task["recheck_due"]:
@@ -546,7 +327,7 @@ def close_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
     _status_command("close", task_id, checker=by, reason=note, recheck=recheck)
 
 
-def _reason_command(verb: str, help: str, reason_help: str) -> None:
+def _reason_command(verb: str, help: str, reason_help: str) -> Callable[..., None]:
     """A state change that takes only an id and a reason: reject, reopen, cancel."""
 
     @command(verb, help=help)
@@ -554,16 +335,18 @@ def _reason_command(verb: str, help: str, reason_help: str) -> None:
             reason: str = typer.Option(..., "--reason", "-r", help=reason_help)) -> None:
         _status_command(verb, task_id, reason=reason)
 
+    return cmd
 
-_reason_command("reject", _("Send a submitted task back to in progress, with a reason.\n\n"
-                            "Example: rectify reject 12 --reason \"Minutes not signed\""),
-                _("Why it failed the check."))
-_reason_command("reopen", _("Reopen a closed task, with a reason; its history is kept.\n\n"
-                            "Example: rectify reopen 12 --reason \"Problem recurred in spot check\""),
-                _("Why it is reopened."))
-_reason_command("cancel", _("Withdraw a task, e.g. a duplicate, with a reason.\n\n"
-                            "Example: rectify cancel 12 --reason \"Duplicate of 9\""),
-                _("Why it is withdrawn."))
+
+reject_cmd = _reason_command("reject", _("Send a submitted task back to in progress, with a reason.\n\n"
+                                       "Example: rectify reject 12 --reason \"Minutes not signed\""),
+                               _("Why it failed the check."))
+reopen_cmd = _reason_command("reopen", _("Reopen a closed task, with a reason; its history is kept.\n\n"
+                                       "Example: rectify reopen 12 --reason \"Problem recurred in spot check\""),
+                               _("Why it is reopened."))
+cancel_cmd = _reason_command("cancel", _("Withdraw a task, e.g. a duplicate, with a reason.\n\n"
+                                       "Example: rectify cancel 12 --reason \"Duplicate of 9\""),
+                               _("Why it is withdrawn."))
 
 
 @command("extend", help=_(
@@ -592,7 +375,7 @@ def extend_cmd(target: str = typer.Argument(..., metavar=_("ID|approve|refuse|re
             raise InputError(_("Give the request's number: `rectify extend {verb} REQ --by NAME`.").format(verb=word))
         if not by:
             raise InputError(_("Give --by: who approves or refuses (not the person responsible)."))
-        with _closing(open_ledger(write=True)) as led:
+        with closing(open_ledger(write=True)) as led:
             req = S.decide(led, int(value), approve=word == "approve", by=by, note=reason)
         if as_json:
             emit_json(req)
@@ -604,7 +387,7 @@ def extend_cmd(target: str = typer.Argument(..., metavar=_("ID|approve|refuse|re
                                                                                 due=show_date(req["due"])))
         return
     if word == "requests":
-        with _closing(open_ledger()) as led:
+        with closing(open_ledger()) as led:
             requests = S.list_requests(led, pending=pending)
         if as_json:
             emit_json(requests)
@@ -626,7 +409,7 @@ def extend_cmd(target: str = typer.Argument(..., metavar=_("ID|approve|refuse|re
     if not reason:
         raise InputError(_("Give --reason: why the deadline moves."))
     if request:
-        with _closing(open_ledger(write=True)) as led:
+        with closing(open_ledger(write=True)) as led:
             req = S.request_extension(led, task_id, new_due, reason)
         if as_json:
             emit_json(req)
@@ -637,7 +420,7 @@ def extend_cmd(target: str = typer.Argument(..., metavar=_("ID|approve|refuse|re
             say(_("Note: the request was made after the deadline ({due}); it is flagged late.").format(
                 due=show_date(req["old_due"])))
         return
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         task = L.extend(led, task_id, new_due, reason)
     if as_json:
         emit_json(task)
@@ -650,7 +433,7 @@ def history_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
                 as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
 
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         L.get_task(led, task_id)
         events = L.history(led, task_id)
     if as_json:
@@ -665,7 +448,7 @@ def history_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
 def problems_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
 
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         problems = L.list_problems(led)
     if as_json:
         emit_json(problems)
@@ -680,7 +463,7 @@ def where_cmd() -> None:
     from rectify.paths import evidence_dir
     from rectify.paths import ledger_path as resolve
 
-    path, source = resolve(_state["db"])
+    path, source = resolve(chosen_ledger())
     out(str(path))
     shown = {"default": _("the default location")}.get(source, source)  # --db and RECTIFY_DB are typed as is
     say(_("(from {source}; evidence in {evidence}; {state})").format(
@@ -702,44 +485,17 @@ def demo_cmd(path: Optional[str] = typer.Argument(None, metavar=_("PATH"),
     target = demo.build(Path(path) if path else None)
     out(_("Demo ledger: {path}").format(path=target))
     say(_("Try: rectify --db {path} list --overdue").format(path=target))
-    _state["db"] = str(target)
+    use_ledger(str(target))
     list_cmd.__wrapped__(overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
                          leader=None, problem=None, category=None, search=None, round_=None, all_=False, review=False, limit=None,
                          page=1, as_json=False)
-    from rectify.cli_reports import print_summary
+    from rectify.cli.reports import print_summary
 
     print()
     print_summary()
 
 
-# -- entry point ------------------------------------------------------------
-
-
-def main(argv: list[str] | None = None) -> None:
-    import signal
-
-    try:
-        # From here on Ctrl-C is a KeyboardInterrupt again: a command rolls
-        # back and says so in one line (`command`), and anything else exits 130.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        app(args=argv, prog_name="rectify")
-    except RectifyError as e:  # raised outside a command, e.g. by the clock
-        sys.stderr.write(_("rectify: error: {message}").format(message=printable(e.message, newlines=False)) + "\n")
-        sys.exit(e.exit_code)
-    except KeyboardInterrupt:
-        sys.exit(ExitCode.INTERRUPTED)
-    except Exception as e:  # a bug: one line, not a traceback, unless asked
-        if os.environ.get("RECTIFY_DEBUG"):
-            raise
-        sys.stderr.write(
-            _("rectify: internal error: {error}. Please report it; rerun with RECTIFY_DEBUG=1 for details.").format(
-                error=printable(f"{type(e).__name__}: {e}", newlines=False)) + "\n")
-        sys.exit(ExitCode.FAILURE)
-
-
-# Commands defined in their own modules register themselves on `app` when imported.
-from rectify import cli_exchange  # noqa: E402,F401
-from rectify import cli_reports  # noqa: E402,F401  (registers summary, weekly, sheets)
-from rectify import cli_admin  # noqa: E402,F401
-from rectify import cli_rounds  # noqa: E402,F401  (registers round, outcome, outcomes, report)
-from rectify import cli_lookback  # noqa: E402,F401  (registers config, recheck, lookback, notice)
+def register(app: typer.Typer) -> None:
+    add_commands(app, add_cmd, list_cmd, show_cmd, edit_cmd, classify_cmd, progress_cmd, evidence_cmd,
+                 start_cmd, submit_cmd, close_cmd, reject_cmd, reopen_cmd, cancel_cmd, extend_cmd,
+                 history_cmd, problems_cmd, where_cmd, demo_cmd)

@@ -1,7 +1,7 @@
 """The look-back and supervision commands: config, recheck, lookback, notice.
 
-They register on the app of ``rectify.cli``, whose last lines import this
-module. The work is in ``rectify.settings``, ``rectify.lookback`` and
+``register`` adds them to the app (``rectify.cli.app``).
+The work is in ``rectify.settings``, ``rectify.lookback`` and
 ``rectify.supervision``; here are the arguments, the output and the exit codes.
 """
 
@@ -12,8 +12,22 @@ from typing import List, Optional
 
 import typer
 
-from rectify.cli import (JSON_HELP, ROUND_HELP, _closing, _Group, app, command, emit_json, find_round, open_ledger,
-                         output_file, say)
+from rectify.cli.common import (
+    JSON_HELP,
+    ROUND_HELP,
+    closing,
+    command,
+    command_group,
+    emit_json,
+    find_round,
+    list_filters,
+    open_ledger,
+    output_file,
+    plain_text,
+    say,
+    write_text,
+)
+from rectify.cli.common import register as add_commands
 from rectify.errors import InputError
 from rectify.i18n import _
 
@@ -32,7 +46,7 @@ def config_cmd(key: Optional[str] = typer.Argument(None, metavar=_("[KEY]")),
     from rectify import settings as S
 
     if value is None:
-        with _closing(open_ledger()) as led:
+        with closing(open_ledger()) as led:
             rows = S.describe(led)
         if key is not None:
             wanted = S.setting(key).key
@@ -48,7 +62,7 @@ def config_cmd(key: Optional[str] = typer.Argument(None, metavar=_("[KEY]")),
         return
     item = S.setting(key)
     S.validate(item, value)  # before the ledger file is created
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         result = S.change(led, item.key, value, L.actor())
     if as_json:
         emit_json(result)
@@ -87,7 +101,7 @@ def recheck_cmd(task_id: Optional[int] = typer.Argument(None, metavar=_("[ID]"))
         from rectify import dates
 
         days = dates.parse_duration_days(within) if within else 0
-        with _closing(open_ledger()) as led:
+        with closing(open_ledger()) as led:
             tasks = K.due_rechecks(led, days)
         if as_json:
             emit_json(tasks)
@@ -104,7 +118,7 @@ def recheck_cmd(task_id: Optional[int] = typer.Argument(None, metavar=_("[ID]"))
         raise InputError(_("Give --note: what the re-check found."))
     if due and not relapsed:
         raise InputError(_("--due is for a relapse's new task: use it with --relapsed."))
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         result = K.record_recheck(led, task_id, "held" if held else "relapsed", by, note, evidence or [], due=due)
     if as_json:
         emit_json(result)
@@ -116,20 +130,12 @@ def recheck_cmd(task_id: Optional[int] = typer.Argument(None, metavar=_("[ID]"))
 
 # -- lookback -------------------------------------------------------------------------
 
-def _command_group(name: str, help: str) -> typer.Typer:
-    """A group of subcommands (`rectify NAME ...`), added to the app."""
-    group = typer.Typer(cls=_Group, no_args_is_help=True, help=help, options_metavar=_("[OPTIONS]"),
-                        subcommand_metavar=_("COMMAND [ARGS]..."))
-    app.add_typer(group, name=name)
-    return group
-
-
-lookback_app = _command_group("lookback", _(
+LOOKBACK_HELP = _(
     "The look-back: samples of closed tasks, drawn at random for an on-site check, and their sheets.\n\n"
-    "Example: rectify lookback sample --rate 20% --seed 2026 · rectify lookback sheet 1 --format html --output s.html"))
+    "Example: rectify lookback sample --rate 20% --seed 2026 · rectify lookback sheet 1 --format html --output s.html")
 
 
-@command("sample", group=lookback_app, help=_(
+@command("sample", help=_(
     "Draw a sample of closed tasks at random: --rate (a share) or --n (how many), stratified by unit and kind so "
     "every unit is seen, reproducibly from --seed (the same seed and ledger give the same sample). The sample is "
     "recorded; check its tasks with `rectify recheck ID --held|--relapsed`.\n\n"
@@ -147,14 +153,13 @@ def sample_cmd(rate: Optional[str] = typer.Option(None, "--rate", metavar="20%",
                as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import dates
     from rectify import lookback as K
-    from rectify.cli import list_filters
 
     filters = list_filters(kind=kind)
     scope = {k: v for k, v in {"unit": unit, "category": category, "kind": filters["kind"],
                                "from": dates.parse_date(start).isoformat() if start else None,
                                "to": dates.parse_date(end).isoformat() if end else None}.items() if v}
     share = K.parse_rate(rate) if rate is not None else None
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         if round_ is not None:
             scope["round"] = find_round(led, round_)["id"]
         sample = K.take_sample(led, scope, rate=share, n=n, seed=seed, note=note)
@@ -168,13 +173,13 @@ def sample_cmd(rate: Optional[str] = typer.Option(None, "--rate", metavar="20%",
     say(_("Print its sheet: rectify lookback sheet {id}").format(id=sample["id"]))
 
 
-@command("list", group=lookback_app, help=_(
+@command("list", help=_(
     "List the samples drawn, with how many of their tasks were checked, held and relapsed.\n\n"
     "Example: rectify lookback list --json"))
 def samples_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import lookback as K
 
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         samples = K.list_samples(led)
     if as_json:
         emit_json(samples)
@@ -184,7 +189,7 @@ def samples_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -
     sample_table(samples)
 
 
-@command("sheet", group=lookback_app, help=_(
+@command("sheet", help=_(
     "The sheet for checking a sample on site: each task with its unit, measure, target, closing and evidence, "
     "and room for the result. Formats: text, html (printable), xlsx.\n\n"
     "Example: rectify lookback sheet 1 --format xlsx --output lookback-1.xlsx"))
@@ -195,7 +200,7 @@ def sheet_cmd(sample_id: int = typer.Argument(..., metavar=_("ID")),
                                                    help=_("Write to FILE instead of the screen (needed for xlsx).")),
               as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import lookback as K
-    from rectify.cli_reports import FORMAT_WORDS, _plain, _write
+    from rectify.cli.reports import FORMAT_WORDS
 
     word = FORMAT_WORDS.get(fmt.strip().lower(), fmt.strip().lower())
     if word not in ("text", "html", "xlsx"):
@@ -203,7 +208,7 @@ def sheet_cmd(sample_id: int = typer.Argument(..., metavar=_("ID")),
     path = output_file(output)
     if word == "xlsx" and path is None and not as_json:
         raise InputError(_("An xlsx sheet needs --output FILE."))
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         sample = K.get_sample(led, sample_id, tasks=True)
     if as_json:
         emit_json(sample)
@@ -217,23 +222,23 @@ def sheet_cmd(sample_id: int = typer.Argument(..., metavar=_("ID")),
         atomic_write(path, lambda tmp: R.xlsx(tmp, sample, dates.today().isoformat()))
         say(_("Wrote {path}.").format(path=path))
         return
-    text = R.html(sample) if word == "html" else _plain(lambda con: R.text(sample, con))
+    text = R.html(sample) if word == "html" else plain_text(lambda con: R.text(sample, con))
     if path is None:
         sys.stdout.write(text)
     else:
-        _write(path, text)
+        write_text(path, text)
         say(_("Wrote {path}.").format(path=path))
 
 
 # -- notice ---------------------------------------------------------------------------
 
-notice_app = _command_group("notice", _(
+NOTICE_HELP = _(
     "Numbered notices: reminders, supervision notices and warnings, issued with `rectify sheets --issue`, "
     "and their replies.\n\n"
-    "Example: rectify notice list --overdue · rectify notice reply 3 --note \"Done by Friday\""))
+    "Example: rectify notice list --overdue · rectify notice reply 3 --note \"Done by Friday\"")
 
 
-@command("list", group=notice_app, help=_(
+@command("list", help=_(
     "List the notices issued: --awaiting those to be answered, --overdue those whose reply-by date has passed.\n\n"
     "Example: rectify notice list --awaiting"))
 def notice_list_cmd(awaiting: bool = typer.Option(False, "--awaiting", help=_("Only notices awaiting a reply.")),
@@ -241,7 +246,7 @@ def notice_list_cmd(awaiting: bool = typer.Option(False, "--awaiting", help=_("O
                     as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import supervision as S
 
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         notices = S.list_notices(led, awaiting=awaiting, overdue=overdue)
     if as_json:
         emit_json(notices)
@@ -251,14 +256,14 @@ def notice_list_cmd(awaiting: bool = typer.Option(False, "--awaiting", help=_("O
     notice_table(notices)
 
 
-@command("show", group=notice_app, help=_(
+@command("show", help=_(
     "Show one notice, by its number or id, with its tasks and reply.\n\nExample: rectify notice show 3"))
 def notice_show_cmd(ref: str = typer.Argument(..., metavar=_("NUMBER|ID")),
                     as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
     from rectify import supervision as S
 
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         notice = S.find_notice(led, ref)
         tasks = [L.get_task(led, t) for t in notice["tasks"]]
     if as_json:
@@ -269,7 +274,7 @@ def notice_show_cmd(ref: str = typer.Argument(..., metavar=_("NUMBER|ID")),
     notice_detail(notice, tasks)
 
 
-@command("reply", group=notice_app, help=_(
+@command("reply", help=_(
     "Record the reply to a notice.\n\nExample: rectify notice reply 3 --note \"Receipts filed; minutes attached\""))
 def notice_reply_cmd(ref: str = typer.Argument(..., metavar=_("NUMBER|ID")),
                      note: str = typer.Option(..., "--note", help=_("The reply.")),
@@ -277,9 +282,15 @@ def notice_reply_cmd(ref: str = typer.Argument(..., metavar=_("NUMBER|ID")),
                      as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import supervision as S
 
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         notice = S.reply(led, ref, note, by)
     if as_json:
         emit_json(notice)
         return
     say(_("Notice {number}: reply recorded.").format(number=notice["number"]))
+
+
+def register(app: typer.Typer) -> None:
+    add_commands(app, config_cmd, recheck_cmd)
+    add_commands(command_group(app, "lookback", LOOKBACK_HELP), sample_cmd, samples_cmd, sheet_cmd)
+    add_commands(command_group(app, "notice", NOTICE_HELP), notice_list_cmd, notice_show_cmd, notice_reply_cmd)

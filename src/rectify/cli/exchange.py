@@ -1,6 +1,6 @@
 """``rectify export`` and ``rectify import``: the ledger in and out as xlsx, CSV
-and JSON (see rectify.exchange). Loaded at the end of cli.py, so the commands
-join the one app; openpyxl and rich load only inside the commands.
+and JSON (see rectify.exchange). ``register`` adds them to the app
+(``rectify.cli.app``); openpyxl and rich load only inside the commands.
 """
 
 from __future__ import annotations
@@ -12,9 +12,23 @@ from typing import List, Optional
 
 import typer
 
-from rectify.cli import (JSON_HELP, _closing, command, emit_json, find_round, guard_output, ledger_path, list_cmd, list_filters,
-                         open_ledger, out,
-                         output_file, say)
+from rectify.cli.common import (
+    JSON_HELP,
+    closing,
+    command,
+    emit_json,
+    find_round,
+    guard_output,
+    ledger_path,
+    list_filters,
+    open_ledger,
+    out,
+    output_file,
+    progress_bar,
+    say,
+)
+from rectify.cli.common import register as add_commands
+from rectify.cli.tasks import list_cmd
 from rectify.errors import ImportFileError, InputError
 from rectify.i18n import _, ngettext
 from rectify.model import field_label
@@ -92,7 +106,7 @@ def export_cmd(
     filters = list_filters(overdue=overdue, due_within=due_within, kind=kind, status=status, unit=unit,
                            owner=owner, leader=leader, problem=problem, category=category, search=search, all_=True)
     today = dates.today()
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         chosen = find_round(led, round_)
         filters["round"] = chosen["id"] if chosen else None
         tasks = exporter.select(led, filters, today)
@@ -204,7 +218,7 @@ def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json
 
     round_id = None
     if round_name is not None:  # checked first: an unknown round reads no file and writes nothing
-        with _closing(open_ledger()) as led:
+        with closing(open_ledger()) as led:
             round_id = find_round(led, round_name)["id"]
     source = importer.read_source(Path(file), sheet=sheet, strict=strict)
     _say_reading(source)
@@ -212,14 +226,14 @@ def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json
     exists = ledger_path().exists()
     first = None  # a plan made before the write lock: against nothing, or for a dry run
     if dry_run or not exists or (source.bad and not skip_bad):
-        with _closing(open_ledger()) as led:
+        with closing(open_ledger()) as led:
             first = importer.build_plan(led, source, round_id)
             blank = not led.exists
         _refuse_bad(source, first, skip_bad, dry_run, as_json)
         if dry_run:
             _report(source, first, dry_run=True, as_json=as_json)
             return
-    with _closing(open_ledger(write=True)) as led, led.rollback_journal(importer.is_bulk_load(led, source)):
+    with closing(open_ledger(write=True)) as led, led.rollback_journal(importer.is_bulk_load(led, source)):
         with led.transaction():
             # A plan made against no ledger holds while the new ledger is still empty.
             if first is not None and blank and importer.is_empty(led):
@@ -228,7 +242,7 @@ def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json
                 plan = importer.build_plan(led, source, round_id)
             _refuse_bad(source, plan, skip_bad, dry_run, as_json)
             total = len(plan.adds) + len(plan.updates)
-            with _progress(total) as tick:
+            with progress_bar(total) as tick:
                 importer.apply_plan(led, plan, _source_label(source), tick)
     _report(source, plan, dry_run=False, as_json=as_json)
 
@@ -386,35 +400,6 @@ def _one_line(text: str) -> str:
     return line if len(line) <= 60 else line[:59] + "…"
 
 
-class _progress:
-    """A rich progress bar on stderr for a large import (or any long job:
-    ``label``, and ``threshold`` in the units of ``total``), when stderr is a terminal."""
-
-    THRESHOLD = 2000
-
-    def __init__(self, total: int, label: str | None = None, threshold: int | None = None):
-        self.total = total
-        self.label = label
-        self.threshold = self.THRESHOLD if threshold is None else threshold
-        self.bar = None
-
-    def __enter__(self):
-        if self.total < self.threshold or not sys.stderr.isatty():
-            return None
-        from rich.progress import Progress
-
-        from rectify.render.terminal import console
-
-        self.bar = Progress(console=console(stderr=True), transient=True)
-        self.bar.start()
-        task = self.bar.add_task(self.label or _("Importing"), total=self.total)
-        return lambda done, total: self.bar.update(task, completed=done)
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()
-
-
 @command("reviewed", help=_(
     "Clear the review mark of tasks an import marked (see `rectify list --review`): you have read the "
     "cells it kept and set the fields by hand. The kept cells stay, as text; the history records it.\n\n"
@@ -422,9 +407,13 @@ class _progress:
 def reviewed_cmd(task_ids: List[int] = typer.Argument(..., metavar=_("ID..."))) -> None:
     from rectify import ledger as L
 
-    with _closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(write=True)) as led:
         for task_id in task_ids:
             if L.mark_reviewed(led, task_id):
                 say(_("Task {id}: reviewed.").format(id=task_id))
             else:
                 say(_("Task {id}: nothing awaited review.").format(id=task_id))
+
+
+def register(app: typer.Typer) -> None:
+    add_commands(app, export_cmd, import_cmd, reviewed_cmd)

@@ -1,7 +1,6 @@
 """The report commands: summary, weekly, sheets.
 
-They register on the app of ``rectify.cli``, whose last line imports this
-module. Like the rest of the CLI: no SQL and no layout here, and the heavy
+``register`` adds them to the app (``rectify.cli.app``). Like the rest of the CLI: no SQL and no layout here, and the heavy
 modules (rich, the reports themselves) load inside the commands.
 """
 
@@ -15,8 +14,23 @@ from typing import Optional
 
 import typer
 
-from rectify.cli import (JSON_HELP, ROUND_HELP, _closing, command, emit_json, find_round, guard_output, ledger_path,
-                         open_ledger, out, output_file, say)
+from rectify.cli.common import (
+    JSON_HELP,
+    ROUND_HELP,
+    closing,
+    command,
+    emit_json,
+    find_round,
+    guard_output,
+    ledger_path,
+    open_ledger,
+    out,
+    output_file,
+    plain_text,
+    say,
+    write_text,
+)
+from rectify.cli.common import register as add_commands
 from rectify.errors import InputError
 from rectify.i18n import _, reason
 
@@ -47,13 +61,6 @@ def _stale(days: int | None) -> int | None:
     if days is not None and days < 1:
         raise InputError(_("--stale-days must be 1 or more, not {days}.").format(days=days))
     return days
-
-
-def _write(path: Path, text: str) -> None:
-    """Whole or not at all (``paths.atomic_write``)."""
-    from rectify.paths import atomic_write
-
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def _context() -> dict:
@@ -89,7 +96,7 @@ def print_summary(*, as_of: str | None = None, by: str = "unit", stale_days: int
 
     _stale(stale_days)
     at = reports.as_of(as_of)
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         data = reports.summary(led, at, by=BREAKDOWN_WORDS.get(by.strip(), by.strip().lower()), stale_days=stale_days,
                                round=find_round(led, round_name))
     if as_json:
@@ -132,7 +139,7 @@ def weekly_cmd(
     if limit < 0:
         raise InputError(_("--limit must be 0 or more."))
     monday, at = reports.report_week(week, as_of)
-    with _closing(open_ledger()) as led:
+    with closing(open_ledger()) as led:
         data = reports.weekly(led, monday, at, stale_days=stale_days, limit=None if as_json else (limit or None),
                               round=find_round(led, round_))
     if as_json:
@@ -153,23 +160,12 @@ def weekly_cmd(
         if output is None:
             show_weekly(data, context=_context())
             return
-        text = _plain(lambda con: show_weekly(data, con, context=_context()))
+        text = plain_text(lambda con: show_weekly(data, con, context=_context()))
     if output is None:
         sys.stdout.write(text)
     else:
-        _write(output, text)
+        write_text(output, text)
         say(_("Wrote {path}.").format(path=output))
-
-
-def _plain(draw) -> str:
-    """What ``draw(console)`` prints, as plain text."""
-    import io
-
-    from rectify.render.report_text import file_console
-
-    buffer = io.StringIO()
-    draw(file_console(buffer))
-    return buffer.getvalue()
 
 
 # -- sheets ------------------------------------------------------------------------
@@ -201,7 +197,7 @@ def sheets_cmd(
         raise InputError(_("--kind goes with --issue."))
     if output is not None:
         guard_output(output)
-    with _closing(open_ledger(write=issue)) as led:
+    with closing(open_ledger(write=issue)) as led:
         round_ = find_round(led, round_)
         if issue:
             from rectify import supervision
@@ -232,7 +228,7 @@ def sheets_cmd(
     for sheet in data["sheets"]:
         stem = sheet["notice"]["number"] if sheet.get("notice") else sheet["unit"]
         path = guard_output(output / _file_name(stem, SUFFIXES[fmt], names))
-        _write(path, _render_sheets({**data, "sheets": [sheet]}, fmt))
+        write_text(path, _render_sheets({**data, "sheets": [sheet]}, fmt))
         out(str(path))
     say(_("Wrote {n} sheets to {path}.").format(n=len(data["sheets"]), path=output))
 
@@ -248,7 +244,7 @@ def _render_sheets(data: dict, fmt: str) -> str:
         return html.sheets(data)
     from rectify.render.report_text import show_sheets
 
-    return _plain(lambda con: show_sheets(data, con))
+    return plain_text(lambda con: show_sheets(data, con))
 
 
 def _file_name(unit: str | None, suffix: str, taken: set[str]) -> str:
@@ -264,3 +260,7 @@ def _file_name(unit: str | None, suffix: str, taken: set[str]) -> str:
         name = f"{prefix}-{stem[:80]}-{n}{suffix}"
     taken.add(name.casefold())
     return name
+
+
+def register(app: typer.Typer) -> None:
+    add_commands(app, summary_cmd, weekly_cmd, sheets_cmd)
