@@ -24,6 +24,7 @@ from rectify.paths import (WriteError, clean_leftovers, copy_hashed, evidence_di
                            stored_name, temp_name)
 from rectify.settings import recheck_days, settings_at
 from rectify.store import Ledger
+from rectify.vocabulary import ACTIVE_SQL, FINISHED_SQL, NO_KIND, WORKING_SQL
 
 MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
 # Characters no field takes: controls, C0 (tab and newline aside), DEL and C1
@@ -141,9 +142,9 @@ def band_sql(alias: str = "t", progress_until: str | None = None) -> str:
     t = alias
     bound = f" AND e.at <= :{progress_until}" if progress_until else ""
     return f"""CASE
-        WHEN {t}.status IN ('closed', 'cancelled') OR {t}.due IS NULL THEN NULL
+        WHEN {t}.status IN {FINISHED_SQL} OR {t}.due IS NULL THEN NULL
         WHEN {t}.due < :today THEN 'red'
-        WHEN {t}.status IN ('open', 'in_progress') AND {t}.due <= :yellow_until
+        WHEN {t}.status IN {WORKING_SQL} AND {t}.due <= :yellow_until
              AND {t}.id NOT IN (SELECT e.task_id FROM event e
                                 WHERE e.field = 'progress' AND e.at >= :quiet_since{bound})
              AND ({t}.created < :quiet_since OR EXISTS (SELECT 1 FROM event e WHERE e.task_id = {t}.id
@@ -248,16 +249,16 @@ def filters_sql(f: dict, today: date) -> tuple[str, dict]:
         where.append("t.status IN (%s)" % ",".join(f":st{i}" for i in range(len(statuses))))
         params.update({f"st{i}": s for i, s in enumerate(statuses)})
     elif not f.get("all"):
-        where.append("t.status IN ('open', 'in_progress', 'submitted')")
+        where.append(f"t.status IN {ACTIVE_SQL}")
     if f.get("overdue"):
-        where.append("t.due < :f_today AND t.status IN ('open', 'in_progress', 'submitted')")
+        where.append(f"t.due < :f_today AND t.status IN {ACTIVE_SQL}")
         params["f_today"] = today.isoformat()
     if f.get("due_within") is not None:
-        where.append("t.due >= :f_today AND t.due <= :f_until AND t.status IN ('open', 'in_progress', 'submitted')")
+        where.append(f"t.due >= :f_today AND t.due <= :f_until AND t.status IN {ACTIVE_SQL}")
         params["f_today"] = today.isoformat()
         params["f_until"] = (today + timedelta(days=f["due_within"])).isoformat()
     if f.get("kind"):
-        if f["kind"] == "none":
+        if f["kind"] == NO_KIND:
             where.append("t.kind IS NULL")
         else:
             where.append("t.kind = :f_kind")

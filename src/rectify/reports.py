@@ -31,14 +31,11 @@ from rectify.errors import InputError, NotFoundError
 from rectify.i18n import _
 from rectify.ledger import band_params, band_sql, task_dict
 from rectify.settings import settings_at
-from rectify.model import ACTIVE
+from rectify.vocabulary import ACTIVE, ACTIVE_SQL, FINISHED, KINDS, LONG_TERM, PROBLEM_STATES, STATES
 
 BREAKDOWNS = ("unit", "category", "kind", "leader", "owner")
-KINDS = ("immediate", "long_term")
-STATES = ("open", "in_progress", "submitted", "closed", "cancelled")
 TREND_WEEKS = 8
 END_OF_DAY = "T23:59:59"
-ACTIVE_SQL = "('open', 'in_progress', 'submitted')"
 
 # The task fields a past moment rebuilds from the event history.
 REBUILT = ("title", "target", "kind", "status", "due", "unit", "leader", "owner", "helpers",
@@ -109,7 +106,7 @@ def rate(closed: int, total: int, cancelled: int) -> float:
 def stale_candidates_sql(alias: str) -> str:
     """Long-term and unfinished, recorded before :stale_since."""
     s = alias
-    return f"{s}.kind = 'long_term' AND {s}.status IN {ACTIVE_SQL} AND {s}.created < :stale_since"
+    return f"{s}.kind = '{LONG_TERM}' AND {s}.status IN {ACTIVE_SQL} AND {s}.created < :stale_since"
 
 
 def recent_progress_sql() -> str:
@@ -318,7 +315,7 @@ def _count(group: dict, status: str, n: int) -> None:
     group["total"] += n
     if status in ACTIVE:
         group["open"] += n
-    elif status in ("closed", "cancelled"):
+    elif status in FINISHED:
         group[status] += n
 
 
@@ -435,9 +432,9 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, l
         "due_next_week": (f"{unfinished} AND due >= :next_monday AND due <= :next_sunday",
                           f"r.status IN {ACTIVE_SQL} AND r.due >= :next_monday AND r.due <= :next_sunday",
                           "r.due, r.unit IS NULL, r.unit, r.id", ""),
-        "stale": (f"kind = 'long_term' AND {unfinished}", stale_sql("r"), "r.unit IS NULL, r.unit, r.created, r.id",
+        "stale": (f"kind = '{LONG_TERM}' AND {unfinished}", stale_sql("r"), "r.unit IS NULL, r.unit, r.created, r.id",
                   f", {last_progress_sql('r')} AS x_last_progress"),
-        "established": (touched, closed + " AND r.kind = 'long_term'", "r.closed_at, r.id", ""),
+        "established": (touched, closed + f" AND r.kind = '{LONG_TERM}'", "r.closed_at, r.id", ""),
     }
     lists, counts = {}, {}
     known = {"overdue": now["overdue"], "stale": now["stale"]}
@@ -596,8 +593,6 @@ def sheets(ledger, unit: str | None = None, round: dict | None = None, within: i
 # The figures the documents an office hands in are made of (整改情况报告):
 # problems rather than tasks, and the outcomes. Like every other figure they
 # are the ledger at the snapshot's moment, in the snapshot's round.
-
-PROBLEM_STATES = ("done", "in_progress", "not_started", "cancelled")
 
 
 def problem_state(tasks: int, closed: int, cancelled: int, moved: int) -> str:

@@ -21,12 +21,13 @@ from pathlib import Path, PurePosixPath
 from rectify import dates
 from rectify import ledger as L
 from rectify.errors import InputError, LedgerError
-from rectify.exchange import columns as C
+from rectify.exchange import columns
 from rectify.i18n import _, reason
 from rectify.paths import (WriteError, atomic_write, clean_leftovers, copy_hashed, evidence_dir, evidence_file,
                            kill_point, read_chunks, remove, sha256_stream, temp_name, writing)
+from rectify.vocabulary import BAND_THRESHOLDS, CLOSED, SHEET_KIND_WORDS, SHEET_STATUS_WORDS
 
-FIELDS = [c.field for c in C.COLUMNS]
+FIELDS = [c.field for c in columns.COLUMNS]
 
 
 def select(ledger, filters: dict, today: date) -> list[dict]:
@@ -70,9 +71,9 @@ def _latest_notes(ledger, ids: set[int]) -> dict[int, str]:
 
 
 def status_cell(task: dict, lang: str) -> str:
-    word = C.STATUS_WORDS[lang][task["status"]]
+    word = SHEET_STATUS_WORDS[lang][task["status"]]
     percent = task["progress"]
-    default = 100 if task["status"] == "closed" else 0
+    default = 100 if task["status"] == CLOSED else 0
     return word if percent == default else f"{word} {percent}%"
 
 
@@ -93,7 +94,7 @@ def sheet_rows(ledger, tasks: list[dict], lang: str) -> list[list]:
         # A stored value that is not a date (a damaged ledger) is written as it is.
         due: object = dates.day_or_none(task["due"]) or task["due"]
         if due is None and task["kind"]:
-            due = C.KIND_WORDS[lang][task["kind"]]
+            due = SHEET_KIND_WORDS[lang][task["kind"]]
         closed_at = dates.moment_or_none(task["closed_at"]) or task["closed_at"]
         lines = [e["name"] or e["note"] for e in evidence.get(task["id"], []) if e["name"] or e["note"]]
         value = {
@@ -102,7 +103,7 @@ def sheet_rows(ledger, tasks: list[dict], lang: str) -> list[list]:
             "problem": problem["description"] if problem else None,
             "title": task["title"],
             "target": task["target"],
-            "kind": C.KIND_WORDS[lang][task["kind"]] if task["kind"] else None,
+            "kind": SHEET_KIND_WORDS[lang][task["kind"]] if task["kind"] else None,
             "leader": task["leader"],
             "unit": task["unit"],
             "owner": task["owner"],
@@ -121,21 +122,21 @@ def sheet_rows(ledger, tasks: list[dict], lang: str) -> list[list]:
 
 
 def headers(lang: str) -> list[str]:
-    return [C.header(f, lang) for f in FIELDS]
+    return [columns.header(f, lang) for f in FIELDS]
 
 
 def write_xlsx(path: Path, ledger, tasks: list[dict], lang: str, today: date) -> None:
     from rectify.exchange import xlsx
 
-    text = C.SHEET_TEXT[lang]
+    text = columns.SHEET_TEXT[lang]
     layout = xlsx.Layout(
         title=text["title"].format(date=today.isoformat(), n=len(tasks)),
         headers=headers(lang),
         rows=sheet_rows(ledger, tasks, lang),
         bands=[t["band"] for t in tasks],
-        widths=[c.width for c in C.COLUMNS],
+        widths=[c.width for c in columns.COLUMNS],
         date_columns={FIELDS.index("closed_at")},
-        legend=[text["legend"]],
+        legend=[text["legend"].format(**BAND_THRESHOLDS)],
         sheet_name=text["sheet"],
     )
     atomic_write(path, lambda tmp: xlsx.write(tmp, layout))
