@@ -27,7 +27,7 @@ FILES = "{files}"  # stands for the folder of prepared input files
 HERE = "{here}"  # stands for the ledger's folder, where no new file may appear
 
 
-def _build(folder: Path) -> None:
+def build_every_state(folder: Path) -> None:
     """The pre-filled ledger: task 1 open, 2 in progress, 3 submitted, 4 closed,
     5 cancelled; evidence files on 3 and 4; one problem."""
     cli = Cli(folder / NAME)
@@ -113,7 +113,7 @@ def template(tmp_path_factory) -> Path:
             mp.setenv(var, value)
         for var in ("RECTIFY_DB", "RECTIFY_LANG", "LC_ALL", "LC_MESSAGES"):
             mp.delenv(var, raising=False)
-        _build(folder)
+        build_every_state(folder)
         _inputs(folder / "files", folder / NAME)
     return folder
 

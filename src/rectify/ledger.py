@@ -14,6 +14,7 @@ import unicodedata
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rectify import dates
 from rectify.errors import InputError, LedgerError, NotFoundError, RuleError
@@ -25,6 +26,9 @@ from rectify.paths import (WriteError, clean_leftovers, copy_hashed, evidence_di
 from rectify.settings import recheck_days, settings_at
 from rectify.store import Ledger
 from rectify.vocabulary import ACTIVE_SQL, FINISHED_SQL, NO_KIND, WORKING_SQL
+
+if TYPE_CHECKING:
+    from rectify.contracts import Event, KeptCell, ProblemRow, Task, TaskDetail
 
 MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
 # Characters no field takes: controls, C0 (tab and newline aside), DEL and C1
@@ -165,7 +169,7 @@ def band_params(today: date, values: dict) -> dict:
     }
 
 
-def task_dict(row, today: date) -> dict:
+def task_dict(row, today: date) -> Task:
     """A task row as the stable JSON object (see README, "JSON output")."""
     keys = row.keys()
     due = row["due"]
@@ -210,18 +214,17 @@ def _task_row(ledger: Ledger, task_id: int, today: date):
     return row
 
 
-def get_task(ledger: Ledger, task_id: int, *, today: date | None = None, detail: bool = False) -> dict:
+def get_task(ledger: Ledger, task_id: int, *, today: date | None = None, detail: bool = False) -> Task | TaskDetail:
     today = today or dates.today()
     task = task_dict(_task_row(ledger, task_id, today), today)
-    if detail:
-        task["evidence"] = [dict(r) for r in ledger.query(
-            "SELECT id, added, name, path, sha256, size, note FROM evidence WHERE task_id = ? ORDER BY id", (task_id,))]
-        task["history"] = history(ledger, task_id)
-        task["kept"] = kept_cells(ledger, task_id)
-    return task
+    if not detail:
+        return task
+    evidence = [dict(r) for r in ledger.query(
+        "SELECT id, added, name, path, sha256, size, note FROM evidence WHERE task_id = ? ORDER BY id", (task_id,))]
+    return {**task, "evidence": evidence, "history": history(ledger, task_id), "kept": kept_cells(ledger, task_id)}
 
 
-def kept_cells(ledger: Ledger, task_id: int) -> list[dict]:
+def kept_cells(ledger: Ledger, task_id: int) -> list[KeptCell]:
     """The cells an import kept as text for this task (see migrations.m006_import_review)."""
     return [{**dict(r), "review": bool(r["review"])} for r in ledger.query(
         "SELECT at, source, row, header, field, text, review, reason FROM import_cell WHERE task_id = ? ORDER BY id",
@@ -287,7 +290,7 @@ def filters_sql(f: dict, today: date) -> tuple[str, dict]:
 
 
 def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offset: int = 0,
-               today: date | None = None) -> tuple[list[dict], int]:
+               today: date | None = None) -> tuple[list[Task], int]:
     """Tasks matching ``filters``, by due date (undated last), and how many match in all.
 
     A page is chosen from the indexes alone (ids in order, LIMIT), and only
@@ -314,7 +317,7 @@ def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offse
     return [task_dict(r, today) for r in rows], total
 
 
-def history(ledger: Ledger, task_id: int) -> list[dict]:
+def history(ledger: Ledger, task_id: int) -> list[Event]:
     return [dict(r) for r in ledger.query(
         "SELECT id, at, action, field, old, new, note, actor FROM event WHERE task_id = ? ORDER BY id", (task_id,))]
 
@@ -326,7 +329,7 @@ def get_problem(ledger: Ledger, problem_id: int) -> dict:
     return dict(row)
 
 
-def list_problems(ledger: Ledger) -> list[dict]:
+def list_problems(ledger: Ledger) -> list[ProblemRow]:
     return [dict(r) for r in ledger.query(
         """SELECT p.id, p.uid, p.code, p.description, p.category, p.source, p.created,
                   count(t.id) AS tasks,

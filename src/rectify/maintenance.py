@@ -34,11 +34,15 @@ import sqlite3
 import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from rectify.errors import InputError, LedgerError
 from rectify.i18n import N_, _, reason
 from rectify.paths import (SIDECARS, WriteError, copy_hashed, evidence_dir, evidence_file, guard_output, read_chunks,
                            remove, sha256_stream, temp_name)
+
+if TYPE_CHECKING:
+    from rectify import contracts
 
 PAGES_PER_STEP = 1024  # pages copied per step of the online backup (4 MiB at the usual page size)
 
@@ -68,7 +72,7 @@ class Fault:
     row: int | None = None
     file: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> contracts.Fault:
         return asdict(self)
 
 
@@ -523,7 +527,7 @@ CHECKS = (("integrity", _integrity), ("orphan", _orphans), ("history", _history)
           ("files", _files))
 
 
-def check(path: Path) -> dict:
+def check(path: Path) -> contracts.CheckResult:
     """Check the ledger at ``path``; the result is the JSON of ``rectify check --json``."""
     conn = open_existing(path)
     # The integrity check reads every page, most more than once: room for the
@@ -582,7 +586,7 @@ def _refuse_target(source: Path, target: Path, force: bool) -> None:
         raise InputError(_("{path} already exists; choose another name, or use --force to replace it.").format(path=occupied[0]))
 
 
-def backup(source: Path, target: Path, *, force: bool = False, progress=None) -> dict:
+def backup(source: Path, target: Path, *, force: bool = False, progress=None) -> contracts.BackupResult:
     """Copy the ledger at ``source`` and its evidence files to ``target``;
     the result is the JSON of ``rectify backup --json``. ``progress(done,
     total)`` is called with bytes copied."""

@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rectify import dates
 from rectify.errors import InputError, NotFoundError
@@ -32,6 +33,9 @@ from rectify.i18n import _
 from rectify.ledger import band_params, band_sql, task_dict
 from rectify.settings import settings_at
 from rectify.vocabulary import ACTIVE, ACTIVE_SQL, FINISHED, KINDS, LONG_TERM, PROBLEM_STATES, STATES
+
+if TYPE_CHECKING:
+    from rectify.contracts import Summary, Weekly
 
 BREAKDOWNS = ("unit", "category", "kind", "leader", "owner")
 TREND_WEEKS = 8
@@ -329,7 +333,7 @@ def _finish(groups: dict) -> dict:
     return out
 
 
-def summary(ledger, at: Moment, *, by: str = "unit", stale_days: int | None = None, round: dict | None = None) -> dict:
+def summary(ledger, at: Moment, *, by: str = "unit", stale_days: int | None = None, round: dict | None = None) -> Summary:
     """The figures of ``rectify summary`` (the JSON contract; see README)."""
     if by not in BREAKDOWNS:
         raise InputError(_("Unknown breakdown {by!r}: use unit, category, kind, leader or owner.").format(by=by))
@@ -353,7 +357,7 @@ def pending_requests(ledger, at: Moment) -> dict:
     return {"extension_requests": pending_at(ledger, at.until)}
 
 
-def _summary(snap: Snapshot, by: str) -> dict:
+def _summary(snap: Snapshot, by: str) -> Summary:
     at = snap.at
     counts = snap.tally(by)
     states = dict.fromkeys(STATES, 0)
@@ -408,7 +412,7 @@ def _summary(snap: Snapshot, by: str) -> dict:
 
 
 def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, limit: int | None = None,
-           round: dict | None = None) -> dict:
+           round: dict | None = None) -> Weekly:
     """The weekly printout for the ISO week starting ``monday``, as at ``at``
     (the JSON contract; see README). ``limit`` keeps the first tasks of each
     list (for a printout); "counts" always says how many there are."""

@@ -17,6 +17,7 @@ import os
 import zipfile
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from rectify import dates
 from rectify import ledger as L
@@ -26,6 +27,9 @@ from rectify.i18n import _, reason
 from rectify.paths import (WriteError, atomic_write, clean_leftovers, copy_hashed, evidence_dir, evidence_file,
                            kill_point, read_chunks, remove, sha256_stream, temp_name, writing)
 from rectify.vocabulary import BAND_THRESHOLDS, CLOSED, SHEET_KIND_WORDS, SHEET_STATUS_WORDS
+
+if TYPE_CHECKING:
+    from rectify.contracts import ExportedTask, Task
 
 FIELDS = [c.field for c in columns.COLUMNS]
 
@@ -49,7 +53,7 @@ def _evidence(ledger, ids: set[int]) -> dict[int, list[dict]]:
         "SELECT id, task_id, added, name, path, sha256, size, note FROM evidence ORDER BY task_id, id"), ids)
 
 
-def json_objects(ledger, tasks: list[dict]) -> list[dict]:
+def json_objects(ledger, tasks: list[Task]) -> list[ExportedTask]:
     """``list --json`` objects with ``evidence`` and ``history``, as ``show --json``."""
     ids = {t["id"] for t in tasks}
     evidence = _evidence(ledger, ids)
