@@ -13,16 +13,13 @@ import re
 import unicodedata
 import uuid
 from datetime import date, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rectify import dates
-from rectify.errors import InputError, LedgerError, NotFoundError, RuleError
+from rectify.errors import InputError, NotFoundError, RuleError
 from rectify.i18n import _
-from rectify.i18n import reason as failure_reason
 from rectify.model import ACTIVE, EDITABLE, FINISHED, field_label, parse_kind, status_label, transition
-from rectify.paths import (WriteError, clean_leftovers, copy_hashed, evidence_dir, evidence_name_fault, folder_fault,
-                           stored_name, temp_name)
+from rectify.evidence import evidence_dir, evidence_sources, place_evidence, staged_evidence
 from rectify.settings import recheck_days, settings_at
 from rectify.store import Ledger
 from rectify.vocabulary import ACTIVE_SQL, FINISHED_SQL, NO_KIND, WORKING_SQL
@@ -537,64 +534,6 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
     return added
 
 
-def evidence_sources(files: list[str]) -> list[Path]:
-    """The files named, each one checked to be a readable file."""
-    sources = []
-    for name in files:
-        path = Path(name)
-        if not path.is_file():
-            raise InputError(_("Evidence file not found: {path}").format(path=name))
-        if not os.access(path, os.R_OK):
-            raise InputError(_("Evidence file is not readable: {path}").format(path=name))
-        fault = evidence_name_fault(path.name)
-        if fault:
-            raise InputError(_("The evidence file name {name} cannot be kept: {reason}. Rename the file and attach it again.").format(
-                name=ascii(path.name), reason=fault))
-        sources.append(path)
-    return sources
-
-
-class staged_evidence:
-    """Copy each file under a temporary name into the task's evidence folder,
-    hashing it on the way; what is not placed is removed at the end. The
-    folders must be the user's own (never a link, nor writable by others);
-    the temporary copies of killed runs are cleaned first."""
-
-    def __init__(self, ledger: Ledger, task_id: int, sources: list[Path]):
-        self.ledger, self.task_id, self.sources = ledger, task_id, sources
-        self.staged: list[tuple[Path, Path, str, int, str]] = []
-
-    def __enter__(self) -> list:
-        folder = evidence_dir(self.ledger.path) / str(self.task_id)
-        for place in (evidence_dir(self.ledger.path), folder):
-            fault = folder_fault(place)
-            if fault:
-                raise LedgerError(_("The evidence folder {folder} {reason}; rectify does not keep evidence there. Make it a folder of your own, mode 700.").format(
-                    folder=place, reason=fault))
-        clean_leftovers(folder)
-        try:
-            for src in self.sources:
-                tmp = temp_name(folder / "incoming", "part")
-                try:
-                    sha, size = copy_hashed(src, tmp, mode=0o600, folder_mode=0o700)
-                except WriteError as e:
-                    raise LedgerError(_("Cannot copy into the evidence folder {folder}: {reason}.").format(
-                        folder=folder, reason=failure_reason(e))) from None
-                except OSError as e:
-                    raise InputError(_("Evidence file is not readable: {path}").format(path=src) + f" ({failure_reason(e)})") from None
-                final = folder / stored_name(sha, src.name)  # the name as given is kept in the ledger
-                self.staged.append((tmp, final, sha, size, src.name))
-        except BaseException:
-            self.__exit__()
-            raise
-        return self.staged
-
-    def __exit__(self, *exc) -> None:
-        for tmp, *_rest in self.staged:
-            if tmp.exists():
-                tmp.unlink()
-
-
 def record_evidence(ledger: Ledger, task_id: int, staged: list, note: str | None, *,
                     who: str | None = None) -> list[dict]:
     """The evidence rows and events of staged files (or of a note alone). Inside a transaction."""
@@ -613,13 +552,6 @@ def record_evidence(ledger: Ledger, task_id: int, staged: list, note: str | None
         ledger.record(task_id, "evidence", note=note, actor=who or actor(), at=now)
         added.append({"id": cur.lastrowid, "name": None, "path": None, "sha256": None, "size": None})
     return added
-
-
-def place_evidence(staged: list) -> None:
-    """Move the staged files to their names, once their rows are committed."""
-    for tmp, final, *_rest in staged:
-        os.replace(tmp, final)
-        os.chmod(final, 0o600)
 
 
 def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None = None,
