@@ -264,7 +264,8 @@ def test_a_copy_whose_last_bytes_cannot_be_written_is_the_copys_fault(tmp_path):
     a WriteError, never taken for a source that cannot be read. Every command
     that copies evidence (evidence, backup, export) goes through copy_hashed;
     the temporary names they copy to cannot be put on /dev/full from outside."""
-    from rectify.paths import WriteError, copy_hashed
+    from rectify.evidence import copy_hashed
+    from rectify.paths import WriteError
 
     small = tmp_path / "small.txt"
     small.write_text("x" * 100)

@@ -566,11 +566,13 @@ def test_weekday_and_period_invariants(base):
 @pytest.mark.parametrize("base", [date(1, 1, 1), date(9999, 12, 31)])
 @pytest.mark.parametrize("text", ["下周", "last week", "tomorrow", "yesterday", "下月底", "明年底", "eow", "1y", "-1m"])
 def test_extreme_clocks_give_date_errors(base, text):
+    """At the ends of the calendar every relative date or week falls outside
+    the dates rectify takes (or past the calendar): a DateError with a one-line
+    message, never an OverflowError nor a date out of range."""
     for parse in (parse_date, iso_week):
-        try:
+        with pytest.raises(DateError) as refused:
             parse(text, base)
-        except DateError:
-            pass
+        assert refused.value.message and "\n" not in refused.value.message
 
 
 # Periods as ledgers write deadlines: their last day (issue 14).

@@ -11,6 +11,7 @@ from __future__ import annotations
 from rectify import dates
 from rectify.i18n import N_
 from rectify.store import Ledger
+from rectify.vocabulary import FINISHED_SQL, IMMEDIATE, LONG_TERM
 
 HORIZON_DAYS = 90
 LONG_TERM_WORDS = (
@@ -24,13 +25,13 @@ def propose_kind(title: str, target: str | None, due: str | None, created: str) 
     text = f"{title} {target or ''}".lower()
     for word in LONG_TERM_WORDS:
         if word in text:
-            return "long_term", N_("wording about rules and institutions")
+            return LONG_TERM, N_("wording about rules and institutions")
     due_day, created_day = dates.day_or_none(due), dates.day_or_none(created)
     if due_day and created_day:
         horizon = (due_day - created_day).days
         if horizon > HORIZON_DAYS:
-            return "long_term", N_("deadline more than 90 days out")
-        return "immediate", N_("deadline within 90 days")
+            return LONG_TERM, N_("deadline more than 90 days out")
+        return IMMEDIATE, N_("deadline within 90 days")
     return None
 
 
@@ -38,7 +39,7 @@ def propose(ledger: Ledger) -> list[dict]:
     out = []
     for row in ledger.query(
         "SELECT id, title, target, due, created FROM task WHERE kind IS NULL"
-        " AND status NOT IN ('closed', 'cancelled') ORDER BY id"
+        f" AND status NOT IN {FINISHED_SQL} ORDER BY id"
     ):
         found = propose_kind(row["title"], row["target"], row["due"], row["created"])
         if found:

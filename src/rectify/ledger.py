@@ -13,17 +13,19 @@ import re
 import unicodedata
 import uuid
 from datetime import date, timedelta
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rectify import dates
-from rectify.errors import InputError, LedgerError, NotFoundError, RuleError
+from rectify.errors import InputError, NotFoundError, RuleError
 from rectify.i18n import _
-from rectify.i18n import reason as failure_reason
 from rectify.model import ACTIVE, EDITABLE, FINISHED, field_label, parse_kind, status_label, transition
-from rectify.paths import (WriteError, clean_leftovers, copy_hashed, evidence_dir, evidence_name_fault, folder_fault,
-                           stored_name, temp_name)
+from rectify.evidence import evidence_dir, evidence_sources, place_evidence, staged_evidence
 from rectify.settings import recheck_days, settings_at
 from rectify.store import Ledger
+from rectify.vocabulary import ACTIVE_SQL, FINISHED_SQL, NO_KIND, WORKING_SQL
+
+if TYPE_CHECKING:
+    from rectify.contracts import Event, KeptCell, ProblemRow, Task, TaskDetail
 
 MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
 # Characters no field takes: controls, C0 (tab and newline aside), DEL and C1
@@ -141,9 +143,9 @@ def band_sql(alias: str = "t", progress_until: str | None = None) -> str:
     t = alias
     bound = f" AND e.at <= :{progress_until}" if progress_until else ""
     return f"""CASE
-        WHEN {t}.status IN ('closed', 'cancelled') OR {t}.due IS NULL THEN NULL
+        WHEN {t}.status IN {FINISHED_SQL} OR {t}.due IS NULL THEN NULL
         WHEN {t}.due < :today THEN 'red'
-        WHEN {t}.status IN ('open', 'in_progress') AND {t}.due <= :yellow_until
+        WHEN {t}.status IN {WORKING_SQL} AND {t}.due <= :yellow_until
              AND {t}.id NOT IN (SELECT e.task_id FROM event e
                                 WHERE e.field = 'progress' AND e.at >= :quiet_since{bound})
              AND ({t}.created < :quiet_since OR EXISTS (SELECT 1 FROM event e WHERE e.task_id = {t}.id
@@ -164,7 +166,7 @@ def band_params(today: date, values: dict) -> dict:
     }
 
 
-def task_dict(row, today: date) -> dict:
+def task_dict(row, today: date) -> Task:
     """A task row as the stable JSON object (see README, "JSON output")."""
     keys = row.keys()
     due = row["due"]
@@ -209,18 +211,17 @@ def _task_row(ledger: Ledger, task_id: int, today: date):
     return row
 
 
-def get_task(ledger: Ledger, task_id: int, *, today: date | None = None, detail: bool = False) -> dict:
+def get_task(ledger: Ledger, task_id: int, *, today: date | None = None, detail: bool = False) -> Task | TaskDetail:
     today = today or dates.today()
     task = task_dict(_task_row(ledger, task_id, today), today)
-    if detail:
-        task["evidence"] = [dict(r) for r in ledger.query(
-            "SELECT id, added, name, path, sha256, size, note FROM evidence WHERE task_id = ? ORDER BY id", (task_id,))]
-        task["history"] = history(ledger, task_id)
-        task["kept"] = kept_cells(ledger, task_id)
-    return task
+    if not detail:
+        return task
+    evidence = [dict(r) for r in ledger.query(
+        "SELECT id, added, name, path, sha256, size, note FROM evidence WHERE task_id = ? ORDER BY id", (task_id,))]
+    return {**task, "evidence": evidence, "history": history(ledger, task_id), "kept": kept_cells(ledger, task_id)}
 
 
-def kept_cells(ledger: Ledger, task_id: int) -> list[dict]:
+def kept_cells(ledger: Ledger, task_id: int) -> list[KeptCell]:
     """The cells an import kept as text for this task (see migrations.m006_import_review)."""
     return [{**dict(r), "review": bool(r["review"])} for r in ledger.query(
         "SELECT at, source, row, header, field, text, review, reason FROM import_cell WHERE task_id = ? ORDER BY id",
@@ -248,16 +249,16 @@ def filters_sql(f: dict, today: date) -> tuple[str, dict]:
         where.append("t.status IN (%s)" % ",".join(f":st{i}" for i in range(len(statuses))))
         params.update({f"st{i}": s for i, s in enumerate(statuses)})
     elif not f.get("all"):
-        where.append("t.status IN ('open', 'in_progress', 'submitted')")
+        where.append(f"t.status IN {ACTIVE_SQL}")
     if f.get("overdue"):
-        where.append("t.due < :f_today AND t.status IN ('open', 'in_progress', 'submitted')")
+        where.append(f"t.due < :f_today AND t.status IN {ACTIVE_SQL}")
         params["f_today"] = today.isoformat()
     if f.get("due_within") is not None:
-        where.append("t.due >= :f_today AND t.due <= :f_until AND t.status IN ('open', 'in_progress', 'submitted')")
+        where.append(f"t.due >= :f_today AND t.due <= :f_until AND t.status IN {ACTIVE_SQL}")
         params["f_today"] = today.isoformat()
         params["f_until"] = (today + timedelta(days=f["due_within"])).isoformat()
     if f.get("kind"):
-        if f["kind"] == "none":
+        if f["kind"] == NO_KIND:
             where.append("t.kind IS NULL")
         else:
             where.append("t.kind = :f_kind")
@@ -286,7 +287,7 @@ def filters_sql(f: dict, today: date) -> tuple[str, dict]:
 
 
 def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offset: int = 0,
-               today: date | None = None) -> tuple[list[dict], int]:
+               today: date | None = None) -> tuple[list[Task], int]:
     """Tasks matching ``filters``, by due date (undated last), and how many match in all.
 
     A page is chosen from the indexes alone (ids in order, LIMIT), and only
@@ -313,7 +314,7 @@ def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offse
     return [task_dict(r, today) for r in rows], total
 
 
-def history(ledger: Ledger, task_id: int) -> list[dict]:
+def history(ledger: Ledger, task_id: int) -> list[Event]:
     return [dict(r) for r in ledger.query(
         "SELECT id, at, action, field, old, new, note, actor FROM event WHERE task_id = ? ORDER BY id", (task_id,))]
 
@@ -325,7 +326,7 @@ def get_problem(ledger: Ledger, problem_id: int) -> dict:
     return dict(row)
 
 
-def list_problems(ledger: Ledger) -> list[dict]:
+def list_problems(ledger: Ledger) -> list[ProblemRow]:
     return [dict(r) for r in ledger.query(
         """SELECT p.id, p.uid, p.code, p.description, p.category, p.source, p.created,
                   count(t.id) AS tasks,
@@ -533,64 +534,6 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
     return added
 
 
-def evidence_sources(files: list[str]) -> list[Path]:
-    """The files named, each one checked to be a readable file."""
-    sources = []
-    for name in files:
-        path = Path(name)
-        if not path.is_file():
-            raise InputError(_("Evidence file not found: {path}").format(path=name))
-        if not os.access(path, os.R_OK):
-            raise InputError(_("Evidence file is not readable: {path}").format(path=name))
-        fault = evidence_name_fault(path.name)
-        if fault:
-            raise InputError(_("The evidence file name {name} cannot be kept: {reason}. Rename the file and attach it again.").format(
-                name=ascii(path.name), reason=fault))
-        sources.append(path)
-    return sources
-
-
-class staged_evidence:
-    """Copy each file under a temporary name into the task's evidence folder,
-    hashing it on the way; what is not placed is removed at the end. The
-    folders must be the user's own (never a link, nor writable by others);
-    the temporary copies of killed runs are cleaned first."""
-
-    def __init__(self, ledger: Ledger, task_id: int, sources: list[Path]):
-        self.ledger, self.task_id, self.sources = ledger, task_id, sources
-        self.staged: list[tuple[Path, Path, str, int, str]] = []
-
-    def __enter__(self) -> list:
-        folder = evidence_dir(self.ledger.path) / str(self.task_id)
-        for place in (evidence_dir(self.ledger.path), folder):
-            fault = folder_fault(place)
-            if fault:
-                raise LedgerError(_("The evidence folder {folder} {reason}; rectify does not keep evidence there. Make it a folder of your own, mode 700.").format(
-                    folder=place, reason=fault))
-        clean_leftovers(folder)
-        try:
-            for src in self.sources:
-                tmp = temp_name(folder / "incoming", "part")
-                try:
-                    sha, size = copy_hashed(src, tmp, mode=0o600, folder_mode=0o700)
-                except WriteError as e:
-                    raise LedgerError(_("Cannot copy into the evidence folder {folder}: {reason}.").format(
-                        folder=folder, reason=failure_reason(e))) from None
-                except OSError as e:
-                    raise InputError(_("Evidence file is not readable: {path}").format(path=src) + f" ({failure_reason(e)})") from None
-                final = folder / stored_name(sha, src.name)  # the name as given is kept in the ledger
-                self.staged.append((tmp, final, sha, size, src.name))
-        except BaseException:
-            self.__exit__()
-            raise
-        return self.staged
-
-    def __exit__(self, *exc) -> None:
-        for tmp, *_rest in self.staged:
-            if tmp.exists():
-                tmp.unlink()
-
-
 def record_evidence(ledger: Ledger, task_id: int, staged: list, note: str | None, *,
                     who: str | None = None) -> list[dict]:
     """The evidence rows and events of staged files (or of a note alone). Inside a transaction."""
@@ -609,13 +552,6 @@ def record_evidence(ledger: Ledger, task_id: int, staged: list, note: str | None
         ledger.record(task_id, "evidence", note=note, actor=who or actor(), at=now)
         added.append({"id": cur.lastrowid, "name": None, "path": None, "sha256": None, "size": None})
     return added
-
-
-def place_evidence(staged: list) -> None:
-    """Move the staged files to their names, once their rows are committed."""
-    for tmp, final, *_rest in staged:
-        os.replace(tmp, final)
-        os.chmod(final, 0o600)
 
 
 def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None = None,

@@ -22,9 +22,10 @@ from datetime import timedelta
 from rectify import dates
 from rectify.errors import InputError, NotFoundError, RuleError
 from rectify.i18n import _
+from rectify.evidence import evidence_sources, place_evidence, staged_evidence
 from rectify.ledger import (
-    _current, actor, clean_text, evidence_sources, get_task, insert_task, place_evidence,
-    record_evidence, refuse_own_check, staged_evidence, _apply_changes,
+    _current, actor, clean_text, get_task, insert_task,
+    record_evidence, refuse_own_check, _apply_changes,
 )
 from rectify.model import status_label
 from rectify.store import Ledger

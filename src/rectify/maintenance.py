@@ -34,11 +34,15 @@ import sqlite3
 import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from rectify.errors import InputError, LedgerError
 from rectify.i18n import N_, _, reason
-from rectify.paths import (SIDECARS, WriteError, copy_hashed, evidence_dir, evidence_file, guard_output, read_chunks,
-                           remove, sha256_stream, temp_name)
+from rectify.evidence import OUTSIDE, copy_hashed, digest, each_file, evidence_dir
+from rectify.paths import SIDECARS, WriteError, guard_output, remove, temp_name
+
+if TYPE_CHECKING:
+    from rectify import contracts
 
 PAGES_PER_STEP = 1024  # pages copied per step of the online backup (4 MiB at the usual page size)
 
@@ -68,7 +72,7 @@ class Fault:
     row: int | None = None
     file: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> contracts.Fault:
         return asdict(self)
 
 
@@ -135,40 +139,25 @@ def _unreadable_fault(row, error: OSError) -> Fault:
 
 
 def _each_evidence(rows, folder: Path, read) -> tuple[dict[str, tuple[str, int]], list[Fault]]:
-    """Visit each recorded evidence file once, however many rows name it.
-    ``read(file, rel)`` gives its (sha256, size); an OSError it raises is the
-    file's own fault (missing, or unreadable) and the visit goes on. A
-    WriteError, from a copy being written, is not caught. Returns the files
-    found, by recorded path, and the faults, in the order of ``rows``."""
-    seen: dict[str, tuple[str, int] | OSError | None] = {}
+    """Visit each recorded evidence file once (``evidence.each_file``, with
+    ``read``). Returns the files found, by recorded path, and the faults, in
+    the order of ``rows``."""
+    files: dict[str, tuple[str, int]] = {}
     faults = []
-    for row in rows:
-        rel = row["path"]
-        file = evidence_file(folder, rel)
-        if file is None:
+    for row, found in each_file(rows, folder, read):
+        if found == OUTSIDE:
             faults.append(_outside_fault(row))
             continue
-        if rel not in seen:
-            try:
-                seen[rel] = read(file, rel)
-            except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-                seen[rel] = None
-            except OSError as e:
-                seen[rel] = e
-        found = seen[rel]
+        if isinstance(found, tuple):
+            files.setdefault(row["path"], found)
         fault = _unreadable_fault(row, found) if isinstance(found, OSError) else _evidence_fault(row, found)
         if fault:
             faults.append(fault)
-    return {rel: found for rel, found in seen.items() if isinstance(found, tuple)}, faults
-
-
-def _digest(file: Path, rel: str) -> tuple[str, int]:
-    with read_chunks(file) as data:
-        return sha256_stream(data)
+    return files, faults
 
 
 def _verify_evidence(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
-    found, faults = _each_evidence(conn.execute(_EVIDENCE_FILES), folder, _digest)
+    found, faults = _each_evidence(conn.execute(_EVIDENCE_FILES), folder, lambda file, _rel: digest(file))
     totals["evidence_files"] = len(found)
     totals["evidence_bytes"] = sum(size for _sha, size in found.values())
     return faults
@@ -277,7 +266,8 @@ def _files(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
     (rectify makes them 0600, its folders 0700), no symbolic link in the
     evidence folder (rectify never follows one), no evidence name that would
     be read as a path or echo terminal codes, no leftovers of killed runs."""
-    from rectify.paths import folder_fault, is_stale, leftovers
+    from rectify.evidence import folder_fault
+    from rectify.paths import is_stale, leftovers
 
     faults = []
     ledger = totals.pop("_ledger")
@@ -320,7 +310,7 @@ def _mode_fault(path: Path, what: str, rel: str | None = None) -> list[Fault]:
 
 
 def _names(conn: sqlite3.Connection) -> list[Fault]:
-    from rectify.paths import evidence_name_fault
+    from rectify.evidence import evidence_name_fault
 
     faults = []
     for row in conn.execute("SELECT id, task_id, name FROM evidence WHERE name IS NOT NULL ORDER BY id"):
@@ -523,7 +513,7 @@ CHECKS = (("integrity", _integrity), ("orphan", _orphans), ("history", _history)
           ("files", _files))
 
 
-def check(path: Path) -> dict:
+def check(path: Path) -> contracts.CheckResult:
     """Check the ledger at ``path``; the result is the JSON of ``rectify check --json``."""
     conn = open_existing(path)
     # The integrity check reads every page, most more than once: room for the
@@ -582,7 +572,7 @@ def _refuse_target(source: Path, target: Path, force: bool) -> None:
         raise InputError(_("{path} already exists; choose another name, or use --force to replace it.").format(path=occupied[0]))
 
 
-def backup(source: Path, target: Path, *, force: bool = False, progress=None) -> dict:
+def backup(source: Path, target: Path, *, force: bool = False, progress=None) -> contracts.BackupResult:
     """Copy the ledger at ``source`` and its evidence files to ``target``;
     the result is the JSON of ``rectify backup --json``. ``progress(done,
     total)`` is called with bytes copied."""

@@ -1,6 +1,6 @@
-"""Every location rectify uses, resolved in one place, and the one way its
-evidence files are read: streamed, hashed on the way, never followed out of
-their folder.
+"""Every location rectify uses, resolved in one place, and the safe ways to
+write there (temporary names, atomic replacement, the leftovers of killed
+runs). Evidence files are read and copied by rectify.evidence.
 
 The ledger: ``--db PATH``, then ``RECTIFY_DB``, then ``ledger.db`` in the
 user's data directory (``RECTIFY_HOME`` overrides that directory, for tests).
@@ -8,17 +8,12 @@ user's data directory (``RECTIFY_HOME`` overrides that directory, for tests).
 
 from __future__ import annotations
 
-import errno
-import hashlib
-import itertools
 import os
 import re
-import stat
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable
+from pathlib import Path
 
 
 def data_dir() -> Path:
@@ -104,159 +99,6 @@ def guard_output(target: Path | str, ledger: Path) -> Path:
     return Path(target)
 
 
-def evidence_file(folder: Path, rel: str) -> "EvidenceFile | None":
-    """The file a recorded evidence path names inside ``folder``, or None when
-    the path would lead out of it (absolute, ``..``, a backslash). A ledger
-    may come from anywhere: no path it records is followed out of its folder."""
-    parts = PurePosixPath(rel).parts
-    if not parts or PurePosixPath(rel).is_absolute() or ".." in parts or "\\" in rel or "\x00" in rel:
-        return None
-    return EvidenceFile(folder, parts)
-
-
-MAX_STORED_NAME = 200  # bytes of a stored evidence file name, under the 255 most file systems allow
-
-
-def evidence_name_fault(name: str) -> str | None:
-    """Why a file cannot be evidence under its own ``name``, or None: a name
-    with a path separator, a backslash or a control character would be read
-    as a path, or echo terminal codes, wherever it is shown or copied."""
-    from rectify.i18n import _
-
-    if name in ("", ".", "..") or "/" in name or "\\" in name:
-        return _("it contains a path separator or a backslash")
-    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in name):
-        return _("it contains a control character")
-    return None
-
-
-def stored_name(sha: str, name: str) -> str:
-    """The file name an evidence copy is kept under: ``<sha256[:12]>-<name>``,
-    its middle shortened (the suffix kept) to MAX_STORED_NAME bytes. The name
-    as given stays in the ledger."""
-    whole = f"{sha[:12]}-{name}"
-    if len(whole.encode("utf-8")) <= MAX_STORED_NAME:
-        return whole
-    suffix = PurePosixPath(name).suffix
-    if len(suffix.encode("utf-8")) > 20:
-        suffix = ""
-    room = MAX_STORED_NAME - len(sha[:12].encode()) - 1 - len(suffix.encode("utf-8"))
-    stem = name[: len(name) - len(suffix)] if suffix else name
-    return f"{sha[:12]}-{stem.encode('utf-8')[:room].decode('utf-8', 'ignore')}{suffix}"
-
-
-def folder_fault(folder: Path) -> str | None:
-    """Why rectify must not keep evidence in ``folder``, or None (also when it
-    does not exist yet): a symbolic link (evidence would go where it leads),
-    not a folder, another user's, or writable by others."""
-    from rectify.i18n import _
-
-    try:
-        st = os.lstat(folder)
-    except FileNotFoundError:
-        return None
-    except OSError as e:
-        from rectify.i18n import reason
-
-        return reason(e)
-    if stat.S_ISLNK(st.st_mode):
-        return _("is a symbolic link")
-    if not stat.S_ISDIR(st.st_mode):
-        return _("is not a folder")
-    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
-        return _("belongs to another user")
-    if st.st_mode & 0o022:
-        return _("can be written by others (mode {mode:o})").format(mode=stat.S_IMODE(st.st_mode))
-    return None
-
-
-class NotFollowed(OSError):
-    """An evidence path that is a symbolic link, or not a regular file: never read."""
-
-
-class EvidenceFile:
-    """A file inside an evidence folder, opened only the safe way: every
-    folder on the way and the file itself without following a symbolic link,
-    and only a regular file (a FIFO would hang a read, a device would never
-    end). Duck-typed with ``Path`` for ``open("rb")``."""
-
-    def __init__(self, folder: Path, parts: tuple[str, ...]):
-        self.folder = folder
-        self.parts = parts
-
-    def __str__(self) -> str:
-        return str(self.folder.joinpath(*self.parts))
-
-    def open(self, mode: str = "rb"):
-        assert mode == "rb"
-        return os.fdopen(self._open_fd(), "rb")
-
-    def is_file(self) -> bool:
-        try:
-            os.close(self._open_fd())
-        except OSError:
-            return False
-        return True
-
-    def size(self) -> int:
-        fd = self._open_fd()
-        try:
-            return os.fstat(fd).st_size
-        finally:
-            os.close(fd)
-
-    def _open_fd(self) -> int:
-        from rectify.i18n import _
-
-        nofollow = getattr(os, "O_NOFOLLOW", 0)
-        if not nofollow or os.open not in os.supports_dir_fd:  # Windows: check each step by name
-            path = self.folder
-            for part in ("", *self.parts):
-                path = path / part if part else path
-                if path.is_symlink():
-                    raise NotFollowed(errno.ELOOP, _("a symbolic link, which rectify does not follow"))
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        else:
-            try:
-                fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY | nofollow)
-                for part in self.parts[:-1]:
-                    try:
-                        inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | nofollow, dir_fd=fd)
-                    finally:
-                        os.close(fd)
-                    fd = inner
-                try:
-                    file_fd = os.open(self.parts[-1], os.O_RDONLY | nofollow | os.O_NONBLOCK, dir_fd=fd)
-                finally:
-                    os.close(fd)
-            except OSError as e:
-                if e.errno in (errno.ELOOP, errno.ENOTDIR, errno.EMLINK) and self._is_link():
-                    raise NotFollowed(errno.ELOOP, _("a symbolic link, which rectify does not follow")) from None
-                raise
-            fd = file_fd
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            os.close(fd)
-            if stat.S_ISDIR(os.stat(self.folder.joinpath(*self.parts), follow_symlinks=False).st_mode):
-                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-            raise NotFollowed(errno.EINVAL, _("not a regular file"))
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
-        return fd
-
-    def _is_link(self) -> bool:
-        path = self.folder
-        for part in ("", *self.parts):
-            path = path / part if part else path
-            if path.is_symlink():
-                return True
-        return False
-
-
-# -- reading evidence files ----------------------------------------------------------
-
-CHUNK = 1 << 20  # bytes read at a time: an evidence file is never held whole in memory
-
-
 class WriteError(Exception):
     """An OSError raised while writing a copy, set apart from one raised while
     reading its source: a copy that fails blames the side that failed."""
@@ -275,30 +117,6 @@ def writing(call: Callable, *args, **kwargs):
         raise WriteError(e) from e
 
 
-@contextmanager
-def read_chunks(file: "Path | EvidenceFile") -> Iterator[Iterator[bytes]]:
-    """The contents of ``file``, a chunk at a time. The file is opened and its
-    first chunk read on entry, so that a file that cannot be read at all
-    raises its OSError before the caller has written anything."""
-    with file.open("rb") as f:  # a Path, or an EvidenceFile: opened the safe way
-        first = f.read(CHUNK)
-        yield itertools.chain([first] if first else [], iter(lambda: f.read(CHUNK), b""))
-
-
-def sha256_stream(data: Iterable[bytes], sink: Callable[[bytes], object] | None = None) -> tuple[str, int]:
-    """The sha256 and size of ``data``, each chunk handed on to ``sink`` on the
-    way. An OSError from reading propagates as it is; one from ``sink`` is
-    raised as WriteError."""
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in data:
-        digest.update(chunk)
-        size += len(chunk)
-        if sink is not None:
-            writing(sink, chunk)
-    return digest.hexdigest(), size
-
-
 def make_folders(folder: Path, mode: int) -> None:
     """``folder`` and every missing folder above it, each with ``mode``
     whatever the umask (where ``mkdir(parents=True)`` gives the leaf alone
@@ -315,29 +133,6 @@ def make_folders(folder: Path, mode: int) -> None:
         except FileExistsError:
             continue  # made by another process in the meantime: its mode is its own
         os.chmod(path, mode)
-
-
-def copy_hashed(source: Path, dest: Path, *, mode: int = 0o666, folder_mode: int = 0o777) -> tuple[str, int]:
-    """Copy the file ``source`` to ``dest`` (its missing folders made with
-    ``folder_mode``), hashing on the way; return its (sha256, size). A source
-    that cannot be read at all raises its OSError before anything is
-    created, and one that fails part-way leaves no part of ``dest``. An error
-    on the side of ``dest`` is raised as WriteError."""
-    with read_chunks(source) as data:
-        writing(make_folders, dest.parent, folder_mode)
-        out = writing(open, dest, "wb", opener=lambda path, flags: os.open(path, flags, mode))
-        try:
-            found = sha256_stream(data, out.write)
-            writing(out.flush)  # the last buffered bytes: a full disk shows here
-        except BaseException:  # the source failed part-way, or the copy did: no part of it is left
-            try:
-                out.close()
-            except OSError:
-                pass  # the bytes it could not flush: the error already being raised
-            dest.unlink(missing_ok=True)
-            raise
-        writing(out.close)
-        return found
 
 
 # -- temporary files, and the leftovers of killed runs -----------------------------

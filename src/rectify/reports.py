@@ -25,20 +25,21 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rectify import dates
 from rectify.errors import InputError, NotFoundError
 from rectify.i18n import _
 from rectify.ledger import band_params, band_sql, task_dict
 from rectify.settings import settings_at
-from rectify.model import ACTIVE
+from rectify.vocabulary import ACTIVE, ACTIVE_SQL, FINISHED, KINDS, LONG_TERM, PROBLEM_STATES, STATES
+
+if TYPE_CHECKING:
+    from rectify.contracts import Summary, Weekly
 
 BREAKDOWNS = ("unit", "category", "kind", "leader", "owner")
-KINDS = ("immediate", "long_term")
-STATES = ("open", "in_progress", "submitted", "closed", "cancelled")
 TREND_WEEKS = 8
 END_OF_DAY = "T23:59:59"
-ACTIVE_SQL = "('open', 'in_progress', 'submitted')"
 
 # The task fields a past moment rebuilds from the event history.
 REBUILT = ("title", "target", "kind", "status", "due", "unit", "leader", "owner", "helpers",
@@ -109,7 +110,7 @@ def rate(closed: int, total: int, cancelled: int) -> float:
 def stale_candidates_sql(alias: str) -> str:
     """Long-term and unfinished, recorded before :stale_since."""
     s = alias
-    return f"{s}.kind = 'long_term' AND {s}.status IN {ACTIVE_SQL} AND {s}.created < :stale_since"
+    return f"{s}.kind = '{LONG_TERM}' AND {s}.status IN {ACTIVE_SQL} AND {s}.created < :stale_since"
 
 
 def recent_progress_sql() -> str:
@@ -318,7 +319,7 @@ def _count(group: dict, status: str, n: int) -> None:
     group["total"] += n
     if status in ACTIVE:
         group["open"] += n
-    elif status in ("closed", "cancelled"):
+    elif status in FINISHED:
         group[status] += n
 
 
@@ -332,7 +333,7 @@ def _finish(groups: dict) -> dict:
     return out
 
 
-def summary(ledger, at: Moment, *, by: str = "unit", stale_days: int | None = None, round: dict | None = None) -> dict:
+def summary(ledger, at: Moment, *, by: str = "unit", stale_days: int | None = None, round: dict | None = None) -> Summary:
     """The figures of ``rectify summary`` (the JSON contract; see README)."""
     if by not in BREAKDOWNS:
         raise InputError(_("Unknown breakdown {by!r}: use unit, category, kind, leader or owner.").format(by=by))
@@ -356,7 +357,7 @@ def pending_requests(ledger, at: Moment) -> dict:
     return {"extension_requests": pending_at(ledger, at.until)}
 
 
-def _summary(snap: Snapshot, by: str) -> dict:
+def _summary(snap: Snapshot, by: str) -> Summary:
     at = snap.at
     counts = snap.tally(by)
     states = dict.fromkeys(STATES, 0)
@@ -411,7 +412,7 @@ def _summary(snap: Snapshot, by: str) -> dict:
 
 
 def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, limit: int | None = None,
-           round: dict | None = None) -> dict:
+           round: dict | None = None) -> Weekly:
     """The weekly printout for the ISO week starting ``monday``, as at ``at``
     (the JSON contract; see README). ``limit`` keeps the first tasks of each
     list (for a printout); "counts" always says how many there are."""
@@ -435,9 +436,9 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, l
         "due_next_week": (f"{unfinished} AND due >= :next_monday AND due <= :next_sunday",
                           f"r.status IN {ACTIVE_SQL} AND r.due >= :next_monday AND r.due <= :next_sunday",
                           "r.due, r.unit IS NULL, r.unit, r.id", ""),
-        "stale": (f"kind = 'long_term' AND {unfinished}", stale_sql("r"), "r.unit IS NULL, r.unit, r.created, r.id",
+        "stale": (f"kind = '{LONG_TERM}' AND {unfinished}", stale_sql("r"), "r.unit IS NULL, r.unit, r.created, r.id",
                   f", {last_progress_sql('r')} AS x_last_progress"),
-        "established": (touched, closed + " AND r.kind = 'long_term'", "r.closed_at, r.id", ""),
+        "established": (touched, closed + f" AND r.kind = '{LONG_TERM}'", "r.closed_at, r.id", ""),
     }
     lists, counts = {}, {}
     known = {"overdue": now["overdue"], "stale": now["stale"]}
@@ -596,8 +597,6 @@ def sheets(ledger, unit: str | None = None, round: dict | None = None, within: i
 # The figures the documents an office hands in are made of (整改情况报告):
 # problems rather than tasks, and the outcomes. Like every other figure they
 # are the ledger at the snapshot's moment, in the snapshot's round.
-
-PROBLEM_STATES = ("done", "in_progress", "not_started", "cancelled")
 
 
 def problem_state(tasks: int, closed: int, cancelled: int, moved: int) -> str:

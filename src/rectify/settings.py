@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from rectify.errors import InputError, NotFoundError
 from rectify.i18n import N_, _
+from rectify.vocabulary import BAND_THRESHOLDS, STALE_DAYS
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,10 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("blue_days", 7, N_("Blue band: an unfinished task due within this many days.")),
-    Setting("yellow_horizon_days", 30, N_("Yellow band: due within this many days ...")),
-    Setting("yellow_quiet_days", 14, N_("... and no progress note for this many days.")),
-    Setting("stale_days", 30, N_("A long-term task with no progress note for this many days is stale."), low=1),
+    Setting("blue_days", BAND_THRESHOLDS["blue_days"], N_("Blue band: an unfinished task due within this many days.")),
+    Setting("yellow_horizon_days", BAND_THRESHOLDS["yellow_horizon_days"], N_("Yellow band: due within this many days ...")),
+    Setting("yellow_quiet_days", BAND_THRESHOLDS["yellow_quiet_days"], N_("... and no progress note for this many days.")),
+    Setting("stale_days", STALE_DAYS, N_("A long-term task with no progress note for this many days is stale."), low=1),
     Setting("recheck_immediate_days", 90, N_("Days after closing an immediate task to check it again (0: none)."), high=3650),
     Setting("recheck_long_term_days", 180, N_("Days after closing a long-term task to check it again (0: none)."), high=3650),
     Setting("reminder_lead_days", 7, N_("A reminder notice covers tasks due within this many days.")),

@@ -272,12 +272,13 @@ def list_filters(*, overdue=False, due_within=None, kind=None, status=None, unit
                  leader=None, problem=None, category=None, search=None, all_=False, review=False) -> dict:
     """The filters of ``list``, validated; shared by every command that takes them."""
     from rectify import dates
-    from rectify.model import parse_kind, parse_status
+    from rectify.model import parse_status
+    from rectify.vocabulary import parse_kind_filter
 
     return {
         "overdue": overdue,
         "due_within": dates.parse_duration_days(due_within) if due_within else None,
-        "kind": ("none" if kind.strip().lower() in ("none", "unset", "未分类") else parse_kind(kind)) if kind else None,
+        "kind": parse_kind_filter(kind) if kind else None,
         "status": [parse_status(s) for s in status] if status else None,
         "unit": unit, "owner": owner, "leader": leader, "problem": problem, "category": category,
         "search": search, "all": all_ or bool(status) or review, "review": review,

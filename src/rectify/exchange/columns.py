@@ -9,8 +9,9 @@ required-field star, and a trailing parenthetical: ``问题描述(具体表现)`
 themselves (``title``, ``due`` ...) are accepted too, so a CSV made by another
 program from rectify's JSON keys imports.
 
-The ledger wording of states and kinds lives here as well: a sheet says 已销号,
-not ``closed``, whatever language the program speaks.
+The ledger wording of states and kinds, and the words a status or deadline
+cell holds, are in rectify.vocabulary (SHEET_STATUS_WORDS, STATUS_CLAIMS,
+DEADLINE_WORDS ...).
 """
 
 from __future__ import annotations
@@ -93,67 +94,25 @@ IMPORT_ONLY: tuple[Column, ...] = (
 
 BY_FIELD = {c.field: c for c in (*COLUMNS, *IMPORT_ONLY)}
 
-# Ledger wording of the states and kinds in a sheet, per header language.
-STATUS_WORDS = {
-    "zh": {"open": "未启动", "in_progress": "整改中", "submitted": "待验收", "closed": "已销号", "cancelled": "已撤销"},
-    "en": {"open": "open", "in_progress": "in progress", "submitted": "submitted", "closed": "closed",
-           "cancelled": "cancelled"},
-}
-KIND_WORDS = {
-    "zh": {"immediate": "立行立改", "long_term": "长期坚持"},
-    "en": {"immediate": "immediate", "long_term": "long-term"},
-}
-# What a status cell claims, in the words units write (PRACTICE.md: "done"
-# written by a unit is a claim, not a closing). ``done`` becomes a state
-# only when the import decides (records.settle_claim); the others are states.
-STATUS_CLAIMS = {
-    "open": ("未启动", "未开始", "尚未启动", "尚未开始", "未整改", "not started", "open"),
-    "in_progress": ("整改中", "正在整改", "推进中", "正在推进", "进行中", "持续推进", "持续整改", "长期坚持",
-                    "阶段性完成", "基本完成", "部分完成", "未完成", "尚未完成", "整改推进中", "in progress",
-                    "ongoing", "started", "underway", "partly done", "partially completed"),
-    "done": ("已完成", "完成", "已整改", "已完成整改", "整改完成", "已整改完成", "已办结", "办结", "已落实", "已解决",
-             "done", "completed", "complete", "resolved", "implemented"),
-    "submitted": ("待验收", "待销号", "已提交", "待审核", "申请销号", "submitted", "awaiting verification"),
-    "closed": ("已销号", "销号", "已验收", "closed", "verified", "verified and closed"),
-    "cancelled": ("已撤销", "撤销", "已取消", "cancelled", "canceled", "withdrawn"),
-}
-STATUS_VARIANTS = {word: claim for claim, words in STATUS_CLAIMS.items() for word in words}
-
-# Words a deadline or kind cell holds instead of, or beside, a date. A standing
-# duty (长期坚持, 持续推进, 每季度 ...) is long-term with no date; 立行立改 is
-# immediate; 已完成 in a deadline column is no date and a claim of done.
-# 限期整改 ("by its deadline") is understood but names neither kind: the task
-# keeps no kind (``classify --auto`` proposes one from the deadline).
-DEADLINE_WORDS = {
-    "immediate": ("立行立改", "即知即改", "立即整改", "立查立改", "立改立行", "马上就改", "immediate", "immediately",
-                  "at once"),
-    "long_term": ("长期坚持", "持续推进", "持续整改", "长期整改", "建章立制", "常态化推进", "常态长效", "长期推进",
-                  "长期", "持续", "常态化", "每季度", "每半年", "每月", "每年", "每周", "按季度", "按月", "按年度",
-                  "定期", "long-term", "long term", "long_term", "ongoing", "continuous", "quarterly", "monthly",
-                  "annually", "every quarter", "every six months"),
-    "limited": ("限期整改", "限时整改", "分阶段整改", "分步整改", "按期整改", "time-bound"),
-    "done": ("已完成", "已整改", "已销号", "已办结", "已落实", "已完成整改", "completed", "done"),
-}
-# Fillers around those words in a deadline cell: 2026年底前完成, 每季度报送.
-DEADLINE_FILLERS = ("之前完成", "前完成", "完成", "办结", "到位", "报送", "落实", "整改", "一次", "before", "by")
-
 # A cell that means "the same as the cell above" (or to the left).
 SAME_ABOVE = ("同上", "同前", "同上。", "〃", "ditto", "same as above")
 SAME_LEFT = ("同左", "同左。")
 
 
-# The words of a sheet that are not headers: its title and the legend of the bands.
+# The words of a sheet that are not headers: its title and the legend of the
+# bands (filled with vocabulary.BAND_THRESHOLDS).
 SHEET_TEXT = {
     "zh": {
         "sheet": "整改台账",
         "title": "整改台账（截至{date}，共{n}项）",
-        "legend": "说明：红色为已逾期；黄色为进度滞后（30天内到期且14天无进展）；蓝色为7天内到期。",
+        "legend": "说明：红色为已逾期；黄色为进度滞后（{yellow_horizon_days}天内到期且{yellow_quiet_days}天无进展）；"
+                  "蓝色为{blue_days}天内到期。",
     },
     "en": {
         "sheet": "Ledger",
         "title": "Rectification ledger (as of {date}, {n} tasks)",
-        "legend": "Note: red = overdue; yellow = behind (due within 30 days, no progress note for 14 days); "
-                  "blue = due within 7 days.",
+        "legend": "Note: red = overdue; yellow = behind (due within {yellow_horizon_days} days, no progress note "
+                  "for {yellow_quiet_days} days); blue = due within {blue_days} days.",
     },
 }
 

@@ -15,18 +15,23 @@ import csv
 import io
 import os
 import zipfile
-from datetime import date, datetime
-from pathlib import Path, PurePosixPath
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rectify import dates
 from rectify import ledger as L
-from rectify.errors import InputError, LedgerError
-from rectify.exchange import columns as C
+from rectify.errors import InputError
+from rectify.exchange import columns
 from rectify.i18n import _, reason
-from rectify.paths import (WriteError, atomic_write, clean_leftovers, copy_hashed, evidence_dir, evidence_file,
-                           kill_point, read_chunks, remove, sha256_stream, temp_name, writing)
+from rectify.evidence import evidence_dir, evidence_file, file_state, into_folder, into_zip
+from rectify.paths import WriteError, atomic_write, clean_leftovers, kill_point, remove, temp_name
+from rectify.vocabulary import BAND_THRESHOLDS, CLOSED, SHEET_KIND_WORDS, SHEET_STATUS_WORDS
 
-FIELDS = [c.field for c in C.COLUMNS]
+if TYPE_CHECKING:
+    from rectify.contracts import ExportedTask, Task
+
+FIELDS = [c.field for c in columns.COLUMNS]
 
 
 def select(ledger, filters: dict, today: date) -> list[dict]:
@@ -48,7 +53,7 @@ def _evidence(ledger, ids: set[int]) -> dict[int, list[dict]]:
         "SELECT id, task_id, added, name, path, sha256, size, note FROM evidence ORDER BY task_id, id"), ids)
 
 
-def json_objects(ledger, tasks: list[dict]) -> list[dict]:
+def json_objects(ledger, tasks: list[Task]) -> list[ExportedTask]:
     """``list --json`` objects with ``evidence`` and ``history``, as ``show --json``."""
     ids = {t["id"] for t in tasks}
     evidence = _evidence(ledger, ids)
@@ -70,9 +75,9 @@ def _latest_notes(ledger, ids: set[int]) -> dict[int, str]:
 
 
 def status_cell(task: dict, lang: str) -> str:
-    word = C.STATUS_WORDS[lang][task["status"]]
+    word = SHEET_STATUS_WORDS[lang][task["status"]]
     percent = task["progress"]
-    default = 100 if task["status"] == "closed" else 0
+    default = 100 if task["status"] == CLOSED else 0
     return word if percent == default else f"{word} {percent}%"
 
 
@@ -93,7 +98,7 @@ def sheet_rows(ledger, tasks: list[dict], lang: str) -> list[list]:
         # A stored value that is not a date (a damaged ledger) is written as it is.
         due: object = dates.day_or_none(task["due"]) or task["due"]
         if due is None and task["kind"]:
-            due = C.KIND_WORDS[lang][task["kind"]]
+            due = SHEET_KIND_WORDS[lang][task["kind"]]
         closed_at = dates.moment_or_none(task["closed_at"]) or task["closed_at"]
         lines = [e["name"] or e["note"] for e in evidence.get(task["id"], []) if e["name"] or e["note"]]
         value = {
@@ -102,7 +107,7 @@ def sheet_rows(ledger, tasks: list[dict], lang: str) -> list[list]:
             "problem": problem["description"] if problem else None,
             "title": task["title"],
             "target": task["target"],
-            "kind": C.KIND_WORDS[lang][task["kind"]] if task["kind"] else None,
+            "kind": SHEET_KIND_WORDS[lang][task["kind"]] if task["kind"] else None,
             "leader": task["leader"],
             "unit": task["unit"],
             "owner": task["owner"],
@@ -121,21 +126,21 @@ def sheet_rows(ledger, tasks: list[dict], lang: str) -> list[list]:
 
 
 def headers(lang: str) -> list[str]:
-    return [C.header(f, lang) for f in FIELDS]
+    return [columns.header(f, lang) for f in FIELDS]
 
 
 def write_xlsx(path: Path, ledger, tasks: list[dict], lang: str, today: date) -> None:
     from rectify.exchange import xlsx
 
-    text = C.SHEET_TEXT[lang]
+    text = columns.SHEET_TEXT[lang]
     layout = xlsx.Layout(
         title=text["title"].format(date=today.isoformat(), n=len(tasks)),
         headers=headers(lang),
         rows=sheet_rows(ledger, tasks, lang),
         bands=[t["band"] for t in tasks],
-        widths=[c.width for c in C.COLUMNS],
+        widths=[c.width for c in columns.COLUMNS],
         date_columns={FIELDS.index("closed_at")},
-        legend=[text["legend"]],
+        legend=[text["legend"].format(**BAND_THRESHOLDS)],
         sheet_name=text["sheet"],
     )
     atomic_write(path, lambda tmp: xlsx.write(tmp, layout))
@@ -168,36 +173,9 @@ def evidence_entries(ledger, tasks: list[dict]) -> list[dict]:
             if e["path"]:
                 source = evidence_file(folder, e["path"])
                 entry["source"] = source
-                entry["check"] = "outside" if source is None else _found(entry, source)
+                entry["check"] = "outside" if source is None else file_state(entry, source)
             entries.append(entry)
     return entries
-
-
-def _found(entry: dict, source) -> str:
-    """"ok", "missing", or "unreadable" (with its reason: a symbolic link, not a regular file ...)."""
-    try:
-        source.size()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return "missing"
-    except OSError as error:
-        _unreadable(entry, error)
-        return "unreadable"
-    return "ok"
-
-
-def _copy_checked(entry: dict, data, sink) -> None:
-    """Stream ``data`` to ``sink`` while hashing; mark the entry changed if the hash differs."""
-    sha, _size = sha256_stream(data, sink)
-    if sha != entry["sha256"]:
-        entry["check"] = "changed"
-
-
-def _zip_time(stamp: str | None) -> tuple:
-    try:
-        moment = datetime.fromisoformat(stamp or "")
-    except ValueError:
-        return (1980, 1, 1, 0, 0, 0)
-    return tuple(max(moment, datetime(1980, 1, 1)).timetuple())[:6]
 
 
 def _manifest_csv(entries: list[dict]) -> bytes:
@@ -221,7 +199,7 @@ def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
                 for e in entries:
                     if e["check"] == "ok":
-                        _zip_member(zf, e)
+                        into_zip(zf, e)
                 zf.writestr("manifest.csv", _manifest_csv(entries))
 
         try:
@@ -243,7 +221,7 @@ def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
         for e in entries:
             if e["check"] == "ok":
                 kill_point("export-evidence")
-                _folder_file(build, e)
+                into_folder(build, e)
         (build / "manifest.csv").write_bytes(_manifest_csv(entries))
         if target.is_dir():
             target.rmdir()  # empty, as checked above
@@ -253,43 +231,3 @@ def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
     finally:
         remove(build)
     return entries
-
-
-def _zip_member(zf: zipfile.ZipFile, e: dict) -> None:
-    """One evidence file into the zip. A file that cannot be opened or read at
-    all is marked unreadable; one that fails part-way stops the export, since
-    half a member cannot be taken back out (nothing is written: the zip is
-    built under a temporary name). An error writing the zip is a WriteError."""
-    info = zipfile.ZipInfo(e["file"], date_time=_zip_time(e["date"]))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    try:
-        with read_chunks(e["source"]) as data:
-            # zip64 for a member of 2 GiB or more (or whose size is not known): the
-            # plain zip format holds sizes up to 2 GiB only.
-            size = max(e["size"] or 0, e["source"].size())
-            member = writing(zf.open, info, "w", force_zip64=size >= zipfile.ZIP64_LIMIT)
-            try:
-                _copy_checked(e, data, member.write)
-            except OSError as error:  # reading the source part-way
-                raise LedgerError(_("Evidence file {file} of task {task} cannot be read: {reason}; nothing was written.").format(
-                    file=e["file"], task=e["task"], reason=reason(error))) from None
-            finally:
-                writing(member.close)
-    except OSError as error:
-        _unreadable(e, error)
-
-
-def _folder_file(target: Path, e: dict) -> None:
-    """One evidence file into the folder; an unreadable one is marked so, and no part of it is left."""
-    try:
-        sha, _size = copy_hashed(e["source"], target.joinpath(*PurePosixPath(e["file"]).parts))
-    except OSError as error:
-        _unreadable(e, error)
-        return
-    if sha != e["sha256"]:
-        e["check"] = "changed"
-
-
-def _unreadable(entry: dict, error: OSError) -> None:
-    entry["check"] = "unreadable"
-    entry["reason"] = reason(error)

@@ -20,10 +20,10 @@ from pathlib import Path
 from rectify import dates
 from rectify import ledger as L
 from rectify.errors import ImportFileError
-from rectify.exchange.records import (ISO_DATE, STATES, UID, Record, RowError, Source, _text,
-                                      convert, moment)
+from rectify.exchange.records import ISO_DATE, UID, Record, RowError, Source, _text, convert, moment
 from rectify.i18n import _
 from rectify.model import ACTIONS, EVENT_FIELDS, allowed_change
+from rectify.vocabulary import KINDS, STATES
 
 
 def write(stream, tasks: list[dict]) -> None:
@@ -151,7 +151,6 @@ def _event_text(text: str, where: str) -> None:
 
 _JSON_TEXT = ("title", "target", "unit", "leader", "owner", "helpers", "note", "category", "closed_by")
 _JSON_KNOWN = frozenset(_JSON_FIELDS + _JSON_IGNORED + ("problem",))
-_KINDS = frozenset(("immediate", "long_term"))
 _TEXT_OR_NONE = frozenset((str, type(None)))
 
 
@@ -194,7 +193,7 @@ def _json_fast(item) -> Record | None:
         return None
     if "kind" in item:
         kind = item["kind"]
-        if kind is not None and kind not in _KINDS:
+        if kind is not None and kind not in KINDS:
             return None
         values["kind"] = kind
     if "status" in item:

@@ -3,9 +3,9 @@ keys of a JSON object become a ``Record`` of task fields, or a ``RowError``
 that says in one line why the row cannot be read.
 
 A cell may be text, a number, a date or a datetime (xlsx). Deadlines are date
-cells, any text the date parser takes, or the words of ``columns.DEADLINE_WORDS``
+cells, any text the date parser takes, or the words of ``vocabulary.DEADLINE_WORDS``
 (立行立改, 长期坚持, 每季度, 已完成 ...), alone or beside a date. States are the
-claims of ``columns.STATUS_CLAIMS`` or rectify's own, maybe with a percentage
+claims of ``vocabulary.STATUS_CLAIMS`` or rectify's own, maybe with a percentage
 (整改中 40%); a free-text status cell is a progress note.
 
 Unless ``strict``, a cell that cannot be read does not refuse its row: its
@@ -22,14 +22,14 @@ from datetime import date, datetime, time
 from rectify import dates
 from rectify import ledger as L
 from rectify.errors import DateError, InputError
-from rectify.exchange import columns as C
 from rectify.i18n import _
 from rectify.model import find_kind, kind_label, parse_status
+from rectify.vocabulary import (CLOSED, DEADLINE_FILLERS, DEADLINE_WORDS, DONE, IMMEDIATE, LIMITED, LONG_TERM,
+                                SHEET_STATE_WORDS, SHEET_STATUS_WORDS, STATES, STATUS_VARIANTS, SUBMITTED)
 
 # Task columns an import may set, as stored.
 TASK_FIELDS = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "due", "note", "category",
                "status", "progress", "closed_at", "closed_by")
-STATES = frozenset(("open", "in_progress", "submitted", "closed", "cancelled"))
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
@@ -143,11 +143,11 @@ def _text(value, column: str) -> str | None:
     return s
 
 
-_LONGEST_FIRST = {group: sorted(words, key=len, reverse=True) for group, words in C.DEADLINE_WORDS.items()}
+_LONGEST_FIRST = {group: sorted(words, key=len, reverse=True) for group, words in DEADLINE_WORDS.items()}
 
 
 def _words(text: str, group: str) -> list[str]:
-    """The words of ``columns.DEADLINE_WORDS[group]`` in ``text``, longest first, each once."""
+    """The words of ``vocabulary.DEADLINE_WORDS[group]`` in ``text``, longest first, each once."""
     low = text.lower()
     found: list[str] = []
     for word in _LONGEST_FIRST[group]:
@@ -162,9 +162,9 @@ def _kind_in(text: str) -> str | None:
     kind = find_kind(text)
     if kind:
         return kind
-    if _words(text, "long_term"):
-        return "long_term"
-    return "immediate" if _words(text, "immediate") else None
+    if _words(text, LONG_TERM):
+        return LONG_TERM
+    return IMMEDIATE if _words(text, IMMEDIATE) else None
 
 
 def _kind(value, column: str) -> tuple[str | None, bool]:
@@ -173,7 +173,7 @@ def _kind(value, column: str) -> tuple[str | None, bool]:
     if s is None:
         return None, True
     kind = _kind_in(s)
-    if kind is None and not _words(s, "limited"):
+    if kind is None and not _words(s, LIMITED):
         raise RowError(_("{column}: unknown kind {text!r}; use immediate or long-term.").format(
             column=column, text=s))
     return kind, True
@@ -181,7 +181,7 @@ def _kind(value, column: str) -> tuple[str | None, bool]:
 
 def _due(value, column: str, today: date) -> tuple[str | None, str | None, str | None]:
     """(deadline, kind, done word) from a date cell, a date text, or the words
-    of ``columns.DEADLINE_WORDS`` alone or beside a date."""
+    of ``vocabulary.DEADLINE_WORDS`` alone or beside a date."""
     if value is None:
         return None, None, None
     if isinstance(value, date):  # a date cell (a datetime too)
@@ -199,13 +199,13 @@ def _due(value, column: str, today: date) -> tuple[str | None, str | None, str |
         else:
             return _in_range(day, column, s).isoformat(), None, None
     kind = _kind_in(s)
-    done = _words(s, "done")
+    done = _words(s, DONE)
     rest = s.lower()
-    for group in ("immediate", "long_term", "limited", "done"):
+    for group in DEADLINE_WORDS:
         for word in _words(rest, group):
             rest = rest.replace(word, " ")
     if rest != s.lower():
-        for filler in C.DEADLINE_FILLERS:
+        for filler in DEADLINE_FILLERS:
             rest = rest.replace(filler, " ")
         rest = _PUNCT.sub(" ", rest).strip()
     else:
@@ -223,9 +223,9 @@ class _Word(str):
 
 
 def _claim_of(word: str) -> str | None:
-    claim = C.STATUS_VARIANTS.get(word) or C.STATUS_VARIANTS.get(word.lower())
+    claim = STATUS_VARIANTS.get(word) or STATUS_VARIANTS.get(word.lower())
     if claim is None:
-        for words in C.STATUS_WORDS.values():
+        for words in SHEET_STATUS_WORDS.values():
             claim = next((k for k, w in words.items() if w == word.lower()), None)
             if claim:
                 break
@@ -259,14 +259,11 @@ def _status(value, column: str) -> tuple[str | None, int | None, str | None]:
             claim = None
     if claim is not None:
         # A claim in the unit's own words (基本完成, 阶段性完成) stays readable as a note.
-        own = word.lower() in STATES or word.lower() in _LEDGER_STATE_WORDS
+        own = word.lower() in STATES or word.lower() in SHEET_STATE_WORDS
         return claim, percent, None if own else _Word(word)
     first = _FIRST_CLAUSE.split(s, maxsplit=1)[0].strip()
     claim = _claim_of(first) if first != s else None
     return claim, None, s
-
-
-_LEDGER_STATE_WORDS = frozenset(w for words in C.STATUS_WORDS.values() for w in words.values())
 
 
 def settle_claim(values: dict, claim: str | None) -> str | None:
@@ -275,10 +272,10 @@ def settle_claim(values: dict, claim: str | None) -> str | None:
     (compared as `close` compares them: a closing carried over), else
     submitted (the unit says it is done; a checker has yet to verify). Other
     claims are states as they are."""
-    if claim != "done":
+    if claim != DONE:
         return claim
     checker = L.person_key(values.get("closed_by"))
-    return "closed" if checker and checker != L.person_key(values.get("owner")) else "submitted"
+    return CLOSED if checker and checker != L.person_key(values.get("owner")) else SUBMITTED
 
 
 def split_units(text: str | None) -> tuple[str | None, list[str]]:

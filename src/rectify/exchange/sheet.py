@@ -24,7 +24,7 @@ import re
 from datetime import date
 from typing import Any
 
-from rectify.exchange import columns as C
+from rectify.exchange import columns
 from rectify.exchange.records import RowError, Source, convert
 from rectify.i18n import _, ngettext
 
@@ -70,7 +70,7 @@ def _fill(grid: list[list], merges, *, tall_only: bool) -> list[list]:
 
 def _field_at(grid, r: int, c: int) -> str | None:
     value = grid[r][c] if c < len(grid[r]) else None
-    return C.field_for(value) if isinstance(value, str) else None
+    return columns.field_for(value) if isinstance(value, str) else None
 
 
 def find_header(full: list[list]) -> tuple[int, dict[int, str], dict[int, str], list[str], bool] | None:
@@ -125,7 +125,7 @@ def _is_repeat(values: list, mapping: dict[int, str]) -> bool:
     for c, v in enumerate(values):  # stops at the first cell that is not its column's header (most rows: the first)
         if _blank(v):
             continue
-        field_ = C.field_for(v) if isinstance(v, str) else None
+        field_ = columns.field_for(v) if isinstance(v, str) else None
         if field_ != mapping.get(c):
             return False
         named = named or field_ is not None
@@ -164,7 +164,7 @@ def _row_text(values: list) -> str:
     return "  ".join(seen)
 
 
-_SAME = frozenset(C.SAME_ABOVE + C.SAME_LEFT)
+_SAME = frozenset(columns.SAME_ABOVE + columns.SAME_LEFT)
 
 
 class _Filler:
@@ -188,7 +188,7 @@ class _Filler:
         """Fill ``raw`` in place; return the fields whose 同上 / 同左 had nothing to copy."""
         unresolved = []
         problem = raw.get("problem")
-        if not _blank(problem) and not (isinstance(problem, str) and problem.strip() in C.SAME_ABOVE):
+        if not _blank(problem) and not (isinstance(problem, str) and problem.strip() in columns.SAME_ABOVE):
             for name in FILL_WITHIN:  # a new problem: its people are its own
                 self.within.pop(name, None)
         left = None
@@ -198,7 +198,7 @@ class _Filler:
                 left = value
                 continue
             if isinstance(value, str) and len(value) < 20 and value.strip().lower() in _SAME:
-                copied = self.above.get(name) if value.strip().lower() in C.SAME_ABOVE else left
+                copied = self.above.get(name) if value.strip().lower() in columns.SAME_ABOVE else left
                 if _blank(copied):
                     unresolved.append(name)
                 else:

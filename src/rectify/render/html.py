@@ -11,7 +11,7 @@ import html
 
 from rectify import dates
 from rectify.i18n import is_zh
-from rectify.render import layout as L
+from rectify.render import layout
 from rectify.render.layout import label
 from rectify.text import printable
 
@@ -87,7 +87,7 @@ def _document(title: str, body: list[str]) -> str:
     ])
 
 
-def table(t: L.Table, *, band_cells: tuple[int, ...] = ()) -> str:
+def table(t: layout.Table, *, band_cells: tuple[int, ...] = ()) -> str:
     """A section with its heading (if any) and table; ``band_cells`` are shaded in the row's band."""
     short = len(t.rows) <= SHORT
     parts = [f'<section class="{"short" if short else "long"}">']
@@ -159,15 +159,15 @@ def trend_svg(trend: list[dict]) -> str:
 
 
 def weekly(data: dict, *, context: dict | None = None) -> str:
-    title, meta = L.week_heading(data, context)
+    title, meta = layout.week_heading(data, context)
     body = ["<header>", f"<h1>{escape(title)}</h1>"]
     body += [f'<p class="meta">{escape(line)}</p>' for line in meta]
     body.append("</header>")
-    body.append(table(L.headline(data)))
+    body.append(table(layout.headline(data)))
     body += problem_tables(data["summary"])
-    for t in L.weekly_tables(data):
+    for t in layout.weekly_tables(data):
         body.append(table(t))
-    for t in L.report_extras(data):
+    for t in layout.report_extras(data):
         body.append(table(t))
     body.append(f'<section class="short"><h2>{escape(label("trend"))}</h2>'
                 f"<figure>{trend_svg(data['trend'])}</figure></section>")
@@ -187,13 +187,13 @@ def problem_tables(summary: dict) -> list[str]:
 
 def _sheet(sheet: dict, as_of: str, days: int) -> list[str]:
     out = ['<div class="sheet">', "<header>",
-           f"<h1>{escape(L.sheet_title(sheet))}</h1>",
-           f'<p class="meta">{escape(L.as_of(as_of))}</p>']
-    lines = L.sheet_lines(sheet, days)
+           f"<h1>{escape(layout.sheet_title(sheet))}</h1>",
+           f'<p class="meta">{escape(layout.as_of(as_of))}</p>']
+    lines = layout.sheet_lines(sheet, days)
     out.append(f"<p><strong>{escape(lines[0])}</strong></p>")
     out += [f"<p>{escape(line)}</p>" for line in lines[1:]]
     out.append("</header>")
-    t = L.sheet_table(sheet, as_of)
+    t = layout.sheet_table(sheet, as_of)
     if t.rows:
         out.append(table(t, band_cells=(0, 6)))
     else:
@@ -208,4 +208,4 @@ def sheets(data: dict) -> str:
     body: list[str] = []
     for s in data["sheets"]:
         body += _sheet(s, data["as_of"], data["due_within"])
-    return _document(f"{label('sheet_title')} · {L.as_of(data['as_of'])}", body)
+    return _document(f"{label('sheet_title')} · {layout.as_of(data['as_of'])}", body)

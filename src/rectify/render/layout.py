@@ -13,6 +13,7 @@ from datetime import date
 from rectify import dates
 from rectify.i18n import N_, NP_, _, ngettext, pgettext
 from rectify.model import status_label
+from rectify.vocabulary import BAND_THRESHOLDS, KINDS
 
 # A label is a message (N_) or, where a short word means something else
 # elsewhere, a message with its context (NP_).
@@ -141,7 +142,7 @@ def label(key: str, **values) -> str:
 
 def thresholds(data: dict) -> dict:
     """The band thresholds a summary was computed with (the ledger's settings then)."""
-    return data.get("thresholds") or {"blue_days": 7, "yellow_horizon_days": 30, "yellow_quiet_days": 14}
+    return data.get("thresholds") or dict(BAND_THRESHOLDS)
 
 
 def band_legend(band: str, data: dict) -> str:
@@ -246,7 +247,7 @@ def breakdown_rows(data: dict) -> list[tuple[str | None, dict]]:
     """The rows of the ``--by`` table: (key, group); for kinds the kind, None when unclassified."""
     by = data["by"]
     if by == "kind":
-        rows = [(k, data["by_kind"][k]) for k in ("immediate", "long_term")]
+        rows = [(k, data["by_kind"][k]) for k in KINDS]
         if data["unclassified"]["total"]:
             rows.append((None, data["unclassified"]))
         return rows
@@ -280,7 +281,7 @@ def headline(data: dict) -> Table:
     count(label("closed"), now["closed"], before["closed"])
     count(label("cancelled"), now["cancelled"], before["cancelled"])
     ratio(label("completion_rate"), now["completion_rate"], before["completion_rate"])
-    for kind in ("immediate", "long_term"):
+    for kind in KINDS:
         ratio(label("rate_of", kind=label(kind)), now["by_kind"][kind]["completion_rate"],
               before["by_kind"][kind]["completion_rate"])
     count(label("overdue"), now["overdue"], before["overdue"])

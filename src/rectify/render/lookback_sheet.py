@@ -9,7 +9,7 @@ from html import escape
 from rectify import dates
 from rectify.i18n import N_, _
 from rectify.model import kind_label
-from rectify.render import layout as L
+from rectify.render import layout
 
 RESULTS = {"held": N_("held"), "relapsed": N_("relapsed")}
 
@@ -34,15 +34,15 @@ def _result(task: dict) -> str:
     return _(RESULTS[check["result"]])
 
 
-def table(sample: dict) -> L.Table:
+def table(sample: dict) -> layout.Table:
     today = sample["at"][:10]
-    t = L.Table("", [L.label("col_id"), L.label("col_unit"), L.label("col_kind"), L.label("col_measure"), _("Target"),
-                     L.label("col_closed"), L.label("col_closed_by"), L.label("col_evidence"), _("Result"),
+    t = layout.Table("", [layout.label("col_id"), layout.label("col_unit"), layout.label("col_kind"), layout.label("col_measure"), _("Target"),
+                     layout.label("col_closed"), layout.label("col_closed_by"), layout.label("col_evidence"), _("Result"),
                      _("Re-checked by"), _("Finding")], right={0, 7}, wide=3, wrap={1, 4, 10}, optional=[2, 6])
     for task in sample["tasks"]:
         check = task["recheck"] or {}
         t.rows.append([str(task["id"]), task["unit"] or "", kind_label(task["kind"]), task["title"], task["target"] or "",
-                       L.day((task["closed_at"] or "")[:10] or None, today), task["closed_by"] or "",
+                       layout.day((task["closed_at"] or "")[:10] or None, today), task["closed_by"] or "",
                        str(task["evidence_count"]), _result(task), check.get("checker") or "", check.get("note") or ""])
         t.bands.append("red" if check.get("result") == "relapsed" else None)
     return t
@@ -73,8 +73,8 @@ def xlsx(path, sample: dict, today: str) -> None:
     from rectify.exchange import xlsx as X
 
     t = table(sample)
-    layout = X.Layout(title=_title(sample) + " · " + " ".join(_lines(sample)), headers=t.columns, rows=t.rows,
-                      bands=t.bands, widths=[6, 14, 8, 36, 24, 12, 10, 6, 14, 12, 30], date_columns=set(),
-                      legend=[_("Record each result: rectify recheck ID --held|--relapsed --by NAME --note \"...\"")],
-                      sheet_name=_("Look-back"))
-    X.write(path, layout)
+    sheet = X.Layout(title=_title(sample) + " · " + " ".join(_lines(sample)), headers=t.columns, rows=t.rows,
+                     bands=t.bands, widths=[6, 14, 8, 36, 24, 12, 10, 6, 14, 12, 30], date_columns=set(),
+                     legend=[_("Record each result: rectify recheck ID --held|--relapsed --by NAME --note \"...\"")],
+                     sheet_name=_("Look-back"))
+    X.write(path, sheet)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from rectify.render import layout as L
+from rectify.render import layout
 from rectify.render.layout import label
 from rectify.text import printable
 
@@ -36,7 +36,7 @@ def escape(text: object, *, line: bool = False) -> str:
     return _LINE_START.sub(lambda m: m[1] + (m[2] + "\\" if m[2][0].isdigit() else "\\" + m[2]), s)
 
 
-def table(t: L.Table, level: int = 2) -> list[str]:
+def table(t: layout.Table, level: int = 2) -> list[str]:
     lines = [f"{'#' * level} {escape(t.title)}", ""] if t.title else []
     if not t.rows:
         return lines + [label("nothing"), ""]
@@ -49,15 +49,15 @@ def table(t: L.Table, level: int = 2) -> list[str]:
 
 
 def weekly(data: dict, *, context: dict | None = None) -> str:
-    title, meta = L.week_heading(data, context)
+    title, meta = layout.week_heading(data, context)
     lines = [f"# {escape(title)}", ""] + [f"{escape(line, line=True)}  " for line in meta] + [""]
-    lines += table(L.headline(data))
+    lines += table(layout.headline(data))
     lines += problem_tables(data["summary"])
-    for t in L.weekly_tables(data):
+    for t in layout.weekly_tables(data):
         lines += table(t)
-    for t in L.report_extras(data):
+    for t in layout.report_extras(data):
         lines += table(t)
-    lines += [f"## {escape(label('trend'))}", "", "```"] + L.trend_lines(data["trend"]) + ["```", ""]
+    lines += [f"## {escape(label('trend'))}", "", "```"] + layout.trend_lines(data["trend"]) + ["```", ""]
     return "\n".join(lines)
 
 
@@ -73,9 +73,9 @@ def problem_tables(summary: dict) -> list[str]:
 
 
 def sheet(sheet: dict, as_of: str, days: int) -> str:
-    lines = [f"# {escape(L.sheet_title(sheet))} · {escape(L.as_of(as_of))}", ""]
-    lines += [f"{escape(line, line=True)}  " for line in L.sheet_lines(sheet, days)] + [""]
-    t = L.sheet_table(sheet, as_of)
+    lines = [f"# {escape(layout.sheet_title(sheet))} · {escape(layout.as_of(as_of))}", ""]
+    lines += [f"{escape(line, line=True)}  " for line in layout.sheet_lines(sheet, days)] + [""]
+    t = layout.sheet_table(sheet, as_of)
     lines += table(t) if t.rows else [label("sheet_empty", days=days), ""]
     lines += [label("sheet_ask", days=days), ""]
     return "\n".join(lines)

@@ -14,10 +14,11 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from rectify.render import layout as L
+from rectify.render import layout
 from rectify.render.layout import label
 from rectify.render.terminal import BAND_STYLES, console
 from rectify.text import printable_data
+from rectify.vocabulary import KINDS
 
 GAP = "  "
 ROOMY = 20  # the wide (measure) column gets narrower than this only when nothing else can give way
@@ -153,7 +154,7 @@ def grid(con: Console, columns: list[str], rows: list[list[str]], *, right: set[
             _line(con, parts)
 
 
-def print_table(con: Console, table: L.Table, band_cells: tuple[int, ...] = (0,)) -> None:
+def print_table(con: Console, table: layout.Table, band_cells: tuple[int, ...] = (0,)) -> None:
     if table.title:
         _heading(con, table.title)
     if not table.rows:
@@ -172,35 +173,35 @@ def print_table(con: Console, table: L.Table, band_cells: tuple[int, ...] = (0,)
 def show_summary(data: dict, con: Console | None = None) -> None:
     data = printable_data(data)
     con = con or console()
-    _say(con, f"{label('summary_title')} · {L.as_of(data['as_of'])}", "bold underline")
-    grid(con, [], [[name, value] for name, value in L.summary_figures(data)], right={1})
+    _say(con, f"{label('summary_title')} · {layout.as_of(data['as_of'])}", "bold underline")
+    grid(con, [], [[name, value] for name, value in layout.summary_figures(data)], right={1})
     show_problems(data, con)
 
     _heading(con, label("rate_title"))
     rates = [(label("all"), data["completion_rate"])]
-    rates += [(label(kind), data["by_kind"][kind]["completion_rate"]) for kind in ("immediate", "long_term")]
-    grid(con, [], [[name, bar(r), L.pct(r)] for name, r in rates], right={2})
+    rates += [(label(kind), data["by_kind"][kind]["completion_rate"]) for kind in KINDS]
+    grid(con, [], [[name, bar(r), layout.pct(r)] for name, r in rates], right={2})
 
     _heading(con, label("states"))
-    _say(con, "  ".join(f"{L.status_label(s)} {n}" for s, n in data["states"].items()))
+    _say(con, "  ".join(f"{layout.status_label(s)} {n}" for s, n in data["states"].items()))
     _heading(con, label("bands"))
     bands = list(data["bands"].items())
-    grid(con, [], [[L.band_legend(band, data), str(n)] for band, n in bands], right={1},
+    grid(con, [], [[layout.band_legend(band, data), str(n)] for band, n in bands], right={1},
          styles=[{0: BAND_STYLES[band]} for band, _n in bands])
 
     by = data["by"]
     _heading(con, label("by", what=label(by)))
     rows, styles = [], []
-    for key, group in L.breakdown_rows(data):
-        rows.append([L.group_name(by, key), str(group["total"]), str(group["closed"]), str(group["overdue"]),
-                     bar(group["completion_rate"], 16), L.pct(group["completion_rate"])])
+    for key, group in layout.breakdown_rows(data):
+        rows.append([layout.group_name(by, key), str(group["total"]), str(group["closed"]), str(group["overdue"]),
+                     bar(group["completion_rate"], 16), layout.pct(group["completion_rate"])])
         styles.append({3: BAND_STYLES["red"]} if group["overdue"] else {})
     if rows:
         grid(con, [label(by).capitalize(), label("total"), label("closed"), label("overdue"), label("completion_rate"), ""],
              rows, right={1, 2, 3, 5}, wide=0, styles=styles)
     else:
         _say(con, label("nothing"))
-    for table in L.report_extras(data):
+    for table in layout.report_extras(data):
         print_table(con, table, band_cells=())
 
 
@@ -222,18 +223,18 @@ def show_problems(summary: dict, con: Console) -> None:
 def show_weekly(data: dict, con: Console | None = None, *, context: dict | None = None) -> None:
     data, context = printable_data(data), printable_data(context)
     con = con or console()
-    title, lines = L.week_heading(data, context)
+    title, lines = layout.week_heading(data, context)
     _say(con, title, "bold underline")
     for line in lines:
         _say(con, line)
-    print_table(con, L.headline(data), band_cells=())
+    print_table(con, layout.headline(data), band_cells=())
     show_problems(data["summary"], con)
-    for table in L.weekly_tables(data):
+    for table in layout.weekly_tables(data):
         print_table(con, table)
-    for table in L.report_extras(data):
+    for table in layout.report_extras(data):
         print_table(con, table, band_cells=())
     _heading(con, label("trend"))
-    for line in L.trend_lines(data["trend"]):
+    for line in layout.trend_lines(data["trend"]):
         _say(con, line)
 
 
@@ -241,11 +242,11 @@ def show_weekly(data: dict, con: Console | None = None, *, context: dict | None 
 
 
 def show_sheet(sheet: dict, as_of: str, days: int, con: Console) -> None:
-    _say(con, f"{L.sheet_title(sheet)} · {L.as_of(as_of)}", "bold underline")
-    for line in L.sheet_lines(sheet, days):
+    _say(con, f"{layout.sheet_title(sheet)} · {layout.as_of(as_of)}", "bold underline")
+    for line in layout.sheet_lines(sheet, days):
         _say(con, line)
     _say(con, "")
-    table = L.sheet_table(sheet, as_of)
+    table = layout.sheet_table(sheet, as_of)
     if table.rows:
         print_table(con, table, band_cells=(0, 6))
     else:
