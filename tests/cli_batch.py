@@ -12,19 +12,21 @@ keeps the suite fast (a process per command line would cost seconds).
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from typer.testing import CliRunner
 
-from rectify.cli.app import build_app
+from rectify.cli.app import build_app, choose_language
 
 
 def main() -> None:
     cases = json.load(sys.stdin)
     runner = CliRunner()
-    app = build_app()
     results = []
     for case in cases:
+        env = {**os.environ, **(case.get("env") or {})}
+        app = build_app(choose_language(case["argv"], env))
         res = runner.invoke(app, case["argv"], env=case.get("env"), input=case.get("input"), catch_exceptions=True)
         exc = res.exception if res.exception and not isinstance(res.exception, SystemExit) else None
         results.append({"code": res.exit_code, "stdout": res.stdout, "stderr": res.stderr,

@@ -52,18 +52,27 @@ class Result:
 
 
 class Cli:
-    """Runs ``rectify ARGS`` in-process against the test's ledger."""
+    """Runs ``rectify ARGS`` in-process against the test's ledger, in the
+    language a real run would choose (``--lang``, RECTIFY_LANG, the locale);
+    ``cli.zh(...)`` runs it under Chinese."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, lang: str | None = None):
         self.db = db
+        self.lang = lang
         self.runner = CliRunner()
+
+    @property
+    def zh(self) -> "Cli":
+        """The same ledger, with the interface in Chinese."""
+        return Cli(self.db, "zh")
 
     def __call__(self, *args: str, input: str | None = None, db: bool = True) -> Result:
         from rectify import i18n
-        from rectify.cli.app import build_app
+        from rectify.cli.app import build_app, choose_language
 
         argv = (["--db", str(self.db)] if db else []) + [str(a) for a in args]
-        res = self.runner.invoke(build_app(), argv, input=input, catch_exceptions=True)
+        app = build_app(self.lang or choose_language(argv))
+        res = self.runner.invoke(app, argv, input=input, catch_exceptions=True)
         i18n.set_language(None)
         exc = res.exception if res.exception and not isinstance(res.exception, SystemExit) else None
         if exc is not None:

@@ -150,30 +150,41 @@ def _env(lang: str | None = None, **extra) -> dict:
     return env
 
 
-def test_lang_option_beats_the_environment_even_for_help():
-    # Help texts are built when the CLI module is imported, so __main__ reads
-    # --lang before that; typer's own words follow it too.
+def test_lang_option_beats_the_environment_even_for_help(cli, monkeypatch):
+    # In-process: the app is built in the language the run chooses, and its
+    # help texts and typer's own words are translated then, not at import.
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    zh = cli("--lang", "zh", "add", "--help", db=False)
+    assert zh.exit_code == 0 and "用法：" in zh.stdout and "选项" in zh.stdout and "示例" in zh.stdout
+    assert "Usage" not in zh.stdout and "Options" not in zh.stdout
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    en = cli("--lang=en", "add", "--help", db=False)
+    assert en.exit_code == 0 and "Usage:" in en.stdout and not CJK.search(en.stdout)
+
+
+def test_rectify_lang_beats_the_locale_and_errors_follow(cli, monkeypatch):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    monkeypatch.setenv("RECTIFY_LANG", "en")
+    res = cli("lst")
+    assert res.exit_code == 2 and "No such command" in res.stderr
+    monkeypatch.delenv("RECTIFY_LANG")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    res = cli("lst")
+    assert res.exit_code == 2 and "没有这个命令" in res.stderr and "Did you mean" not in res.stderr
+
+
+def test_the_language_of_a_process_is_chosen_by_the_entry_point():
+    # The same choice through the real entry point: --lang before the command.
     zh = subprocess.run([sys.executable, "-m", "rectify", "--lang", "zh", "add", "--help"],
                         capture_output=True, text=True, env=_env("en_US.UTF-8"))
-    assert zh.returncode == 0 and "用法：" in zh.stdout and "选项" in zh.stdout and "示例" in zh.stdout
-    assert "Usage" not in zh.stdout and "Options" not in zh.stdout
-    en = subprocess.run([sys.executable, "-m", "rectify", "--lang=en", "add", "--help"],
-                        capture_output=True, text=True, env=_env("zh_CN.UTF-8"))
-    assert en.returncode == 0 and "Usage:" in en.stdout and not CJK.search(en.stdout)
-
-
-def test_rectify_lang_beats_the_locale_and_errors_follow():
-    res = subprocess.run([sys.executable, "-m", "rectify", "lst"], capture_output=True, text=True,
-                         env=_env("zh_CN.UTF-8", RECTIFY_LANG="en"))
-    assert res.returncode == 2 and "No such command" in res.stderr
-    res = subprocess.run([sys.executable, "-m", "rectify", "lst"], capture_output=True, text=True,
-                         env=_env("en_US.UTF-8", LC_ALL="zh_CN.UTF-8"))
-    assert res.returncode == 2 and "没有这个命令" in res.stderr and "Did you mean" not in res.stderr
+    assert zh.returncode == 0 and "用法：" in zh.stdout and "Usage" not in zh.stdout
 
 
 def test_catalogs_load_lazily_and_only_for_chinese():
-    code = ("import sys; from rectify import i18n; import rectify.cli.app; rectify.cli.app.build_app(); i18n._('Due');"
-            " print(i18n._translation is not None, 'rectify.typer_zh' in sys.modules)")
+    code = ("import sys; from rectify import i18n; from rectify.cli.app import build_app, choose_language;"
+            " build_app(choose_language([])); i18n._('Due');"
+            " print(i18n._translation is not None, 'rectify.rich_cjk' in sys.modules)")
     for lang, loaded in (("en_US.UTF-8", "False"), ("zh_CN.UTF-8", "True")):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=_env(lang))
         assert out.stdout.split() == [loaded, loaded], out
@@ -283,9 +294,9 @@ def check_layout(output: str, width: int, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("width", [80, 200])
 def test_list_lines_up_mixed_width_text(cli, monkeypatch, lang, width):
-    # In this process typer_zh is not installed (it is for a Chinese process,
-    # where rich also breaks lines between characters): the Chinese batch
-    # below checks the same layout there.
+    # In-process: under zh the app is built in Chinese, and rich breaks lines
+    # between Chinese characters (rectify.rich_cjk); the Chinese batch below
+    # checks the same layout in a process of its own.
     for case in _mixed_cases(str(cli.db)):
         cli.ok(*case["argv"][2:])
     monkeypatch.setenv("COLUMNS", str(width))

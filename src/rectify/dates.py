@@ -58,6 +58,9 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 
 from rectify.errors import DateError
@@ -110,9 +113,29 @@ def range_text() -> str:
 # The clock
 
 
+# A moment the clock is held at for a block of code (``held_at``), in place of
+# RECTIFY_NOW: how the demo plays its story at past moments. A context
+# variable, so it holds only for the code inside the block.
+_held: ContextVar[datetime | None] = ContextVar("rectify_clock_held", default=None)
+
+
+@contextmanager
+def held_at(moment: datetime) -> Iterator[None]:
+    """Hold the clock at ``moment`` while the block runs (``now`` and
+    ``today`` read it; the ledger's events are stamped with it)."""
+    token = _held.set(moment.replace(microsecond=0))
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def now() -> datetime:
     """The current local time, naive, to the second; ``RECTIFY_NOW`` overrides it.
     A clock outside the supported range is refused: nothing would be counted right."""
+    held = _held.get()
+    if held is not None:
+        return _in_range_clock(held, _("the clock"))
     raw = os.environ.get("RECTIFY_NOW", "").strip()
     if not raw:
         return _in_range_clock(datetime.now().replace(microsecond=0), _("the system clock"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -88,34 +87,22 @@ PLAN = [
 ]
 
 
-@contextmanager
-def _at(moment: datetime):
-    """Run ledger operations as if at ``moment`` (the clock honours RECTIFY_NOW)."""
-    saved = os.environ.get("RECTIFY_NOW")
-    os.environ["RECTIFY_NOW"] = moment.isoformat(timespec="seconds")
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop("RECTIFY_NOW", None)
-        else:
-            os.environ["RECTIFY_NOW"] = saved
-
-
 def default_path() -> Path:
     user = os.environ.get("USER") or os.environ.get("USERNAME") or "user"
     return Path(tempfile.gettempdir()) / f"rectify-demo-{user}" / "ledger.db"
 
 
-def build(path: Path | None = None) -> Path:
-    """Write a fresh demo ledger at ``path`` (default: a temp folder) and return it."""
+def build(path: Path | None = None, now: datetime | None = None) -> Path:
+    """Write a fresh demo ledger at ``path`` (default: a temp folder) and
+    return it: a story of the 70 days up to ``now`` (default: the clock),
+    each step recorded at its own moment (``dates.held_at``)."""
     explicit = path is not None
     path = path or default_path()
     if path.exists():
         if explicit:
             raise InputError(_("{path} exists; the demo writes only a new file.").format(path=path))
         shutil.rmtree(path.parent)
-    now = dates.now()
+    now = now or dates.now()
     start = now - timedelta(days=70)
     path.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="rectify-demo-evidence-"))
@@ -127,12 +114,12 @@ def build(path: Path | None = None) -> Path:
         try:
             steps = []
             for p_index, (category, problem, tasks) in enumerate(_text(PLAN)):
-                with _at(start + timedelta(minutes=p_index)):
+                with dates.held_at(start + timedelta(minutes=p_index)):
                     problem_id = L.add_problem(ledger, problem, category=category, source=_text(SOURCE),
                                                code=f"XC-{p_index + 1:02d}")
                 for t_index, (title, target, kind, unit, leader, owner, due_in, story) in enumerate(tasks):
                     due = (now + timedelta(days=due_in)).date()
-                    with _at(start + timedelta(hours=2 + t_index, minutes=p_index)):
+                    with dates.held_at(start + timedelta(hours=2 + t_index, minutes=p_index)):
                         task_id = L.add_task(ledger, {"title": title, "target": target, "kind": kind, "unit": unit,
                                                       "leader": leader, "owner": owner, "due": due,
                                                       "category": category}, problem_id=problem_id)
@@ -140,7 +127,7 @@ def build(path: Path | None = None) -> Path:
                         steps.append((now - timedelta(days=days_ago, hours=-(p_index + t_index) % 5),
                                       task_id, action, arg))
             for moment, task_id, action, arg in sorted(steps, key=lambda s: (s[0], s[1])):
-                with _at(min(moment, now)):
+                with dates.held_at(min(moment, now)):
                     _play(ledger, scratch, task_id, action, arg)
         finally:
             ledger.close()

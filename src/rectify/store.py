@@ -169,6 +169,14 @@ class Ledger:
             raise LedgerError(_("Could not save to the ledger {path}: {reason}.").format(path=self.path, reason=reason(e))) from None
 
     @contextmanager
+    def bulk_transaction(self, bulk: bool):
+        """One transaction for a load of many rows (an import): in SQLite's
+        rollback journal when ``bulk`` (``rollback_journal``), else as any
+        other change. Call outside a transaction."""
+        with self.rollback_journal(bulk), self.transaction():
+            yield self
+
+    @contextmanager
     def rollback_journal(self, wanted: bool = True):
         """For a bulk load: SQLite's rollback journal in place of its WAL
         while the block runs. Call outside a transaction.

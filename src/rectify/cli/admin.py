@@ -12,18 +12,12 @@ from pathlib import Path
 
 import typer
 
-from rectify.cli.common import (
-    JSON_HELP,
-    command,
-    emit_json,
-    ledger_path,
-    out,
-    progress_bar,
-    say,
-)
+from rectify.cli.common import command, emit_json, ledger_path, out, progress_bar, say
 from rectify.cli.common import register as add_commands
+from rectify.cli.context import Run
+from rectify.cli.options import JSON_HELP
 from rectify.errors import CheckError, InputError
-from rectify.i18n import _, ngettext
+from rectify.i18n import N_, _, ngettext
 
 BAR_FROM_BYTES = 64 << 20  # a backup this large shows a progress bar (on a terminal)
 
@@ -84,19 +78,20 @@ def _backup_file(raw: str) -> Path:
     return path
 
 
-@command("backup", help=_(
+@command("backup", help=N_(
     "Copy the ledger, safely while others write, with its evidence files beside the copy. "
     "The copy is a ledger itself: use it with --db, or copy it and its folder back to restore.\n\n"
     "Example: rectify backup /mnt/usb/ledger-2026-12-03.db"))
 def backup_cmd(
-    file: str = typer.Argument(..., metavar=_("FILE"), help=_("Where to write the copy.")),
-    force: bool = typer.Option(False, "--force", help=_("Replace FILE (and its evidence folder) if it exists.")),
+    run: Run,
+    file: str = typer.Argument(..., metavar=N_("FILE"), help=N_("Where to write the copy.")),
+    force: bool = typer.Option(False, "--force", help=N_("Replace FILE (and its evidence folder) if it exists.")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     from rectify import maintenance
 
     with _LazyBar(_("Backing up")) as bar:
-        result = maintenance.backup(ledger_path(), _backup_file(file), force=force, progress=bar)
+        result = maintenance.backup(ledger_path(run), _backup_file(file), force=force, progress=bar)
     if as_json:
         emit_json(result)
     else:
@@ -119,16 +114,16 @@ def backup_cmd(
             len(faults)).format(n=len(faults)))
 
 
-@command("check", help=_(
+@command("check", help=N_(
     "Check the ledger without changing it: SQLite's integrity and foreign key checks, orphan rows, "
     "each task's fields against its history, closed tasks without a closing time, and every evidence "
     "file against its recorded size and sha256. Prints each fault found, one a line; exit code 7 "
     "when there is one.\n\n"
     "Example: rectify check"))
-def check_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+def check_cmd(run: Run, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import maintenance
 
-    result = maintenance.check(ledger_path())
+    result = maintenance.check(ledger_path(run))
     faults = result["faults"]
     if as_json:
         emit_json(result)

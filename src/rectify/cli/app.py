@@ -1,22 +1,59 @@
-"""The app: ``build_app`` makes the one command-line application and adds
-every command group to it, in the order ``rectify --help`` lists them;
-``main`` runs it (the ``rectify`` script, through ``rectify.__main__``).
+"""The app: ``build_app(language)`` makes the one command-line application
+and registers every command group on it, in the order ``rectify --help``
+lists them; ``main`` chooses the language and runs it (the ``rectify``
+script, through ``rectify.__main__``).
+
+The interface language is chosen in one place, ``choose_language``: the
+root option ``--lang`` (before the command), then RECTIFY_LANG, then the
+locale. The texts the command modules declare are translated when the app
+runs (``wording.localize``), so one process can build apps in both languages.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import Optional
 
 import typer
 
 from rectify import __version__
 from rectify.cli import admin, exchange, lookback, reports, rounds, tasks
-from rectify.cli.common import Group, use_ledger
+from rectify.cli.common import AppGroup
+from rectify.cli.context import Run
+from rectify.cli.wording import localize
 from rectify.errors import ExitCode, RectifyError
-from rectify.i18n import _, is_zh, set_language
+from rectify.i18n import N_, _, detect, normalize, set_language
 from rectify.text import printable
+
+ROOT_OPTIONS_WITH_VALUE = ("--db", "--lang")
+
+
+def choose_language(argv: Sequence[str], environ: dict[str, str] | None = None) -> str:
+    """The interface language of ``rectify ARGV``: the root option ``--lang``
+    (only before the command: a command's own options are its own), then
+    RECTIFY_LANG, then the locale. A ``--lang`` that is not a language is
+    left to the root option to refuse."""
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--lang" and i + 1 < len(args):
+            if normalize(args[i + 1]):
+                return normalize(args[i + 1])  # type: ignore[return-value]
+            break
+        if arg.startswith("--lang="):
+            if normalize(arg.split("=", 1)[1]):
+                return normalize(arg.split("=", 1)[1])  # type: ignore[return-value]
+            break
+        if arg in ROOT_OPTIONS_WITH_VALUE:
+            i += 2
+            continue
+        if not arg.startswith("-"):  # the command: what follows is its own
+            break
+        i += 1
+    return detect(environ)
 
 
 def _version(value: bool) -> None:
@@ -25,47 +62,57 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-def root(
-    db: Optional[str] = typer.Option(None, "--db", metavar=_("PATH"), envvar=None,
-                                     help=_("The ledger file (default: RECTIFY_DB, then your data folder).")),
-    lang: Optional[str] = typer.Option(None, "--lang", metavar="zh|en",
-                                       help=_("Language: zh or en (default: RECTIFY_LANG, then the locale).")),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help=_("Show the version and exit.")),
-) -> None:
-    use_ledger(db)
-    if lang:
-        from rectify.i18n import normalize
+def build_app(language: str = "en") -> typer.Typer:
+    """The application in ``language`` ("en" or "zh"), every command registered."""
+    language = normalize(language) or "en"
 
-        if normalize(lang) is None:
-            raise typer.BadParameter(_("use zh or en."), param_hint="'--lang'")
-        set_language(lang)
+    class App(AppGroup):
+        def main(self, *args, **kwargs):  # type: ignore[override]
+            # Each run: this language, and the texts of this command tree in it.
+            set_language(language)
+            localize(self)
+            return super().main(*args, **kwargs)
 
+    if language == "zh":
+        from rectify import rich_cjk
 
-def build_app() -> typer.Typer:
-    """The application with every command registered, in the current language."""
-    if is_zh():  # typer's and click's own words too (help panels, usage errors)
-        from rectify import typer_zh
+        rich_cjk.install()
 
-        typer_zh.install()
     app = typer.Typer(
         name="rectify",
-        cls=Group,
-        help=_(
+        cls=App,
+        help=N_(
             "rectify: a rectification ledger for inspection and audit findings.\n\n"
             "Record each problem's tasks, classify them as immediate or long-term, "
             "follow their progress and close them against evidence.\n\n"
             "Example: rectify add \"Revise the procurement rules\" --kind long_term --due 2027-03-31 --unit Finance"
         ),
-        epilog=_("The ledger file: `rectify where`. Exit codes: 0 ok, 1 internal error, 2 bad input, "
-                 "3 not found, 4 forbidden by the ledger's rules, 5 ledger file refused, 6 import refused, 7 check failed."),
+        epilog=N_("The ledger file: `rectify where`. Exit codes: 0 ok, 1 internal error, 2 bad input, "
+                  "3 not found, 4 forbidden by the ledger's rules, 5 ledger file refused, 6 import refused, 7 check failed."),
         no_args_is_help=True,
         add_completion=False,
-        options_metavar=_("[OPTIONS]"),
-        subcommand_metavar=_("COMMAND [ARGS]..."),
+        options_metavar=N_("[OPTIONS]"),
+        subcommand_metavar=N_("COMMAND [ARGS]..."),
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    app.callback()(root)
+
+    @app.callback()
+    def root(
+        ctx: typer.Context,
+        db: Optional[str] = typer.Option(None, "--db", metavar=N_("PATH"), envvar=None,
+                                         help=N_("The ledger file (default: RECTIFY_DB, then your data folder).")),
+        lang: Optional[str] = typer.Option(None, "--lang", metavar="zh|en",
+                                           help=N_("Language: zh or en (default: RECTIFY_LANG, then the locale).")),
+        version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                     help=N_("Show the version and exit.")),
+    ) -> None:
+        chosen = language
+        if lang:
+            if normalize(lang) is None:
+                raise typer.BadParameter(_("use zh or en."), param_hint="'--lang'")
+            chosen = set_language(lang)
+        ctx.obj = Run(db=db, language=chosen)
+
     tasks.register(app)
     exchange.register(app)
     reports.register(app)
@@ -78,11 +125,12 @@ def build_app() -> typer.Typer:
 def main(argv: list[str] | None = None) -> None:
     import signal
 
+    args = sys.argv[1:] if argv is None else argv
     try:
         # From here on Ctrl-C is a KeyboardInterrupt again: a command rolls
         # back and says so in one line (`command`), and anything else exits 130.
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        build_app()(args=argv, prog_name="rectify")
+        build_app(choose_language(args))(args=args, prog_name="rectify")
     except RectifyError as e:  # raised outside a command, e.g. by the clock
         sys.stderr.write(_("rectify: error: {message}").format(message=printable(e.message, newlines=False)) + "\n")
         sys.exit(e.exit_code)
@@ -95,4 +143,3 @@ def main(argv: list[str] | None = None) -> None:
             _("rectify: internal error: {error}. Please report it; rerun with RECTIFY_DEBUG=1 for details.").format(
                 error=printable(f"{type(e).__name__}: {e}", newlines=False)) + "\n")
         sys.exit(ExitCode.FAILURE)
-

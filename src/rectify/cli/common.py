@@ -1,35 +1,40 @@
 """What every command module shares: the error boundary (an error becomes
 one line on stderr and an exit code), the output helpers (``say`` for a
 person on stderr, ``out`` and ``emit_json`` for data on stdout), the ledger
-in use and the options' shared help texts.
+of the run and the options' shared help texts.
 
-Nothing here registers a command: ``rectify.cli.app.build_app`` does.
+Nothing here registers a command by being imported: ``command`` marks a
+function and ``register`` adds it to an app, called by ``rectify.cli.app``.
 """
 
 from __future__ import annotations
 
-import functools
+import dataclasses
+import inspect
 import json
 import os
 import sqlite3
 import sys
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
-from typer._click.exceptions import (  # typer 0.28 vendors click as typer._click
-    ClickException,
-    NoArgsIsHelpError,
-)
-from typer.core import TyperGroup
 
+from rectify.cli.context import Run
+from rectify.cli.wording import Command, Group, click_message
 from rectify.errors import ExitCode, InputError, RectifyError
-from rectify.i18n import _, reason
+from rectify.i18n import N_, _, reason
 from rectify.text import json_safe, printable
 
+# typer 0.28 exports click's BadParameter but not its base classes (it
+# vendors click as a private module): the one every usage error derives
+# from is found through it.
+CLICK_ERROR: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
-class Group(TyperGroup):
+
+class AppGroup(Group):
     """The command group, with usage errors (an unknown option, a missing
     argument, a value of the wrong type) reported as one line, like every
     other error, instead of typer's usage box."""
@@ -42,28 +47,26 @@ class Group(TyperGroup):
         with _usage_errors_as_one_line():
             return super().invoke(ctx)
 
+
 class _usage_errors_as_one_line:
     def __enter__(self):
         return self
 
     def __exit__(self, kind, error, tb):
-        if not isinstance(error, ClickException) or isinstance(error, NoArgsIsHelpError):
+        # "No arguments" shows the help instead (no_args_is_help).
+        if not isinstance(error, CLICK_ERROR) or type(error).__name__ == "NoArgsIsHelpError":
             return False
-        message = " ".join(error.format_message().split())
+        message = click_message(" ".join(error.format_message().split()))
         ctx = getattr(error, "ctx", None)
         if ctx is not None:
             message = _("{message} (see `{command} -h`)").format(message=message, command=ctx.command_path)
         fail(message, error.exit_code)
 
 
-# The ledger chosen by --db for this run (set by the root callback).
-_state: dict = {"db": None}
-
-
 # -- the boundary: errors become one line and an exit code -------------------
 
 
-def fail(message: str, code: int) -> None:
+def fail(message: str, code: int) -> typing.NoReturn:
     """The one line an error becomes. The message may quote a path or what
     was typed: its control characters are shown escaped, on one line."""
     sys.stderr.write(_("rectify: error: {message}").format(message=printable(message, newlines=False)) + "\n")
@@ -78,59 +81,92 @@ def too_large() -> InputError:
 
 
 def command(name: str, **kw: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Marks a function as the command ``name`` (registered by ``register``)
-    and puts it behind the boundary that turns the tool's errors into a line
-    and an exit code."""
+    """Make ``fn(run, ...)`` the command ``name``, for ``register`` to add.
+
+    The command receives the run's context object (``Run``, typer's
+    ``ctx.obj``) as its first parameter, and each parameter annotated with an
+    option set (a dataclass of ``rectify.cli.options``) as one object: the
+    set's options are declared once, there, and appear on the command line
+    in its place. Errors of the tool become one line and an exit code."""
 
     def decorate(fn: Callable[..., None]) -> Callable[..., None]:
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            try:
-                return fn(*args, **kwargs)
-            except RectifyError as e:
-                fail(e.message, e.exit_code)
-            except sqlite3.OperationalError as e:
-                fail(_("The ledger could not be used: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
-            except sqlite3.DatabaseError as e:
-                fail(_("The ledger file is damaged or not a ledger: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
-            except OverflowError:  # an integer beyond SQLite's 64 bits
-                fail(too_large().message, ExitCode.USAGE)
-            except KeyboardInterrupt:
-                fail(_("Interrupted; nothing was changed."), ExitCode.INTERRUPTED)
-            except BrokenPipeError:
-                sys.stderr.close()
-                raise typer.Exit(0)
+        hints = typing.get_type_hints(fn, include_extras=True)
+        shown = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)]
+        sets: dict[str, Any] = {}
+        for param in list(inspect.signature(fn).parameters.values())[1:]:
+            annotation = hints.get(param.name, param.annotation)
+            if dataclasses.is_dataclass(annotation):
+                sets[param.name] = annotation
+                shown += [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, annotation=f.type,
+                                            default=f.default) for f in dataclasses.fields(annotation)]
+            else:
+                shown.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=annotation))
 
-        wrapper.command_spec = (name, kw)  # type: ignore[attr-defined]
-        return wrapper
+        def run_command(ctx: typer.Context, **kwargs: Any) -> None:
+            run: Run = ctx.obj
+            for param_name, option_set in sets.items():
+                kwargs[param_name] = option_set(**{f.name: kwargs.pop(f.name) for f in dataclasses.fields(option_set)})
+            if kwargs.get("as_json"):
+                run = dataclasses.replace(run, output="json")
+            boundary(lambda: fn(run, **kwargs))
+
+        run_command.__name__ = fn.__name__
+        run_command.__doc__ = fn.__doc__
+        run_command.__signature__ = inspect.Signature(shown)  # type: ignore[attr-defined]
+        run_command.__annotations__ = {}  # typer reads them from the signature, already evaluated
+        run_command.command_spec = (name, kw)  # type: ignore[attr-defined]
+        return run_command
 
     return decorate
+
+
+def boundary(call: Callable[[], None]) -> None:
+    """Run ``call``, with the tool's errors turned into one line and an exit code."""
+    try:
+        call()
+    except RectifyError as e:
+        fail(e.message, e.exit_code)
+    except sqlite3.OperationalError as e:
+        fail(_("The ledger could not be used: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
+    except sqlite3.DatabaseError as e:
+        fail(_("The ledger file is damaged or not a ledger: {reason}.").format(reason=reason(e)), ExitCode.LEDGER)
+    except OverflowError:  # an integer beyond SQLite's 64 bits
+        fail(too_large().message, ExitCode.USAGE)
+    except KeyboardInterrupt:
+        fail(_("Interrupted; nothing was changed."), ExitCode.INTERRUPTED)
+    except typer.Abort:  # a question (typer.confirm) left unanswered: as typer says it, in the language
+        sys.stderr.write(_("Aborted.") + "\n")
+        raise typer.Exit(1) from None
+    except BrokenPipeError:
+        sys.stderr.close()
+        raise typer.Exit(0) from None
 
 
 def register(app: typer.Typer, *commands: Callable[..., None]) -> None:
     """Add ``commands`` (made by ``command``) to ``app``, in this order."""
     for fn in commands:
         name, kw = fn.command_spec  # type: ignore[attr-defined]
-        app.command(name, **{"options_metavar": _("[OPTIONS]"), **kw})(fn)
+        app.command(name, cls=Command, **{"options_metavar": N_("[OPTIONS]"), **kw})(fn)
 
 
 def command_group(app: typer.Typer, name: str, help: str) -> typer.Typer:
     """A group of subcommands (`rectify NAME ...`), added to ``app``."""
-    group = typer.Typer(cls=Group, no_args_is_help=True, help=help, options_metavar=_("[OPTIONS]"),
-                        subcommand_metavar=_("COMMAND [ARGS]..."))
+    group = typer.Typer(cls=AppGroup, no_args_is_help=True, help=help, options_metavar=N_("[OPTIONS]"),
+                        subcommand_metavar=N_("COMMAND [ARGS]..."))
     app.add_typer(group, name=name)
     return group
 
 
-def ledger_path() -> Path:
+def ledger_path(run: Run) -> Path:
     from rectify.paths import ledger_path as resolve
 
-    return resolve(_state["db"])[0]
+    return resolve(run.db)[0]
 
-def open_ledger(write: bool = False):
+
+def open_ledger(run: Run, write: bool = False):
     from rectify.store import Ledger
 
-    return Ledger.open(ledger_path(), write=write)
+    return Ledger.open(ledger_path(run), write=write)
 
 
 def emit_json(data) -> None:
@@ -149,14 +185,7 @@ def out(line: str = "", *, newlines: bool = True) -> None:
     sys.stdout.write(printable(line, newlines=newlines) + "\n")
 
 
-def join_people(names: list[str] | None) -> str | None:
-    if not names:
-        return None
-    sep = "、" if any("\u4e00" <= ch <= "\u9fff" for n in names for ch in n) else ", "
-    return sep.join(n.strip() for n in names if n.strip()) or None
-
-
-def output_file(raw: str | None) -> Path | None:
+def output_file(run: Run, raw: str | None) -> Path | None:
     """An ``--output FILE`` checked before any work: a file name in a folder
     that exists, and never the ledger, a file SQLite keeps beside it or one
     in its evidence folder (``paths.guard_output``). (A trailing slash is
@@ -169,18 +198,14 @@ def output_file(raw: str | None) -> Path | None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
-    return guard_output(path)
+    return guard_output(run, path)
 
 
-def guard_output(path: Path | str) -> Path:
-    """``paths.guard_output`` against the ledger in use."""
+def guard_output(run: Run, path: Path | str) -> Path:
+    """``paths.guard_output`` against the ledger of the run."""
     from rectify.paths import guard_output as guard
 
-    return guard(path, ledger_path())
-
-
-JSON_HELP = _("Print JSON (stable; see README).")
-ROUND_HELP = _("The round (inspection, audit or visit), by name or id: see `rectify round list`.")
+    return guard(path, ledger_path(run))
 
 
 def find_round(ledger, text: str | None):
@@ -193,7 +218,7 @@ def find_round(ledger, text: str | None):
 
 
 class closing:
-    """``with closing(open_ledger()) as led``: the ledger closed at the end,
+    """``with closing(open_ledger(run)) as led``: the ledger closed at the end,
     and a warning when the clock was behind its last change."""
 
     def __init__(self, ledger):
@@ -209,16 +234,6 @@ class closing:
             say(_("warning: the clock reads {clock}, earlier than the ledger's last change ({latest}); "
                   "this change is recorded at {latest}, so that the history never runs backwards.").format(
                 clock=behind[0], latest=behind[1]), newlines=False)
-
-
-def use_ledger(db: str | None) -> None:
-    """Use the ledger file ``db`` (None: RECTIFY_DB, then the default) for the rest of this run."""
-    _state["db"] = db
-
-
-def chosen_ledger() -> str | None:
-    """The ledger file as --db gave it, or None."""
-    return _state["db"]
 
 
 def write_text(path: Path, text: str) -> None:
@@ -266,20 +281,3 @@ class progress_bar:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.stop()
-
-
-def list_filters(*, overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
-                 leader=None, problem=None, category=None, search=None, all_=False, review=False) -> dict:
-    """The filters of ``list``, validated; shared by every command that takes them."""
-    from rectify import dates
-    from rectify.model import parse_status
-    from rectify.vocabulary import parse_kind_filter
-
-    return {
-        "overdue": overdue,
-        "due_within": dates.parse_duration_days(due_within) if due_within else None,
-        "kind": parse_kind_filter(kind) if kind else None,
-        "status": [parse_status(s) for s in status] if status else None,
-        "unit": unit, "owner": owner, "leader": leader, "problem": problem, "category": category,
-        "search": search, "all": all_ or bool(status) or review, "review": review,
-    }

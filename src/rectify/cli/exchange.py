@@ -5,7 +5,6 @@ and JSON (see rectify.exchange). ``register`` adds them to the app
 
 from __future__ import annotations
 
-import inspect
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -13,14 +12,12 @@ from typing import List, Optional
 import typer
 
 from rectify.cli.common import (
-    JSON_HELP,
     closing,
     command,
     emit_json,
     find_round,
     guard_output,
     ledger_path,
-    list_filters,
     open_ledger,
     out,
     output_file,
@@ -28,14 +25,13 @@ from rectify.cli.common import (
     say,
 )
 from rectify.cli.common import register as add_commands
-from rectify.cli.tasks import list_cmd
+from rectify.cli.context import Run
+from rectify.cli.options import JSON_HELP, TaskFilters
 from rectify.errors import ImportFileError, InputError
-from rectify.i18n import _, ngettext
+from rectify.i18n import N_, _, ngettext
 from rectify.model import field_label
 
 FORMATS = ("xlsx", "csv", "json")
-# The filter options of `list`, declared once there and reused as they are.
-_FILTER = {name: p.default for name, p in inspect.signature(list_cmd.__wrapped__).parameters.items()}
 SHOWN_ROWS = 50  # rows of each kind a dry run lists on screen
 
 
@@ -52,18 +48,19 @@ def _format(fmt: str | None, output: str | None) -> str | None:
     return None
 
 
-def _sheet_lang(lang: str | None) -> str:
-    from rectify.i18n import is_zh, normalize
+def _sheet_lang(lang: str | None, interface: str) -> str:
+    """The language of the sheet's headers: as --sheet-lang says, else the interface's."""
+    from rectify.i18n import normalize
 
     if lang:
         value = normalize(lang)
         if value is None:
             raise InputError(_("Unknown header language {lang!r}: use zh or en.").format(lang=lang))
         return value
-    return "zh" if is_zh() else "en"
+    return interface
 
 
-@command("export", help=_(
+@command("export", help=N_(
     "Export tasks as an xlsx ledger in the house layout, as CSV (UTF-8 with BOM) or as JSON "
     "(the `list --json` objects with evidence and history; re-importable). Every state is exported "
     "unless --status says otherwise; the other filters are those of `list`. --evidence writes the "
@@ -71,45 +68,35 @@ def _sheet_lang(lang: str | None) -> str:
     "spreadsheet would evaluate (= + - @) are written as text.\n\n"
     "Example: rectify export --format xlsx --output ledger.xlsx --unit Finance --evidence evidence.zip"))
 def export_cmd(
+    run: Run,
     fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="xlsx|csv|json",
-                                      help=_("xlsx, csv or json (default: from the --output name).")),
-    output: Optional[str] = typer.Option(None, "--output", metavar=_("FILE"),
-                                         help=_("Write here (csv and json go to stdout without it).")),
-    sheet_lang: Optional[str] = typer.Option(None, "--lang", metavar="zh|en",
-                                             help=_("Header language (default: zh when rectify speaks Chinese).")),
-    evidence: Optional[str] = typer.Option(None, "--evidence", metavar=_("DIR|FILE.zip"),
-                                           help=_("Also write the evidence files and a manifest here.")),
-    overdue: bool = _FILTER["overdue"],
-    due_within: Optional[str] = _FILTER["due_within"],
-    kind: Optional[str] = _FILTER["kind"],
-    status: Optional[List[str]] = _FILTER["status"],
-    unit: Optional[str] = _FILTER["unit"],
-    owner: Optional[str] = _FILTER["owner"],
-    leader: Optional[str] = _FILTER["leader"],
-    problem: Optional[int] = _FILTER["problem"],
-    category: Optional[str] = _FILTER["category"],
-    search: Optional[str] = _FILTER["search"],
-    round_: Optional[str] = _FILTER["round_"],
+                                      help=N_("xlsx, csv or json (default: from the --output name).")),
+    output: Optional[str] = typer.Option(None, "--output", metavar=N_("FILE"),
+                                         help=N_("Write here (csv and json go to stdout without it).")),
+    sheet_lang: Optional[str] = typer.Option(None, "--sheet-lang", metavar="zh|en",
+                                             help=N_("Header language (default: zh when rectify speaks Chinese).")),
+    old_sheet_lang: Optional[str] = typer.Option(None, "--lang", hidden=True),  # the old name of --sheet-lang
+    evidence: Optional[str] = typer.Option(None, "--evidence", metavar=N_("DIR|FILE.zip"),
+                                           help=N_("Also write the evidence files and a manifest here.")),
+    filters: TaskFilters = TaskFilters(),
 ) -> None:
-    from rectify import dates
     from rectify.exchange import exporter, json_io
 
     fmt = _format(fmt, output)
-    output_file(output)
+    output_file(run, output)
     if evidence:
-        guard_output(evidence)
+        guard_output(run, evidence)
     if fmt is None and not evidence:
         raise InputError(_("Give --format xlsx, csv or json (or an --output name ending in one of them), or --evidence."))
     if fmt == "xlsx" and not output:
         raise InputError(_("An xlsx export needs --output FILE.xlsx: a workbook is not written to the terminal."))
-    lang = _sheet_lang(sheet_lang)
-    filters = list_filters(overdue=overdue, due_within=due_within, kind=kind, status=status, unit=unit,
-                           owner=owner, leader=leader, problem=problem, category=category, search=search, all_=True)
-    today = dates.today()
-    with closing(open_ledger()) as led:
-        chosen = find_round(led, round_)
-        filters["round"] = chosen["id"] if chosen else None
-        tasks = exporter.select(led, filters, today)
+    lang = _sheet_lang(sheet_lang or old_sheet_lang, run.language)
+    wanted = filters.validated(all_=True)
+    today = run.today()
+    with closing(open_ledger(run)) as led:
+        chosen = find_round(led, filters.round)
+        wanted["round"] = chosen["id"] if chosen else None
+        tasks = exporter.select(led, wanted, today)
         if fmt == "xlsx":
             exporter.write_xlsx(Path(output), led, tasks, lang, today)
         elif fmt == "json":
@@ -178,7 +165,7 @@ def _report_evidence(entries: list[dict], target: str) -> None:
                 task=e["task"], file=e["file"]))
 
 
-@command("import", help=_(
+@command("import", help=N_(
     "Import tasks from an xlsx, CSV or JSON ledger, as offices keep them. In a workbook the sheet that "
     "reads as a ledger is taken (--sheet chooses); the header row is found (two-row headers too), header "
     "variants are understood in English and Chinese, group rows are categories, merged cells and "
@@ -190,14 +177,15 @@ def _report_evidence(entries: list[dict], target: str) -> None:
     "deleted, and re-importing a file changes nothing.\n\n"
     "Example: rectify import finance-ledger.xlsx --dry-run"))
 def import_cmd(
-    file: str = typer.Argument(..., metavar=_("FILE")),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=_("Show what would change; write nothing.")),
-    sheet: Optional[str] = typer.Option(None, "--sheet", metavar=_("NAME|NUMBER"),
-                                        help=_("The sheet or table to read, by name or number (from 1).")),
-    strict: bool = typer.Option(False, "--strict", help=_(
+    run: Run,
+    file: str = typer.Argument(..., metavar=N_("FILE")),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=N_("Show what would change; write nothing.")),
+    sheet: Optional[str] = typer.Option(None, "--sheet", metavar=N_("NAME|NUMBER"),
+                                        help=N_("The sheet or table to read, by name or number (from 1).")),
+    strict: bool = typer.Option(False, "--strict", help=N_(
         "All or nothing: refuse the file if any cell or row cannot be read (for scripts).")),
-    skip_bad: bool = typer.Option(False, "--skip-bad", help=_("With --strict: import the good rows; list the ones skipped.")),
-    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=_(
+    skip_bad: bool = typer.Option(False, "--skip-bad", help=N_("With --strict: import the good rows; list the ones skipped.")),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=N_("ROUND"), help=N_(
         "The round the rows added belong to, unless a row names its own in a round column.")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
@@ -207,34 +195,34 @@ def import_cmd(
     # cyclic collector would only rescan them, about a fifth of the run.
     gc.disable()
     try:
-        _import(file, dry_run, sheet, skip_bad, as_json, strict, round_)
+        _import(run, file, dry_run, sheet, skip_bad, as_json, strict, round_)
     finally:
         gc.enable()
 
 
-def _import(file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json: bool, strict: bool,
+def _import(run: Run, file: str, dry_run: bool, sheet: str | None, skip_bad: bool, as_json: bool, strict: bool,
             round_name: str | None = None) -> None:
     from rectify.exchange import importer
 
     round_id = None
     if round_name is not None:  # checked first: an unknown round reads no file and writes nothing
-        with closing(open_ledger()) as led:
+        with closing(open_ledger(run)) as led:
             round_id = find_round(led, round_name)["id"]
     source = importer.read_source(Path(file), sheet=sheet, strict=strict)
     _say_reading(source)
     skip_bad = skip_bad or not source.strict
-    exists = ledger_path().exists()
+    exists = ledger_path(run).exists()
     first = None  # a plan made before the write lock: against nothing, or for a dry run
     if dry_run or not exists or (source.bad and not skip_bad):
-        with closing(open_ledger()) as led:
+        with closing(open_ledger(run)) as led:
             first = importer.build_plan(led, source, round_id)
             blank = not led.exists
         _refuse_bad(source, first, skip_bad, dry_run, as_json)
         if dry_run:
             _report(source, first, dry_run=True, as_json=as_json)
             return
-    with closing(open_ledger(write=True)) as led, led.rollback_journal(importer.is_bulk_load(led, source)):
-        with led.transaction():
+    with closing(open_ledger(run, write=True)) as led:
+        with led.bulk_transaction(importer.is_bulk_load(led, source)):
             # A plan made against no ledger holds while the new ledger is still empty.
             if first is not None and blank and importer.is_empty(led):
                 plan = first
@@ -400,14 +388,14 @@ def _one_line(text: str) -> str:
     return line if len(line) <= 60 else line[:59] + "…"
 
 
-@command("reviewed", help=_(
+@command("reviewed", help=N_(
     "Clear the review mark of tasks an import marked (see `rectify list --review`): you have read the "
     "cells it kept and set the fields by hand. The kept cells stay, as text; the history records it.\n\n"
     "Example: rectify reviewed 12 14"))
-def reviewed_cmd(task_ids: List[int] = typer.Argument(..., metavar=_("ID..."))) -> None:
+def reviewed_cmd(run: Run, task_ids: List[int] = typer.Argument(..., metavar=N_("ID..."))) -> None:
     from rectify import ledger as L
 
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         for task_id in task_ids:
             if L.mark_reviewed(led, task_id):
                 say(_("Task {id}: reviewed.").format(id=task_id))

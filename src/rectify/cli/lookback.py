@@ -13,14 +13,11 @@ from typing import List, Optional
 import typer
 
 from rectify.cli.common import (
-    JSON_HELP,
-    ROUND_HELP,
     closing,
     command,
     command_group,
     emit_json,
     find_round,
-    list_filters,
     open_ledger,
     output_file,
     plain_text,
@@ -28,25 +25,27 @@ from rectify.cli.common import (
     write_text,
 )
 from rectify.cli.common import register as add_commands
+from rectify.cli.context import Run
+from rectify.cli.options import JSON_HELP, ROUND_HELP, parse_kind_filter
 from rectify.errors import InputError
-from rectify.i18n import _
+from rectify.i18n import N_, _
 
 # -- config ---------------------------------------------------------------------------
 
 
-@command("config", help=_(
+@command("config", help=N_(
     "Show or change the ledger's settings: the colour bands, stale days, re-check periods, the lead times "
     "and numbering of notices. They are kept in the ledger itself, so every machine reading it agrees; "
     "each change is recorded, and reports of a past day use the settings of that day.\n\n"
     "Example: rectify config · rectify config blue_days 10 · rectify config notice_reply_days 7"))
-def config_cmd(key: Optional[str] = typer.Argument(None, metavar=_("[KEY]")),
-               value: Optional[str] = typer.Argument(None, metavar=_("[VALUE]")),
+def config_cmd(run: Run, key: Optional[str] = typer.Argument(None, metavar=N_("[KEY]")),
+               value: Optional[str] = typer.Argument(None, metavar=N_("[VALUE]")),
                as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
     from rectify import settings as S
 
     if value is None:
-        with closing(open_ledger()) as led:
+        with closing(open_ledger(run)) as led:
             rows = S.describe(led)
         if key is not None:
             wanted = S.setting(key).key
@@ -62,7 +61,7 @@ def config_cmd(key: Optional[str] = typer.Argument(None, metavar=_("[KEY]")),
         return
     item = S.setting(key)
     S.validate(item, value)  # before the ledger file is created
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         result = S.change(led, item.key, value, L.actor())
     if as_json:
         emit_json(result)
@@ -75,23 +74,23 @@ def config_cmd(key: Optional[str] = typer.Argument(None, metavar=_("[KEY]")),
 # -- recheck --------------------------------------------------------------------------
 
 
-@command("recheck", help=_(
+@command("recheck", help=N_(
     "Re-checks of closed tasks (the look-back). Without an id: the tasks whose re-check is due. With an id: "
     "record the result of checking it again, --held or --relapsed, by a checker who is not the person "
     "responsible, with a note and any evidence. A relapse opens a new task linked to the original, whose "
     "closing stays in its history.\n\n"
     "Example: rectify recheck · rectify recheck 12 --relapsed --by \"Zhao Lei\" --note \"Receipts unfiled again\""))
-def recheck_cmd(task_id: Optional[int] = typer.Argument(None, metavar=_("[ID]")),
-                held: bool = typer.Option(False, "--held", help=_("The fix held.")),
-                relapsed: bool = typer.Option(False, "--relapsed", help=_("The problem came back.")),
-                by: Optional[str] = typer.Option(None, "--by", help=_("The checker (not the person responsible).")),
-                note: Optional[str] = typer.Option(None, "--note", help=_("What was found.")),
-                evidence: Optional[List[str]] = typer.Option(None, "--evidence", metavar=_("FILE"),
-                                                             help=_("A file of evidence; repeat for more.")),
-                due: Optional[str] = typer.Option(None, "--due", metavar=_("DATE"),
-                                                  help=_("With --relapsed: the new task's deadline.")),
-                within: Optional[str] = typer.Option(None, "--within", metavar=_("SPAN"),
-                                                     help=_("Listing: also those due within this span, e.g. 30d.")),
+def recheck_cmd(run: Run, task_id: Optional[int] = typer.Argument(None, metavar=N_("[ID]")),
+                held: bool = typer.Option(False, "--held", help=N_("The fix held.")),
+                relapsed: bool = typer.Option(False, "--relapsed", help=N_("The problem came back.")),
+                by: Optional[str] = typer.Option(None, "--by", help=N_("The checker (not the person responsible).")),
+                note: Optional[str] = typer.Option(None, "--note", help=N_("What was found.")),
+                evidence: Optional[List[str]] = typer.Option(None, "--evidence", metavar=N_("FILE"),
+                                                             help=N_("A file of evidence; repeat for more.")),
+                due: Optional[str] = typer.Option(None, "--due", metavar=N_("DATE"),
+                                                  help=N_("With --relapsed: the new task's deadline.")),
+                within: Optional[str] = typer.Option(None, "--within", metavar=N_("SPAN"),
+                                                     help=N_("Listing: also those due within this span, e.g. 30d.")),
                 as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import lookback as K
 
@@ -101,7 +100,7 @@ def recheck_cmd(task_id: Optional[int] = typer.Argument(None, metavar=_("[ID]"))
         from rectify import dates
 
         days = dates.parse_duration_days(within) if within else 0
-        with closing(open_ledger()) as led:
+        with closing(open_ledger(run)) as led:
             tasks = K.due_rechecks(led, days)
         if as_json:
             emit_json(tasks)
@@ -118,7 +117,7 @@ def recheck_cmd(task_id: Optional[int] = typer.Argument(None, metavar=_("[ID]"))
         raise InputError(_("Give --note: what the re-check found."))
     if due and not relapsed:
         raise InputError(_("--due is for a relapse's new task: use it with --relapsed."))
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         result = K.record_recheck(led, task_id, "held" if held else "relapsed", by, note, evidence or [], due=due)
     if as_json:
         emit_json(result)
@@ -130,36 +129,35 @@ def recheck_cmd(task_id: Optional[int] = typer.Argument(None, metavar=_("[ID]"))
 
 # -- lookback -------------------------------------------------------------------------
 
-LOOKBACK_HELP = _(
+LOOKBACK_HELP = N_(
     "The look-back: samples of closed tasks, drawn at random for an on-site check, and their sheets.\n\n"
     "Example: rectify lookback sample --rate 20% --seed 2026 · rectify lookback sheet 1 --format html --output s.html")
 
 
-@command("sample", help=_(
+@command("sample", help=N_(
     "Draw a sample of closed tasks at random: --rate (a share) or --n (how many), stratified by unit and kind so "
     "every unit is seen, reproducibly from --seed (the same seed and ledger give the same sample). The sample is "
     "recorded; check its tasks with `rectify recheck ID --held|--relapsed`.\n\n"
     "Example: rectify lookback sample --round \"Audit 2026\" --rate 20% --seed 2026"))
-def sample_cmd(rate: Optional[str] = typer.Option(None, "--rate", metavar="20%", help=_("The share to sample.")),
-               n: Optional[int] = typer.Option(None, "--n", metavar="N", help=_("How many tasks to sample.")),
-               seed: Optional[str] = typer.Option(None, "--seed", help=_("The seed (default: a random one, recorded).")),
-               round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
-               unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit.")),
-               category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
-               kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate, long_term or none.")),
-               start: Optional[str] = typer.Option(None, "--from", metavar=_("DATE"), help=_("Closed on or after this day.")),
-               end: Optional[str] = typer.Option(None, "--to", metavar=_("DATE"), help=_("Closed on or before this day.")),
-               note: Optional[str] = typer.Option(None, "--note", help=_("Remarks.")),
+def sample_cmd(run: Run, rate: Optional[str] = typer.Option(None, "--rate", metavar="20%", help=N_("The share to sample.")),
+               n: Optional[int] = typer.Option(None, "--n", metavar="N", help=N_("How many tasks to sample.")),
+               seed: Optional[str] = typer.Option(None, "--seed", help=N_("The seed (default: a random one, recorded).")),
+               round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=N_("ROUND"), help=ROUND_HELP),
+               unit: Optional[str] = typer.Option(None, "--unit", "-u", help=N_("Responsible unit.")),
+               category: Optional[str] = typer.Option(None, "--category", "-c", help=N_("Problem category.")),
+               kind: Optional[str] = typer.Option(None, "--kind", "-k", help=N_("immediate, long_term or none.")),
+               start: Optional[str] = typer.Option(None, "--from", metavar=N_("DATE"), help=N_("Closed on or after this day.")),
+               end: Optional[str] = typer.Option(None, "--to", metavar=N_("DATE"), help=N_("Closed on or before this day.")),
+               note: Optional[str] = typer.Option(None, "--note", help=N_("Remarks.")),
                as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import dates
     from rectify import lookback as K
 
-    filters = list_filters(kind=kind)
-    scope = {k: v for k, v in {"unit": unit, "category": category, "kind": filters["kind"],
+    scope = {k: v for k, v in {"unit": unit, "category": category, "kind": parse_kind_filter(kind),
                                "from": dates.parse_date(start).isoformat() if start else None,
                                "to": dates.parse_date(end).isoformat() if end else None}.items() if v}
     share = K.parse_rate(rate) if rate is not None else None
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         if round_ is not None:
             scope["round"] = find_round(led, round_)["id"]
         sample = K.take_sample(led, scope, rate=share, n=n, seed=seed, note=note)
@@ -173,13 +171,13 @@ def sample_cmd(rate: Optional[str] = typer.Option(None, "--rate", metavar="20%",
     say(_("Print its sheet: rectify lookback sheet {id}").format(id=sample["id"]))
 
 
-@command("list", help=_(
+@command("list", help=N_(
     "List the samples drawn, with how many of their tasks were checked, held and relapsed.\n\n"
     "Example: rectify lookback list --json"))
-def samples_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+def samples_cmd(run: Run, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import lookback as K
 
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         samples = K.list_samples(led)
     if as_json:
         emit_json(samples)
@@ -189,15 +187,15 @@ def samples_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -
     sample_table(samples)
 
 
-@command("sheet", help=_(
+@command("sheet", help=N_(
     "The sheet for checking a sample on site: each task with its unit, measure, target, closing and evidence, "
     "and room for the result. Formats: text, html (printable), xlsx.\n\n"
     "Example: rectify lookback sheet 1 --format xlsx --output lookback-1.xlsx"))
-def sheet_cmd(sample_id: int = typer.Argument(..., metavar=_("ID")),
-              fmt: str = typer.Option("text", "--format", "-f", metavar=_("text|html|xlsx"), show_default=_("text"),
-                                      help=_("text, html or xlsx.")),
-              output: Optional[str] = typer.Option(None, "--output", metavar=_("FILE"),
-                                                   help=_("Write to FILE instead of the screen (needed for xlsx).")),
+def sheet_cmd(run: Run, sample_id: int = typer.Argument(..., metavar=N_("ID")),
+              fmt: str = typer.Option("text", "--format", "-f", metavar=N_("text|html|xlsx"), show_default=N_("text"),
+                                      help=N_("text, html or xlsx.")),
+              output: Optional[str] = typer.Option(None, "--output", metavar=N_("FILE"),
+                                                   help=N_("Write to FILE instead of the screen (needed for xlsx).")),
               as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import lookback as K
     from rectify.cli.reports import FORMAT_WORDS
@@ -205,10 +203,10 @@ def sheet_cmd(sample_id: int = typer.Argument(..., metavar=_("ID")),
     word = FORMAT_WORDS.get(fmt.strip().lower(), fmt.strip().lower())
     if word not in ("text", "html", "xlsx"):
         raise InputError(_("Unknown format {value!r}: use text, html or xlsx.").format(value=fmt))
-    path = output_file(output)
+    path = output_file(run, output)
     if word == "xlsx" and path is None and not as_json:
         raise InputError(_("An xlsx sheet needs --output FILE."))
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         sample = K.get_sample(led, sample_id, tasks=True)
     if as_json:
         emit_json(sample)
@@ -216,10 +214,9 @@ def sheet_cmd(sample_id: int = typer.Argument(..., metavar=_("ID")),
     from rectify.render import lookback_sheet as R
 
     if word == "xlsx":
-        from rectify import dates
         from rectify.exchange.exporter import atomic_write
 
-        atomic_write(path, lambda tmp: R.xlsx(tmp, sample, dates.today().isoformat()))
+        atomic_write(path, lambda tmp: R.xlsx(tmp, sample, run.today().isoformat()))
         say(_("Wrote {path}.").format(path=path))
         return
     text = R.html(sample) if word == "html" else plain_text(lambda con: R.text(sample, con))
@@ -232,21 +229,21 @@ def sheet_cmd(sample_id: int = typer.Argument(..., metavar=_("ID")),
 
 # -- notice ---------------------------------------------------------------------------
 
-NOTICE_HELP = _(
+NOTICE_HELP = N_(
     "Numbered notices: reminders, supervision notices and warnings, issued with `rectify sheets --issue`, "
     "and their replies.\n\n"
     "Example: rectify notice list --overdue · rectify notice reply 3 --note \"Done by Friday\"")
 
 
-@command("list", help=_(
+@command("list", help=N_(
     "List the notices issued: --awaiting those to be answered, --overdue those whose reply-by date has passed.\n\n"
     "Example: rectify notice list --awaiting"))
-def notice_list_cmd(awaiting: bool = typer.Option(False, "--awaiting", help=_("Only notices awaiting a reply.")),
-                    overdue: bool = typer.Option(False, "--overdue", help=_("Only notices whose reply is overdue.")),
+def notice_list_cmd(run: Run, awaiting: bool = typer.Option(False, "--awaiting", help=N_("Only notices awaiting a reply.")),
+                    overdue: bool = typer.Option(False, "--overdue", help=N_("Only notices whose reply is overdue.")),
                     as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import supervision as S
 
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         notices = S.list_notices(led, awaiting=awaiting, overdue=overdue)
     if as_json:
         emit_json(notices)
@@ -256,14 +253,14 @@ def notice_list_cmd(awaiting: bool = typer.Option(False, "--awaiting", help=_("O
     notice_table(notices)
 
 
-@command("show", help=_(
+@command("show", help=N_(
     "Show one notice, by its number or id, with its tasks and reply.\n\nExample: rectify notice show 3"))
-def notice_show_cmd(ref: str = typer.Argument(..., metavar=_("NUMBER|ID")),
+def notice_show_cmd(run: Run, ref: str = typer.Argument(..., metavar=N_("NUMBER|ID")),
                     as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
     from rectify import supervision as S
 
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         notice = S.find_notice(led, ref)
         tasks = [L.get_task(led, t) for t in notice["tasks"]]
     if as_json:
@@ -274,15 +271,15 @@ def notice_show_cmd(ref: str = typer.Argument(..., metavar=_("NUMBER|ID")),
     notice_detail(notice, tasks)
 
 
-@command("reply", help=_(
+@command("reply", help=N_(
     "Record the reply to a notice.\n\nExample: rectify notice reply 3 --note \"Receipts filed; minutes attached\""))
-def notice_reply_cmd(ref: str = typer.Argument(..., metavar=_("NUMBER|ID")),
-                     note: str = typer.Option(..., "--note", help=_("The reply.")),
-                     by: Optional[str] = typer.Option(None, "--by", help=_("Who replied (default: you).")),
+def notice_reply_cmd(run: Run, ref: str = typer.Argument(..., metavar=N_("NUMBER|ID")),
+                     note: str = typer.Option(..., "--note", help=N_("The reply.")),
+                     by: Optional[str] = typer.Option(None, "--by", help=N_("Who replied (default: you).")),
                      as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import supervision as S
 
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         notice = S.reply(led, ref, note, by)
     if as_json:
         emit_json(notice)

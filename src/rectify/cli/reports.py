@@ -15,8 +15,6 @@ from typing import Optional
 import typer
 
 from rectify.cli.common import (
-    JSON_HELP,
-    ROUND_HELP,
     closing,
     command,
     emit_json,
@@ -31,15 +29,17 @@ from rectify.cli.common import (
     write_text,
 )
 from rectify.cli.common import register as add_commands
+from rectify.cli.context import Run
+from rectify.cli.options import JSON_HELP, ROUND_HELP
 from rectify.errors import InputError
-from rectify.i18n import _, reason
+from rectify.i18n import N_, _, reason
 
 FORMATS = ("text", "md", "html")
 SUFFIXES = {"text": ".txt", "md": ".md", "html": ".html"}
 DEFAULT_LIMIT = 100
 
-AS_OF_HELP = _("The day to report on, in any form `add --due` takes: 2026-11-20, last friday, 3 days ago ...")
-STALE_HELP = _("A long-term task with no progress note for this many days is stale (default: the ledger's setting stale_days, see `rectify config`).")
+AS_OF_HELP = N_("The day to report on, in any form `add --due` takes: 2026-11-20, last friday, 3 days ago ...")
+STALE_HELP = N_("A long-term task with no progress note for this many days is stale (default: the ledger's setting stale_days, see `rectify config`).")
 
 
 # Words for --format and --by in either language (the ledger's words, as for kinds).
@@ -63,40 +63,40 @@ def _stale(days: int | None) -> int | None:
     return days
 
 
-def _context() -> dict:
-    from rectify import dates
+def _context(run: Run) -> dict:
 
-    return {"ledger": ledger_path().name, "printed": dates.now().replace(second=0, microsecond=0)}
+    return {"ledger": ledger_path(run).name, "printed": run.now().replace(second=0, microsecond=0)}
 
 
 # -- summary --------------------------------------------------------------------
 
 
-@command("summary", help=_(
+@command("summary", help=N_(
     "Progress summary: totals by state, the completion rate (closed / (all − cancelled)) overall and for "
     "immediate and long-term tasks, overdue and due within 7 days, the colour bands, stale long-term tasks, "
     "and a breakdown with a progress bar per row. --as-of gives the figures as they stood at the end of a "
     "past day, rebuilt from the history.\n\n"
     "Example: rectify summary --by category · rectify summary --as-of 2026-10-31 --json"))
 def summary_cmd(
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar=_("DATE"), help=AS_OF_HELP),
-    by: str = typer.Option("unit", "--by", metavar=_("unit|category|kind|leader|owner"), show_default=_("unit"),
-                           help=_("The breakdown: unit, category, kind, leader or owner.")),
+    run: Run,
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar=N_("DATE"), help=AS_OF_HELP),
+    by: str = typer.Option("unit", "--by", metavar=N_("unit|category|kind|leader|owner"), show_default=N_("unit"),
+                           help=N_("The breakdown: unit, category, kind, leader or owner.")),
     stale_days: Optional[int] = typer.Option(None, "--stale-days", metavar="N", help=STALE_HELP, show_default=False),
-    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=N_("ROUND"), help=ROUND_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    print_summary(as_of=as_of, by=by, stale_days=stale_days, as_json=as_json, round_name=round_)
+    print_summary(run, as_of=as_of, by=by, stale_days=stale_days, as_json=as_json, round_name=round_)
 
 
-def print_summary(*, as_of: str | None = None, by: str = "unit", stale_days: int | None = None,
+def print_summary(run: Run, *, as_of: str | None = None, by: str = "unit", stale_days: int | None = None,
                   as_json: bool = False, round_name: str | None = None) -> None:
     """``rectify summary``: also shown by ``rectify demo``."""
     from rectify import reports
 
     _stale(stale_days)
     at = reports.as_of(as_of)
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         data = reports.summary(led, at, by=BREAKDOWN_WORDS.get(by.strip(), by.strip().lower()), stale_days=stale_days,
                                round=find_round(led, round_name))
     if as_json:
@@ -110,7 +110,7 @@ def print_summary(*, as_of: str | None = None, by: str = "unit", stale_days: int
 # -- weekly -----------------------------------------------------------------------
 
 
-@command("weekly", help=_(
+@command("weekly", help=N_(
     "The weekly progress report for one ISO week (Monday to Sunday; default this week): headline figures "
     "and the change since the week before; tasks new and closed this week; overdue at the week's end by "
     "unit; due next week; extensions; stale long-term tasks; rules and institutions established; the trend "
@@ -118,28 +118,29 @@ def print_summary(*, as_of: str | None = None, by: str = "unit", stale_days: int
     "(Markdown), html (self-contained, printable on A4).\n\n"
     "Example: rectify weekly --week 2026-W48 --format html --output weekly.html"))
 def weekly_cmd(
-    week: Optional[str] = typer.Option(None, "--week", "-w", metavar=_("WEEK"),
-                                       help=_("2026-W48, last week, this week, or any date in the week.")),
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar=_("DATE"),
-                                        help=_("Report the week of DATE, as it stood at the end of DATE.")),
-    fmt: str = typer.Option("text", "--format", "-f", metavar=_("text|md|html"), show_default=_("text"), help=_("text, md or html.")),
-    output: Optional[str] = typer.Option(None, "--output", metavar=_("FILE"),
-                                         help=_("Write to FILE instead of the screen.")),
+    run: Run,
+    week: Optional[str] = typer.Option(None, "--week", "-w", metavar=N_("WEEK"),
+                                       help=N_("2026-W48, last week, this week, or any date in the week.")),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar=N_("DATE"),
+                                        help=N_("Report the week of DATE, as it stood at the end of DATE.")),
+    fmt: str = typer.Option("text", "--format", "-f", metavar=N_("text|md|html"), show_default=N_("text"), help=N_("text, md or html.")),
+    output: Optional[str] = typer.Option(None, "--output", metavar=N_("FILE"),
+                                         help=N_("Write to FILE instead of the screen.")),
     limit: int = typer.Option(DEFAULT_LIMIT, "--limit", "-n", metavar="N",
-                              help=_("At most N rows in each list of text, md and html (0: all). JSON lists all.")),
+                              help=N_("At most N rows in each list of text, md and html (0: all). JSON lists all.")),
     stale_days: Optional[int] = typer.Option(None, "--stale-days", metavar="N", help=STALE_HELP, show_default=False),
-    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=N_("ROUND"), help=ROUND_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     from rectify import reports
 
     fmt = _format(fmt)
-    output = output_file(output)
+    output = output_file(run, output)
     _stale(stale_days)
     if limit < 0:
         raise InputError(_("--limit must be 0 or more."))
     monday, at = reports.report_week(week, as_of)
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         data = reports.weekly(led, monday, at, stale_days=stale_days, limit=None if as_json else (limit or None),
                               round=find_round(led, round_))
     if as_json:
@@ -149,18 +150,18 @@ def weekly_cmd(
     elif fmt == "md":
         from rectify.render import markdown
 
-        text = markdown.weekly(data, context=_context())
+        text = markdown.weekly(data, context=_context(run))
     elif fmt == "html":
         from rectify.render import html
 
-        text = html.weekly(data, context=_context())
+        text = html.weekly(data, context=_context(run))
     else:
         from rectify.render.report_text import show_weekly
 
         if output is None:
-            show_weekly(data, context=_context())
+            show_weekly(data, context=_context(run))
             return
-        text = plain_text(lambda con: show_weekly(data, con, context=_context()))
+        text = plain_text(lambda con: show_weekly(data, con, context=_context(run)))
     if output is None:
         sys.stdout.write(text)
     else:
@@ -171,23 +172,24 @@ def weekly_cmd(
 # -- sheets ------------------------------------------------------------------------
 
 
-@command("sheets", help=_(
+@command("sheets", help=N_(
     "Supervision sheets: one per responsible unit, listing its overdue tasks and those due within "
     "7 days in the colour bands (red overdue, yellow behind, blue due soon), with the leader and person "
     "responsible. Hand them out in place of reminder e-mails. With --output DIR, one file per unit.\n\n"
     "Example: rectify sheets --format html --output sheets/"))
 def sheets_cmd(
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar=_("UNIT"), help=_("Only this responsible unit.")),
-    fmt: str = typer.Option("text", "--format", "-f", metavar=_("text|md|html"), show_default=_("text"), help=_("text, md or html.")),
-    output: Optional[Path] = typer.Option(None, "--output", metavar=_("DIR"),
-                                          help=_("Write one file per unit into DIR (created if missing).")),
-    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
-    issue: bool = typer.Option(False, "--issue", help=_(
+    run: Run,
+    unit: Optional[str] = typer.Option(None, "--unit", "-u", metavar=N_("UNIT"), help=N_("Only this responsible unit.")),
+    fmt: str = typer.Option("text", "--format", "-f", metavar=N_("text|md|html"), show_default=N_("text"), help=N_("text, md or html.")),
+    output: Optional[Path] = typer.Option(None, "--output", metavar=N_("DIR"),
+                                          help=N_("Write one file per unit into DIR (created if missing).")),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=N_("ROUND"), help=ROUND_HELP),
+    issue: bool = typer.Option(False, "--issue", help=N_(
         "Issue the sheets as numbered notices, recorded in the ledger: a reminder for tasks due within the lead "
         "time, a supervision notice with a reply-by date for overdue tasks, a warning for those whose supervision "
         "notice's reply-by date has passed (see `rectify config`, `rectify notice`).")),
-    kind: Optional[str] = typer.Option(None, "--kind", metavar=_("reminder|supervision|warning"),
-                                       help=_("With --issue: only notices of this kind.")),
+    kind: Optional[str] = typer.Option(None, "--kind", metavar=N_("reminder|supervision|warning"),
+                                       help=N_("With --issue: only notices of this kind.")),
 ) -> None:
     from rectify import reports
     from rectify.render.layout import label
@@ -196,8 +198,8 @@ def sheets_cmd(
     if kind and not issue:
         raise InputError(_("--kind goes with --issue."))
     if output is not None:
-        guard_output(output)
-    with closing(open_ledger(write=issue)) as led:
+        guard_output(run, output)
+    with closing(open_ledger(run, write=issue)) as led:
         round_ = find_round(led, round_)
         if issue:
             from rectify import supervision
@@ -227,7 +229,7 @@ def sheets_cmd(
     names: set[str] = set()
     for sheet in data["sheets"]:
         stem = sheet["notice"]["number"] if sheet.get("notice") else sheet["unit"]
-        path = guard_output(output / _file_name(stem, SUFFIXES[fmt], names))
+        path = guard_output(run, output / _file_name(stem, SUFFIXES[fmt], names))
         write_text(path, _render_sheets({**data, "sheets": [sheet]}, fmt))
         out(str(path))
     say(_("Wrote {n} sheets to {path}.").format(n=len(data["sheets"]), path=output))

@@ -14,8 +14,6 @@ from typing import Optional
 import typer
 
 from rectify.cli.common import (
-    JSON_HELP,
-    ROUND_HELP,
     closing,
     command,
     emit_json,
@@ -25,8 +23,10 @@ from rectify.cli.common import (
     say,
 )
 from rectify.cli.common import register as add_commands
+from rectify.cli.context import Run
+from rectify.cli.options import JSON_HELP, ROUND_HELP
 from rectify.errors import InputError
-from rectify.i18n import _
+from rectify.i18n import N_, _
 
 # The actions of `round` and `outcome`, as typed in either language.
 ROUND_ACTIONS = {"add": "add", "list": "list", "edit": "edit", "添加": "add", "新增": "add", "列出": "list",
@@ -45,7 +45,7 @@ def _action(value: str, allowed: dict[str, str], shown: str) -> str:
 # -- round ------------------------------------------------------------------------
 
 
-@command("round", help=_(
+@command("round", help=N_(
     "The rounds a ledger's problems come from: an inspection, an inspection tour, an audit, a "
     "supervision visit or a look-back, each with its kind, feedback date and issuing body. "
     "`round add NAME`, `round list`, `round edit ROUND` (by name or id). Problems join a round with "
@@ -53,13 +53,14 @@ def _action(value: str, allowed: dict[str, str], shown: str) -> str:
     "Example: rectify round add \"Third inspection group feedback\" --kind inspection --fed-back 2026-09-15 "
     "--issuer \"District inspection office\""))
 def round_cmd(
-    action: str = typer.Argument(..., metavar=_("add|list|edit")),
-    name: Optional[str] = typer.Argument(None, metavar=_("NAME"), help=_("The round's name (add) or the round (edit).")),
-    kind: Optional[str] = typer.Option(None, "--kind", "-k", metavar=_("KIND"), help=_(
+    run: Run,
+    action: str = typer.Argument(..., metavar=N_("add|list|edit")),
+    name: Optional[str] = typer.Argument(None, metavar=N_("NAME"), help=N_("The round's name (add) or the round (edit).")),
+    kind: Optional[str] = typer.Option(None, "--kind", "-k", metavar=N_("KIND"), help=N_(
         "tour, inspection, audit, supervision, lookback or other; the Chinese words work too.")),
-    fed_back: Optional[str] = typer.Option(None, "--fed-back", metavar=_("DATE"), help=_("The date of the feedback.")),
-    issuer: Optional[str] = typer.Option(None, "--issuer", metavar=_("BODY"), help=_("The body that fed it back.")),
-    new_name: Optional[str] = typer.Option(None, "--name", metavar=_("NAME"), help=_("A new name (edit).")),
+    fed_back: Optional[str] = typer.Option(None, "--fed-back", metavar=N_("DATE"), help=N_("The date of the feedback.")),
+    issuer: Optional[str] = typer.Option(None, "--issuer", metavar=N_("BODY"), help=N_("The body that fed it back.")),
+    new_name: Optional[str] = typer.Option(None, "--name", metavar=N_("NAME"), help=N_("A new name (edit).")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     from rectify import rounds
@@ -68,7 +69,7 @@ def round_cmd(
     if action == "list":
         if name is not None or kind is not None or fed_back is not None or issuer is not None or new_name is not None:
             raise InputError(_("`round list` takes no name or options but --json."))
-        with closing(open_ledger()) as led:
+        with closing(open_ledger(run)) as led:
             found = rounds.list_rounds(led)
         if as_json:
             emit_json(found)
@@ -83,11 +84,11 @@ def round_cmd(
         if new_name is not None:
             raise InputError(_("--name renames a round: use it with `round edit`."))
         rounds._round_fields(kind, fed_back, issuer)  # bad input leaves no ledger file behind
-        with closing(open_ledger(write=True)) as led:
+        with closing(open_ledger(run, write=True)) as led:
             result = rounds.add_round(led, name, kind=kind, fed_back=fed_back, issuer=issuer)
         message = _("Added round {id}: {name}.")
     else:
-        with closing(open_ledger(write=True)) as led:
+        with closing(open_ledger(run, write=True)) as led:
             result = rounds.edit_round(led, name, name=new_name, kind=kind, fed_back=fed_back, issuer=issuer)
         message = _("Round {id} is now: {name}.")
     if as_json:
@@ -99,28 +100,29 @@ def round_cmd(
 # -- outcome ------------------------------------------------------------------------
 
 
-@command("outcome", help=_(
+@command("outcome", help=N_(
     "Record what a task achieved, one entry at a time, each an event in its history: a rule "
     "established or revised (--rule TITLE, with --doc-no and --issued), money recovered, returned or saved "
     "(--money AMOUNT in yuan, --what, --type), people held to account (--people N, --form), or another "
     "result (--other TEXT). `outcome withdraw OUTCOME_ID --reason` withdraws an entry made in error.\n\n"
     "Example: rectify outcome add 12 --money 35000 --what \"Overpaid allowances\" --type returned"))
 def outcome_cmd(
-    action: str = typer.Argument(..., metavar=_("add|withdraw")),
-    target: int = typer.Argument(..., metavar=_("ID"), help=_("The task (add) or the outcome (withdraw).")),
-    rule: Optional[str] = typer.Option(None, "--rule", metavar=_("RULE"), help=_("A rule established or revised: its title.")),
-    doc_no: Optional[str] = typer.Option(None, "--doc-no", metavar=_("NUMBER"), help=_("The rule's document number.")),
-    issued: Optional[str] = typer.Option(None, "--issued", metavar=_("DATE"), help=_("The date the rule was issued.")),
-    money: Optional[str] = typer.Option(None, "--money", metavar=_("AMOUNT"), help=_(
+    run: Run,
+    action: str = typer.Argument(..., metavar=N_("add|withdraw")),
+    target: int = typer.Argument(..., metavar=N_("ID"), help=N_("The task (add) or the outcome (withdraw).")),
+    rule: Optional[str] = typer.Option(None, "--rule", metavar=N_("RULE"), help=N_("A rule established or revised: its title.")),
+    doc_no: Optional[str] = typer.Option(None, "--doc-no", metavar=N_("NUMBER"), help=N_("The rule's document number.")),
+    issued: Optional[str] = typer.Option(None, "--issued", metavar=N_("DATE"), help=N_("The date the rule was issued.")),
+    money: Optional[str] = typer.Option(None, "--money", metavar=N_("AMOUNT"), help=N_(
         "Money, in yuan: 12500 or 1,250.50; the Chinese unit of ten thousand works too.")),
-    what: Optional[str] = typer.Option(None, "--what", metavar=_("TEXT"), help=_("What the money was.")),
-    money_type: Optional[str] = typer.Option(None, "--type", metavar=_("recovered|returned|saved"), help=_(
+    what: Optional[str] = typer.Option(None, "--what", metavar=N_("TEXT"), help=N_("What the money was.")),
+    money_type: Optional[str] = typer.Option(None, "--type", metavar=N_("recovered|returned|saved"), help=N_(
         "recovered, returned or saved (the Chinese words work too); default recovered.")),
-    people: Optional[int] = typer.Option(None, "--people", metavar="N", help=_("People held to account.")),
-    form: Optional[str] = typer.Option(None, "--form", metavar=_("FORM"), help=_(
+    people: Optional[int] = typer.Option(None, "--people", metavar="N", help=N_("People held to account.")),
+    form: Optional[str] = typer.Option(None, "--form", metavar=N_("FORM"), help=N_(
         "How they were held to account, in the ledger's words.")),
-    other: Optional[str] = typer.Option(None, "--other", metavar=_("TEXT"), help=_("Another result, in words.")),
-    reason: Optional[str] = typer.Option(None, "--reason", "-r", help=_("Why an entry is withdrawn.")),
+    other: Optional[str] = typer.Option(None, "--other", metavar=N_("TEXT"), help=N_("Another result, in words.")),
+    reason: Optional[str] = typer.Option(None, "--reason", "-r", help=N_("Why an entry is withdrawn.")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     from rectify import rounds
@@ -133,7 +135,7 @@ def outcome_cmd(
             raise InputError(_("`outcome withdraw` takes an outcome id and --reason only."))
         if not reason:
             raise InputError(_("Give --reason: why the entry is withdrawn."))
-        with closing(open_ledger(write=True)) as led:
+        with closing(open_ledger(run, write=True)) as led:
             result = rounds.withdraw_outcome(led, target, reason)
         say(_("Outcome {id} withdrawn.").format(id=target))
         if as_json:
@@ -144,7 +146,7 @@ def outcome_cmd(
     if reason is not None:
         raise InputError(_("--reason goes with `outcome withdraw`."))
     rounds._outcome_row(entry)  # bad input leaves no ledger file behind
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         result = rounds.add_outcome(led, target, entry)
     if as_json:
         emit_json(result)
@@ -178,19 +180,20 @@ def _entry(*, rule, doc_no, issued, money, what, money_type, people, form, other
     return {"type": "other", "text": other}
 
 
-@command("outcomes", help=_(
+@command("outcomes", help=N_(
     "List the outcomes recorded (rules, money, people held to account, other results), with their task, "
     "unit and category, and their totals; --as-of gives them as they stood at the end of a past day.\n\n"
     "Example: rectify outcomes --round \"Third inspection group feedback\" --json"))
 def outcomes_cmd(
-    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar=_("DATE"), help=_("The day to report on.")),
+    run: Run,
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=N_("ROUND"), help=ROUND_HELP),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar=N_("DATE"), help=N_("The day to report on.")),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
     from rectify import reports
 
     at = reports.as_of(as_of)
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         data = reports.outcomes(led, at, find_round(led, round_))
     if as_json:
         emit_json(data)
@@ -203,7 +206,7 @@ def outcomes_cmd(
 # -- report -------------------------------------------------------------------------
 
 
-@command("report", help=_(
+@command("report", help=N_(
     "The rectification report, or with --interim the interim progress report, for a "
     "round as of a date: the opening with the round and its feedback date, the problems done and in progress, "
     "the outcomes, one section per category with one item per problem (its measures, what was done, from the "
@@ -212,27 +215,28 @@ def outcomes_cmd(
     "Every figure equals that of `summary --json` for the same round and date.\n\n"
     "Example: rectify report --round \"Third inspection group feedback\" --output report.docx --unit-name \"City Bureau\""))
 def report_cmd(
-    output: str = typer.Option(..., "--output", "-o", metavar=_("FILE"), help=_("The file to write.")),
-    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
-    as_of: Optional[str] = typer.Option(None, "--as-of", metavar=_("DATE"), help=_("The day to report on.")),
-    interim: bool = typer.Option(False, "--interim", help=_("An interim progress report.")),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="docx|md|html", help=_(
+    run: Run,
+    output: str = typer.Option(..., "--output", "-o", metavar=N_("FILE"), help=N_("The file to write.")),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=N_("ROUND"), help=ROUND_HELP),
+    as_of: Optional[str] = typer.Option(None, "--as-of", metavar=N_("DATE"), help=N_("The day to report on.")),
+    interim: bool = typer.Option(False, "--interim", help=N_("An interim progress report.")),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", metavar="docx|md|html", help=N_(
         "docx, md or html (default: from the --output name).")),
-    unit_name: Optional[str] = typer.Option(None, "--unit-name", metavar=_("NAME"), help=_(
+    unit_name: Optional[str] = typer.Option(None, "--unit-name", metavar=N_("NAME"), help=N_(
         "The unit that reports, for the signature.")),
-    addressee: Optional[str] = typer.Option(None, "--addressee", metavar=_("NAME"), help=_("To whom it is addressed.")),
-    signer: Optional[str] = typer.Option(None, "--signer", metavar=_("NAME"), help=_("Who signs it.")),
+    addressee: Optional[str] = typer.Option(None, "--addressee", metavar=N_("NAME"), help=N_("To whom it is addressed.")),
+    signer: Optional[str] = typer.Option(None, "--signer", metavar=N_("NAME"), help=N_("Who signs it.")),
 ) -> None:
     from rectify import reports
     from rectify.ledger import clean_text
 
     fmt = _report_format(fmt, output)
-    path = output_file(output)
+    path = output_file(run, output)
     assert path is not None
     people = {"unit_name": clean_text(unit_name, "unit"), "addressee": clean_text(addressee, "addressee"),
               "signer": clean_text(signer, "signer")}
     at = reports.as_of(as_of)
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         data = reports.report(led, at, find_round(led, round_), interim=interim)
     data.update(people)
     from rectify.render import document

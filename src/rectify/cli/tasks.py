@@ -8,6 +8,7 @@ parser, openpyxl) load inside the commands that need them; a test guards it.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Callable, List, Optional
@@ -15,60 +16,48 @@ from typing import Callable, List, Optional
 import typer
 
 from rectify.cli.common import (
-    JSON_HELP,
-    ROUND_HELP,
-    chosen_ledger,
     closing,
     command,
     emit_json,
     find_round,
     guard_output,
-    join_people,
-    list_filters,
     open_ledger,
     out,
     say,
-    use_ledger,
 )
 from rectify.cli.common import register as add_commands
+from rectify.cli.context import Run
+from rectify.cli.options import JSON_HELP, AsJson, Round, TaskFields, TaskFilters
 from rectify.errors import InputError
-from rectify.i18n import _
+from rectify.i18n import N_, _
 
 
-@command("add", help=_(
+@command("add", help=N_(
     "Add a rectification task and print its id.\n\n"
     "Example: rectify add \"Clear the overdue reimbursements\" --kind immediate --due eom "
     "--unit Finance --owner \"Li Hua\" --new-problem \"Reimbursement backlog\" --category Finance"))
 def add_cmd(
-    title: str = typer.Argument(..., metavar=_("TITLE"), help=_("The measure: what will be done.")),
-    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate or long_term.")),
-    due: Optional[str] = typer.Option(None, "--due", "-d", help=_("Deadline: 2026-12-31, +2w, eom, next friday ...")),
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit.")),
-    owner: Optional[str] = typer.Option(None, "--owner", "-o", help=_("Person responsible.")),
-    leader: Optional[str] = typer.Option(None, "--leader", help=_("Leader in charge.")),
-    helper: Optional[List[str]] = typer.Option(None, "--helper", help=_("A helper; repeat for more.")),
-    target: Optional[str] = typer.Option(None, "--target", "-t", help=_("Target: the result that counts as fixed.")),
-    note: Optional[str] = typer.Option(None, "--note", help=_("Remarks.")),
-    problem: Optional[int] = typer.Option(None, "--problem", "-p", help=_("Id of the problem this task answers.")),
-    new_problem: Optional[str] = typer.Option(None, "--new-problem", help=_("Record a new problem (a finding) with this text.")),
-    category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
-    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
-    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    run: Run,
+    title: str = typer.Argument(..., metavar=N_("TITLE"), help=N_("The measure: what will be done.")),
+    due: Optional[str] = typer.Option(None, "--due", "-d", help=N_("Deadline: 2026-12-31, +2w, eom, next friday ...")),
+    task: TaskFields = TaskFields(),
+    new_problem: Optional[str] = typer.Option(None, "--new-problem", help=N_("Record a new problem (a finding) with this text.")),
+    round_: Round = None,
+    as_json: AsJson = False,
 ) -> None:
     from rectify import ledger as L
 
-    if problem is not None and new_problem:
+    if task.problem is not None and new_problem:
         raise InputError(_("Give --problem or --new-problem, not both."))
-    fields = {"title": title, "kind": kind, "due": due, "unit": unit, "owner": owner, "leader": leader,
-              "helpers": join_people(helper), "target": target, "note": note, "category": category}
+    fields = {"title": title, "due": due, **task.given()}
     # Validate before the ledger file is created, so bad input leaves no file behind.
     L.prepare_fields(fields)
     if round_ is not None:  # an unknown round leaves no ledger file behind either
-        with closing(open_ledger()) as led:
+        with closing(open_ledger(run)) as led:
             find_round(led, round_)
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         chosen = find_round(led, round_)
-        task_id = L.add_task(led, fields, problem_id=problem, new_problem=new_problem,
+        task_id = L.add_task(led, fields, problem_id=task.problem, new_problem=new_problem,
                              round_id=chosen["id"] if chosen else None)
         if as_json:
             emit_json(L.get_task(led, task_id))
@@ -76,45 +65,40 @@ def add_cmd(
             print(_("Added task {id}.").format(id=task_id))
 
 
-@command("list", help=_(
+@command("list", help=N_(
     "List tasks: open work by default (all but closed and cancelled), by deadline.\n\n"
     "Colours: red overdue; yellow behind (open or in progress, due within 30 days, no progress note "
     "for 14 days); blue due within 7 days.\n\n"
     "Example: rectify list --overdue --unit Finance"))
 def list_cmd(
-    overdue: bool = typer.Option(False, "--overdue", help=_("Only overdue tasks.")),
-    due_within: Optional[str] = typer.Option(None, "--due-within", metavar=_("DAYS"), help=_("Only tasks due within this span: 7d, 2w.")),
-    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate, long_term or none.")),
-    status: Optional[List[str]] = typer.Option(None, "--status", "-s", help=_("open, in_progress, submitted, closed, cancelled; repeatable.")),
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit.")),
-    owner: Optional[str] = typer.Option(None, "--owner", "-o", help=_("Person responsible.")),
-    leader: Optional[str] = typer.Option(None, "--leader", help=_("Leader in charge.")),
-    problem: Optional[int] = typer.Option(None, "--problem", "-p", help=_("Problem id.")),
-    category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
-    search: Optional[str] = typer.Option(None, "--search", "-S", help=_("Text in the measure, target, problem, unit or people.")),
-    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=ROUND_HELP),
-    all_: bool = typer.Option(False, "--all", "-a", help=_("Every state, closed and cancelled too.")),
-    review: bool = typer.Option(False, "--review", help=_(
+    run: Run,
+    filters: TaskFilters = TaskFilters(),
+    all_: bool = typer.Option(False, "--all", "-a", help=N_("Every state, closed and cancelled too.")),
+    review: bool = typer.Option(False, "--review", help=N_(
         "Only tasks awaiting review: an import kept a cell of theirs it could not read (every state).")),
-    limit: Optional[int] = typer.Option(None, "--limit", "-n", help=_("Page size (default 50 on screen; 0 = no limit).")),
-    page: int = typer.Option(1, "--page", min=1, help=_("Which page to show.")),
-    as_json: bool = typer.Option(False, "--json", help=_("Print a JSON array of tasks (no paging unless --limit).")),
+    limit: Optional[int] = typer.Option(None, "--limit", "-n", help=N_("Page size (default 50 on screen; 0 = no limit).")),
+    page: int = typer.Option(1, "--page", min=1, help=N_("Which page to show.")),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print a JSON array of tasks (no paging unless --limit).")),
 ) -> None:
+    show_list(run, filters, all_=all_, review=review, limit=limit, page=page, as_json=as_json)
+
+
+def show_list(run: Run, filters: TaskFilters, *, all_: bool = False, review: bool = False, limit: int | None = None,
+              page: int = 1, as_json: bool = False) -> None:
+    """``rectify list``: also shown by ``rectify demo``."""
     from rectify import ledger as L
 
-    filters = list_filters(overdue=overdue, due_within=due_within, kind=kind, status=status, unit=unit,
-                           owner=owner, leader=leader, problem=problem, category=category, search=search, all_=all_,
-                           review=review)
+    wanted = filters.validated(all_=all_, review=review)
     if limit is not None and limit < 0:
         raise InputError(_("--limit must be 0 or more."))
     size = limit if limit is not None else (None if as_json else 50)
     if size == 0:
         size = None
     offset = (page - 1) * size if size else 0
-    with closing(open_ledger()) as led:
-        chosen = find_round(led, round_)
-        filters["round"] = chosen["id"] if chosen else None
-        tasks, total = L.list_tasks(led, filters, limit=size, offset=offset)
+    with closing(open_ledger(run)) as led:
+        chosen = find_round(led, filters.round)
+        wanted["round"] = chosen["id"] if chosen else None
+        tasks, total = L.list_tasks(led, wanted, limit=size, offset=offset)
     if as_json:
         emit_json(tasks)
         return
@@ -123,13 +107,13 @@ def list_cmd(
     task_table(tasks, total, offset)
 
 
-@command("show", help=_("Show one task with its evidence and history.\n\nExample: rectify show 12"))
-def show_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
+@command("show", help=N_("Show one task with its evidence and history.\n\nExample: rectify show 12"))
+def show_cmd(run: Run, task_id: int = typer.Argument(..., metavar=N_("ID")),
              as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
     from rectify import lookback
 
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         task = L.get_task(led, task_id, detail=True)
         task["lookback"] = lookback.links(led, task_id)
     if as_json:
@@ -140,36 +124,29 @@ def show_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
     task_detail(task)
 
 
-@command("edit", help=_(
+@command("edit", help=N_(
     "Change fields of a task. An empty value clears a field. A later deadline is an extension: use `extend`.\n\n"
     "Example: rectify edit 12 --owner \"Wang Fang\" --target \"All receipts filed\""))
 def edit_cmd(
-    task_id: int = typer.Argument(..., metavar=_("ID")),
-    title: Optional[str] = typer.Option(None, "--title", help=_("The measure: what will be done.")),
-    kind: Optional[str] = typer.Option(None, "--kind", "-k", help=_("immediate or long_term.")),
-    due: Optional[str] = typer.Option(None, "--due", "-d", help=_("Deadline (earlier, or where none was set).")),
-    unit: Optional[str] = typer.Option(None, "--unit", "-u", help=_("Responsible unit.")),
-    owner: Optional[str] = typer.Option(None, "--owner", "-o", help=_("Person responsible.")),
-    leader: Optional[str] = typer.Option(None, "--leader", help=_("Leader in charge.")),
-    helper: Optional[List[str]] = typer.Option(None, "--helper", help=_("A helper; repeat for more.")),
-    target: Optional[str] = typer.Option(None, "--target", "-t", help=_("Target: the result that counts as fixed.")),
-    note: Optional[str] = typer.Option(None, "--note", help=_("Remarks.")),
-    category: Optional[str] = typer.Option(None, "--category", "-c", help=_("Problem category.")),
-    problem: Optional[int] = typer.Option(None, "--problem", "-p", help=_("Id of the problem this task answers.")),
-    new_problem: Optional[str] = typer.Option(None, "--new-problem", help=_("Attach to a new problem with this text.")),
-    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=_("ROUND"), help=_(
+    run: Run,
+    task_id: int = typer.Argument(..., metavar=N_("ID")),
+    title: Optional[str] = typer.Option(None, "--title", help=N_("The measure: what will be done.")),
+    due: Optional[str] = typer.Option(None, "--due", "-d", help=N_("Deadline (earlier, or where none was set).")),
+    task: TaskFields = TaskFields(),
+    new_problem: Optional[str] = typer.Option(None, "--new-problem", help=N_("Attach to a new problem with this text.")),
+    round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=N_("ROUND"), help=N_(
         "Move the task's problem, with all its tasks, to this round.")),
 ) -> None:
     from rectify import ledger as L
 
-    given = {"title": title, "kind": kind, "due": due, "unit": unit, "owner": owner, "leader": leader,
-             "helpers": join_people(helper) if helper else None, "target": target, "note": note, "category": category}
+    given = {"title": title, "due": due, **task.given()}
     fields = {k: v for k, v in given.items() if v is not None}
-    if helper == [""]:
+    if task.helper == [""]:
         fields["helpers"] = None
+    problem = task.problem
     if not fields and problem is None and not new_problem and round_ is None:
         raise InputError(_("Nothing to change: give at least one option, e.g. --owner or --due."))
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         chosen = find_round(led, round_)
         changed = L.edit_task(led, task_id, fields, problem_id=problem, new_problem=new_problem,
                               round_id=chosen["id"] if chosen else None)
@@ -181,7 +158,7 @@ def edit_cmd(
         say(_("Task {id}: nothing changed.").format(id=task_id))
 
 
-@command("classify", help=_(
+@command("classify", help=N_(
     "Set a task's kind: immediate or long_term.\n\n"
     "With --auto, propose a kind for every task that has none. The rule: wording about rules and "
     "institutions (policy, procedure, mechanism, regulation, and the same words in Chinese) "
@@ -189,20 +166,21 @@ def edit_cmd(
     "90 days means immediate; otherwise no proposal. Proposals apply after you confirm, or at once with --yes.\n\n"
     "Examples: rectify classify 12 long_term · rectify classify --auto --yes"))
 def classify_cmd(
-    task_id: Optional[int] = typer.Argument(None, metavar=_("ID")),
-    kind: Optional[str] = typer.Argument(None, metavar=_("KIND")),
-    auto: bool = typer.Option(False, "--auto", help=_("Propose kinds for unclassified tasks.")),
-    yes: bool = typer.Option(False, "--yes", "-y", help=_("Apply the proposals without asking.")),
+    run: Run,
+    task_id: Optional[int] = typer.Argument(None, metavar=N_("ID")),
+    kind: Optional[str] = typer.Argument(None, metavar=N_("KIND")),
+    auto: bool = typer.Option(False, "--auto", help=N_("Propose kinds for unclassified tasks.")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=N_("Apply the proposals without asking.")),
 ) -> None:
     from rectify import ledger as L
 
     if auto:
         if task_id is not None or kind:
             raise InputError(_("Use either `classify ID KIND` or `classify --auto`, not both."))
-        return _classify_auto(yes)
+        return _classify_auto(run, yes)
     if task_id is None or not kind:
         raise InputError(_("Give a task id and a kind, e.g. `rectify classify 12 long_term`, or use --auto."))
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         changed = L.classify(led, task_id, kind)
         task = L.get_task(led, task_id)
     from rectify.model import kind_label
@@ -213,11 +191,11 @@ def classify_cmd(
         say(_("Task {id} was already {kind}.").format(id=task_id, kind=kind_label(task["kind"])))
 
 
-def _classify_auto(yes: bool) -> None:
+def _classify_auto(run: Run, yes: bool) -> None:
     from rectify import classify as C
     from rectify.model import kind_label
 
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         proposals = C.propose(led)
     if not proposals:
         say(_("Every task has a kind, or none could be proposed."))
@@ -231,38 +209,40 @@ def _classify_auto(yes: bool) -> None:
         if not typer.confirm(_("Apply these {n} proposals?").format(n=len(proposals))):
             say(_("Nothing applied."))
             return
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         applied = C.apply(led, proposals)
     say(_("Classified {n} tasks.").format(n=applied))
 
 
-@command("progress", help=_(
+@command("progress", help=N_(
     "Add a dated progress note to a task; an open task moves to in progress.\n\n"
     "Example: rectify progress 12 \"Draft rules sent for comment\" --percent 60"))
 def progress_cmd(
-    task_id: int = typer.Argument(..., metavar=_("ID")),
-    note: str = typer.Argument(..., metavar=_("NOTE")),
-    percent: Optional[int] = typer.Option(None, "--percent", help=_("Progress, 0 to 100.")),
+    run: Run,
+    task_id: int = typer.Argument(..., metavar=N_("ID")),
+    note: str = typer.Argument(..., metavar=N_("NOTE")),
+    percent: Optional[int] = typer.Option(None, "--percent", help=N_("Progress, 0 to 100.")),
 ) -> None:
     from rectify import ledger as L
 
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         task = L.add_progress(led, task_id, note, percent)
     say(_("Task {id}: progress noted ({percent}%).").format(id=task_id, percent=task["progress"]))
 
 
-@command("evidence", help=_(
+@command("evidence", help=N_(
     "Attach evidence: files are copied into the ledger's evidence folder with their sha256. "
     "Use --note for evidence that is not a file.\n\n"
     "Example: rectify evidence 12 minutes.pdf rules-2026.docx"))
 def evidence_cmd(
-    task_id: int = typer.Argument(..., metavar=_("ID")),
-    files: Optional[List[str]] = typer.Argument(None, metavar=_("FILE...")),
-    note: Optional[str] = typer.Option(None, "--note", help=_("A description, or evidence that is not a file.")),
+    run: Run,
+    task_id: int = typer.Argument(..., metavar=N_("ID")),
+    files: Optional[List[str]] = typer.Argument(None, metavar=N_("FILE...")),
+    note: Optional[str] = typer.Option(None, "--note", help=N_("A description, or evidence that is not a file.")),
 ) -> None:
     from rectify import ledger as L
 
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         added = L.add_evidence(led, task_id, files or [], note)
     for ev in added:
         if ev["name"]:
@@ -271,12 +251,12 @@ def evidence_cmd(
             say(_("Task {id}: evidence note recorded.").format(id=task_id))
 
 
-def _status_command(verb: str, task_id: int, *, reason: str | None = None, checker: str | None = None,
+def _status_command(run: Run, verb: str, task_id: int, *, reason: str | None = None, checker: str | None = None,
                     recheck=None) -> None:
     from rectify import ledger as L
     from rectify.model import status_label
 
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         task = L.change_status(led, task_id, verb, reason=reason, checker=checker, recheck=recheck)
     say(_("Task {id} is now {status}.").format(id=task_id, status=status_label(task["status"])))
     if verb == "close" and task["recheck_due"]:
@@ -285,30 +265,30 @@ def _status_command(verb: str, task_id: int, *, reason: str | None = None, check
         say(_("To be checked again by {date} (`rectify recheck`).").format(date=show_date(task["recheck_due"])))
 
 
-@command("start", help=_("Mark a task as in progress.\n\nExample: rectify start 12"))
-def start_cmd(task_id: int = typer.Argument(..., metavar=_("ID"))) -> None:
-    _status_command("start", task_id)
+@command("start", help=N_("Mark a task as in progress.\n\nExample: rectify start 12"))
+def start_cmd(run: Run, task_id: int = typer.Argument(..., metavar=N_("ID"))) -> None:
+    _status_command(run, "start", task_id)
 
 
-@command("submit", help=_(
+@command("submit", help=N_(
     "Submit a task for verification. It needs at least one piece of evidence.\n\nExample: rectify submit 12"))
-def submit_cmd(task_id: int = typer.Argument(..., metavar=_("ID"))) -> None:
-    _status_command("submit", task_id)
+def submit_cmd(run: Run, task_id: int = typer.Argument(..., metavar=N_("ID"))) -> None:
+    _status_command(run, "submit", task_id)
 
 
-@command("close", help=_(
+@command("close", help=N_(
     "Close a submitted task after checking its evidence. The checker must not be the person responsible. "
     "The task is to be checked again after the ledger's period for its kind (`rectify config`), "
     "unless --recheck-in, --recheck-on or --no-recheck says otherwise.\n\n"
     "Example: rectify close 12 --by \"Chen Jing\" --recheck-in 60d"))
-def close_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
-              by: str = typer.Option(..., "--by", help=_("The checker, who verifies the evidence.")),
-              note: Optional[str] = typer.Option(None, "--note", help=_("The checker's remark.")),
-              recheck_in: Optional[str] = typer.Option(None, "--recheck-in", metavar=_("SPAN"),
-                                                       help=_("Check it again after this span: 60d, 3m.")),
-              recheck_on: Optional[str] = typer.Option(None, "--recheck-on", metavar=_("DATE"),
-                                                       help=_("Check it again on this day.")),
-              no_recheck: bool = typer.Option(False, "--no-recheck", help=_("Do not schedule a re-check.")),
+def close_cmd(run: Run, task_id: int = typer.Argument(..., metavar=N_("ID")),
+              by: str = typer.Option(..., "--by", help=N_("The checker, who verifies the evidence.")),
+              note: Optional[str] = typer.Option(None, "--note", help=N_("The checker's remark.")),
+              recheck_in: Optional[str] = typer.Option(None, "--recheck-in", metavar=N_("SPAN"),
+                                                       help=N_("Check it again after this span: 60d, 3m.")),
+              recheck_on: Optional[str] = typer.Option(None, "--recheck-on", metavar=N_("DATE"),
+                                                       help=N_("Check it again on this day.")),
+              no_recheck: bool = typer.Option(False, "--no-recheck", help=N_("Do not schedule a re-check.")),
               ) -> None:
     from rectify import dates
 
@@ -319,37 +299,37 @@ def close_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
         recheck = dates.parse_duration_days(recheck_in)
     elif recheck_on is not None:
         day = dates.parse_date(recheck_on)
-        if day <= dates.today():
+        if day <= run.today():
             raise InputError(_("--recheck-on must be a day after today, not {date}.").format(date=dates.show_date(day)))
         recheck = day.isoformat()
     elif no_recheck:
         recheck = False
-    _status_command("close", task_id, checker=by, reason=note, recheck=recheck)
+    _status_command(run, "close", task_id, checker=by, reason=note, recheck=recheck)
 
 
 def _reason_command(verb: str, help: str, reason_help: str) -> Callable[..., None]:
     """A state change that takes only an id and a reason: reject, reopen, cancel."""
 
     @command(verb, help=help)
-    def cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
+    def cmd(run: Run, task_id: int = typer.Argument(..., metavar=_("ID")),
             reason: str = typer.Option(..., "--reason", "-r", help=reason_help)) -> None:
-        _status_command(verb, task_id, reason=reason)
+        _status_command(run, verb, task_id, reason=reason)
 
     return cmd
 
 
-reject_cmd = _reason_command("reject", _("Send a submitted task back to in progress, with a reason.\n\n"
+reject_cmd = _reason_command("reject", N_("Send a submitted task back to in progress, with a reason.\n\n"
                                        "Example: rectify reject 12 --reason \"Minutes not signed\""),
-                               _("Why it failed the check."))
-reopen_cmd = _reason_command("reopen", _("Reopen a closed task, with a reason; its history is kept.\n\n"
+                               N_("Why it failed the check."))
+reopen_cmd = _reason_command("reopen", N_("Reopen a closed task, with a reason; its history is kept.\n\n"
                                        "Example: rectify reopen 12 --reason \"Problem recurred in spot check\""),
-                               _("Why it is reopened."))
-cancel_cmd = _reason_command("cancel", _("Withdraw a task, e.g. a duplicate, with a reason.\n\n"
+                               N_("Why it is reopened."))
+cancel_cmd = _reason_command("cancel", N_("Withdraw a task, e.g. a duplicate, with a reason.\n\n"
                                        "Example: rectify cancel 12 --reason \"Duplicate of 9\""),
-                               _("Why it is withdrawn."))
+                               N_("Why it is withdrawn."))
 
 
-@command("extend", help=_(
+@command("extend", help=N_(
     "Grant an extension at once, or request one for approval.\n\n"
     "`extend ID NEW_DUE --reason R` (or `--to NEW_DUE`) grants one at once: a later deadline, "
     "with a reason; the old deadline stays in history. With --request it is only asked for, to be approved "
@@ -357,13 +337,13 @@ cancel_cmd = _reason_command("cancel", _("Withdraw a task, e.g. a duplicate, wit
     "`extend refuse REQ --by NAME --reason R`. A request made after the deadline is flagged late. "
     "`extend requests [--pending]` lists the requests.\n\n"
     "Example: rectify extend 12 --to 2027-03-31 --reason \"Awaiting the provincial rules\" --request"))
-def extend_cmd(target: str = typer.Argument(..., metavar=_("ID|approve|refuse|requests")),
-               value: Optional[str] = typer.Argument(None, metavar=_("[NEW_DUE|REQ]")),
-               to: Optional[str] = typer.Option(None, "--to", metavar=_("DATE"), help=_("The new deadline.")),
-               reason: Optional[str] = typer.Option(None, "--reason", "-r", help=_("Why the deadline moves (or, with refuse, why not).")),
-               request: bool = typer.Option(False, "--request", help=_("Ask for the extension, for approval.")),
-               by: Optional[str] = typer.Option(None, "--by", help=_("Who approves or refuses.")),
-               pending: bool = typer.Option(False, "--pending", help=_("With requests: only those pending.")),
+def extend_cmd(run: Run, target: str = typer.Argument(..., metavar=N_("ID|approve|refuse|requests")),
+               value: Optional[str] = typer.Argument(None, metavar=N_("[NEW_DUE|REQ]")),
+               to: Optional[str] = typer.Option(None, "--to", metavar=N_("DATE"), help=N_("The new deadline.")),
+               reason: Optional[str] = typer.Option(None, "--reason", "-r", help=N_("Why the deadline moves (or, with refuse, why not).")),
+               request: bool = typer.Option(False, "--request", help=N_("Ask for the extension, for approval.")),
+               by: Optional[str] = typer.Option(None, "--by", help=N_("Who approves or refuses.")),
+               pending: bool = typer.Option(False, "--pending", help=N_("With requests: only those pending.")),
                as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
     from rectify import supervision as S
@@ -375,7 +355,7 @@ def extend_cmd(target: str = typer.Argument(..., metavar=_("ID|approve|refuse|re
             raise InputError(_("Give the request's number: `rectify extend {verb} REQ --by NAME`.").format(verb=word))
         if not by:
             raise InputError(_("Give --by: who approves or refuses (not the person responsible)."))
-        with closing(open_ledger(write=True)) as led:
+        with closing(open_ledger(run, write=True)) as led:
             req = S.decide(led, int(value), approve=word == "approve", by=by, note=reason)
         if as_json:
             emit_json(req)
@@ -387,7 +367,7 @@ def extend_cmd(target: str = typer.Argument(..., metavar=_("ID|approve|refuse|re
                                                                                 due=show_date(req["due"])))
         return
     if word == "requests":
-        with closing(open_ledger()) as led:
+        with closing(open_ledger(run)) as led:
             requests = S.list_requests(led, pending=pending)
         if as_json:
             emit_json(requests)
@@ -409,7 +389,7 @@ def extend_cmd(target: str = typer.Argument(..., metavar=_("ID|approve|refuse|re
     if not reason:
         raise InputError(_("Give --reason: why the deadline moves."))
     if request:
-        with closing(open_ledger(write=True)) as led:
+        with closing(open_ledger(run, write=True)) as led:
             req = S.request_extension(led, task_id, new_due, reason)
         if as_json:
             emit_json(req)
@@ -420,7 +400,7 @@ def extend_cmd(target: str = typer.Argument(..., metavar=_("ID|approve|refuse|re
             say(_("Note: the request was made after the deadline ({due}); it is flagged late.").format(
                 due=show_date(req["old_due"])))
         return
-    with closing(open_ledger(write=True)) as led:
+    with closing(open_ledger(run, write=True)) as led:
         task = L.extend(led, task_id, new_due, reason)
     if as_json:
         emit_json(task)
@@ -428,12 +408,12 @@ def extend_cmd(target: str = typer.Argument(..., metavar=_("ID|approve|refuse|re
     say(_("Task {id} is now due {due}.").format(id=task_id, due=show_date(task["due"])))
 
 
-@command("history", help=_("Show every recorded change to a task.\n\nExample: rectify history 12"))
-def history_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
+@command("history", help=N_("Show every recorded change to a task.\n\nExample: rectify history 12"))
+def history_cmd(run: Run, task_id: int = typer.Argument(..., metavar=N_("ID")),
                 as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
 
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         L.get_task(led, task_id)
         events = L.history(led, task_id)
     if as_json:
@@ -444,11 +424,11 @@ def history_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
     history_table(events)
 
 
-@command("problems", help=_("List the problems (findings) with their task counts.\n\nExample: rectify problems"))
-def problems_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+@command("problems", help=N_("List the problems (findings) with their task counts.\n\nExample: rectify problems"))
+def problems_cmd(run: Run, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import ledger as L
 
-    with closing(open_ledger()) as led:
+    with closing(open_ledger(run)) as led:
         problems = L.list_problems(led)
     if as_json:
         emit_json(problems)
@@ -458,12 +438,12 @@ def problems_cmd(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) 
     problem_table(problems)
 
 
-@command("where", help=_("Show the ledger file in use and where that choice came from.\n\nExample: rectify where"))
-def where_cmd() -> None:
+@command("where", help=N_("Show the ledger file in use and where that choice came from.\n\nExample: rectify where"))
+def where_cmd(run: Run) -> None:
     from rectify.paths import evidence_dir
     from rectify.paths import ledger_path as resolve
 
-    path, source = resolve(chosen_ledger())
+    path, source = resolve(run.db)
     out(str(path))
     shown = {"default": _("the default location")}.get(source, source)  # --db and RECTIFY_DB are typed as is
     say(_("(from {source}; evidence in {evidence}; {state})").format(
@@ -471,28 +451,26 @@ def where_cmd() -> None:
         state=_("exists") if path.exists() else _("not created yet")))
 
 
-@command("demo", help=_(
+@command("demo", help=N_(
     "Build a demo ledger of a realistic inspection (never your real ledger), then show its list and summary.\n\n"
     "Example: rectify demo"))
-def demo_cmd(path: Optional[str] = typer.Argument(None, metavar=_("PATH"),
-                                                 help=_("Where to write it (default: a fresh folder in your temp dir)."))) -> None:
+def demo_cmd(run: Run, path: Optional[str] = typer.Argument(None, metavar=N_("PATH"),
+                                                 help=N_("Where to write it (default: a fresh folder in your temp dir)."))) -> None:
     from rectify import demo
     from rectify.paths import evidence_dir
 
     if path:  # never the ledger in use, nor in its evidence folder
-        guard_output(path)
-        guard_output(evidence_dir(Path(path)))
-    target = demo.build(Path(path) if path else None)
+        guard_output(run, path)
+        guard_output(run, evidence_dir(Path(path)))
+    target = demo.build(Path(path) if path else None, now=run.now())
     out(_("Demo ledger: {path}").format(path=target))
     say(_("Try: rectify --db {path} list --overdue").format(path=target))
-    use_ledger(str(target))
-    list_cmd.__wrapped__(overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
-                         leader=None, problem=None, category=None, search=None, round_=None, all_=False, review=False, limit=None,
-                         page=1, as_json=False)
+    demo_run = dataclasses.replace(run, db=str(target))
+    show_list(demo_run, TaskFilters())
     from rectify.cli.reports import print_summary
 
     print()
-    print_summary()
+    print_summary(demo_run)
 
 
 def register(app: typer.Typer) -> None:
