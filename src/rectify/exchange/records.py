@@ -396,6 +396,8 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
         value = raw[name]
         key = (name, type(value), value) if memo is not None and type(value) in _MEMO_TYPES else None
         known = memo.get(key) if key is not None else None  # type: ignore[union-attr]
+        if known is not None and known[0]:
+            return known[1]
         try:
             if known is None:
                 try:
@@ -422,7 +424,12 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
     if "title" in values and values["title"] is None:
         raise RowError(_("{column} is empty: every row needs a measure.").format(column=head("title")))
     if split and values.get("unit"):
-        values["unit"], others = split_units(values["unit"])
+        parts = memo.get(("unit", "split", values["unit"])) if memo is not None else None
+        if parts is None:
+            parts = split_units(values["unit"])
+            if memo is not None:
+                memo[("unit", "split", values["unit"])] = parts
+        values["unit"], others = parts
         if others:
             helpers = [values["helpers"]] if values.get("helpers") else []
             values["helpers"] = "、".join(helpers + [o for o in others if o not in helpers])

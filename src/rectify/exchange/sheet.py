@@ -307,9 +307,10 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
                 raw["category"] = category
             if key == "problem" and "title" not in raw:
                 raw["title"] = raw["problem"]
+            readable = {k: v for k, v in raw.items() if k not in unresolved} if unresolved else raw
             try:
-                rec = convert({k: v for k, v in raw.items() if k not in unresolved}, i + 1, heads, today,
-                              strict=source.strict, extra=extra, split=not own_layout, memo=memo)
+                rec = convert(readable, i + 1, heads, today, strict=source.strict, extra=extra, split=not own_layout,
+                              memo=memo)
             except RowError as e:
                 source.bad.append((i + 1, str(e)))
                 continue
