@@ -179,6 +179,8 @@ class _Filler:
         self.blanks_fill = () if own_layout else tuple(
             f for f in FILL_ACROSS + FILL_WITHIN if f != key and f in mapping.values())
         self.within: dict[str, object] = {}  # field -> the value blanks take, within this problem or group
+        # (field, never filled, a blank takes the value within), in column order
+        self.plan = [(name, name in self.fixed, name in self.blanks_fill) for _c, name in self.order]
 
     def group(self) -> None:
         """A group row: problems, their people and the category start afresh."""
@@ -192,19 +194,22 @@ class _Filler:
             for name in FILL_WITHIN:  # a new problem: its people are its own
                 self.within.pop(name, None)
         left = None
-        fixed, blanks_fill, within = self.fixed, self.blanks_fill, self.within
-        for _c, name in self.order:
+        blanks_fill, within = self.blanks_fill, self.within
+        for name, fixed, fills in self.plan:
             value = raw.get(name)
-            if name in fixed:
+            if fixed:
                 left = value
                 continue
-            if isinstance(value, str) and len(value) < 20 and (word := value.strip().lower()) in _SAME:
-                copied = self.above.get(name) if word in C.SAME_ABOVE else left
-                if _blank(copied):
-                    unresolved.append(name)
-                else:
-                    value = raw[name] = copied
-            elif (value is None or (isinstance(value, str) and not value.strip())) and name in blanks_fill:
+            if isinstance(value, str):
+                if len(value) < 20 and (word := value.strip().lower()) in _SAME:
+                    copied = self.above.get(name) if word in C.SAME_ABOVE else left
+                    if _blank(copied):
+                        unresolved.append(name)
+                    else:
+                        value = raw[name] = copied
+                elif fills and not value.strip():
+                    value = raw[name] = within.get(name)
+            elif value is None and fills:
                 value = raw[name] = within.get(name)
             left = value
         self.above = raw
