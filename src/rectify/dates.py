@@ -220,6 +220,12 @@ def _zh_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def sheet_date(d: date, lang: str) -> str:
+    """A date as a sheet in ``lang`` writes it, whatever language rectify
+    speaks: ``2026年12月31日`` in a Chinese sheet, ``2026-12-31`` in an English one."""
+    return _zh_date(d) if lang == "zh" else d.isoformat()
+
+
 def show_date(value: date | datetime | str | None) -> str:
     """A date in a sentence: ``2026-12-31``, or ``2026年12月31日`` in Chinese."""
     try:

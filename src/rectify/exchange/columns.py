@@ -82,7 +82,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("closed_by", "复核人", "Checker",
            ("验收人", "销号人", "审核人", "核查人", "复核验收人", "Closed by", "Verifier", "Verified by"), 10),
     Column("note", "备注", "Note", ("说明", "Remarks", "Notes", "Comment", "Comments"), 16),
-    Column("uid", "uid", "uid", ("UID", "唯一编号"), 38),
+    # Narrow and last: outside the print area, its text does not wrap (xlsx.Layout.nowrap).
+    Column("uid", "uid", "uid", ("UID", "唯一编号"), 12),
 )
 
 # Columns an import understands that rectify does not write: the round a
@@ -107,12 +108,14 @@ SHEET_TEXT = {
         "title": "整改台账（截至{date}，共{n}项）",
         "legend": "说明：红色为已逾期；黄色为进度滞后（{yellow_horizon_days}天内到期且{yellow_quiet_days}天无进展）；"
                   "蓝色为{blue_days}天内到期。",
+        "footer": "第 &P 页，共 &N 页",
     },
     "en": {
         "sheet": "Ledger",
         "title": "Rectification ledger (as of {date}, {n} tasks)",
         "legend": "Note: red = overdue; yellow = behind (due within {yellow_horizon_days} days, no progress note "
                   "for {yellow_quiet_days} days); blue = due within {blue_days} days.",
+        "footer": "Page &P of &N",
     },
 }
 

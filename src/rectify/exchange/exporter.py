@@ -133,8 +133,9 @@ def write_xlsx(path: Path, ledger, tasks: list[dict], lang: str, today: date) ->
     from rectify.exchange import xlsx
 
     text = columns.SHEET_TEXT[lang]
+    uid = FIELDS.index("uid")  # the last column: kept for a re-import, not printed
     layout = xlsx.Layout(
-        title=text["title"].format(date=today.isoformat(), n=len(tasks)),
+        title=text["title"].format(date=dates.sheet_date(today, lang), n=len(tasks)),
         headers=headers(lang),
         rows=sheet_rows(ledger, tasks, lang),
         bands=[t["band"] for t in tasks],
@@ -142,6 +143,9 @@ def write_xlsx(path: Path, ledger, tasks: list[dict], lang: str, today: date) ->
         date_columns={FIELDS.index("closed_at")},
         legend=[text["legend"].format(**BAND_THRESHOLDS)],
         sheet_name=text["sheet"],
+        print_columns=uid,
+        nowrap=frozenset({uid}),
+        footer=text["footer"],
     )
     atomic_write(path, lambda tmp: xlsx.write(tmp, layout))
 

@@ -365,14 +365,24 @@ def _verbatim(value) -> str:
     return L.SUSPECT.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else "\ufffd", s)
 
 
+# Cell types a reading is remembered for (see ``convert``'s ``memo``).
+_MEMO_TYPES = frozenset((str, int, float, bool, date, datetime, type(None)))
+
+
 def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = True, extra: dict | None = None,
-            split: bool = False) -> Record:
+            split: bool = False, memo: dict | None = None) -> Record:
     """Check one row's raw values (field -> cell) into a Record. A cell that
     cannot be read raises RowError when ``strict``; otherwise it is kept on the
     record for review. ``extra`` (header -> cell) are the cells of columns no
     field takes: kept as text. With ``split``, a unit cell naming several
     gives the first as the unit and the others as helpers. A row without a
-    readable measure is a RowError."""
+    readable measure is a RowError.
+
+    ``memo``: one dict for all the rows of one table (the same ``heads`` and
+    ``today``). Each cell reader is a function of the cell alone, and an
+    office's sheet repeats most cells (units, people, deadlines, states), so
+    each distinct cell of a column is read once; its reading, or its error,
+    is remembered under (field, type, value)."""
     values: dict = {}
     rec = Record(row=row, values=values)
 
@@ -380,12 +390,29 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
         return heads.get(name, name)
 
     def read(name: str, reader, *args, default=None):
+        value = raw[name]
+        key = (name, type(value), value) if memo is not None and type(value) in _MEMO_TYPES else None
+        known = memo.get(key) if key is not None else None  # type: ignore[union-attr]
+        if known is not None and known[0]:
+            return known[1]
         try:
-            return reader(raw[name], head(name), *args)
+            if known is None:
+                try:
+                    result = reader(value, head(name), *args)
+                except RowError as e:
+                    if key is not None:
+                        memo[key] = (False, str(e))  # type: ignore[index]
+                    raise
+                if key is not None:
+                    memo[key] = (True, result)  # type: ignore[index]
+                return result
+            if known[0]:
+                return known[1]
+            raise RowError(known[1])
         except RowError as e:
             if strict or name == "title":
                 raise
-            rec.kept.append(Kept(name, head(name), _verbatim(raw[name]), True, str(e)))
+            rec.kept.append(Kept(name, head(name), _verbatim(value), True, str(e)))
             return default
 
     for name in ("title", "target", "unit", "leader", "owner", "helpers", "note", "category", "closed_by"):
@@ -394,7 +421,12 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
     if "title" in values and values["title"] is None:
         raise RowError(_("{column} is empty: every row needs a measure.").format(column=head("title")))
     if split and values.get("unit"):
-        values["unit"], others = split_units(values["unit"])
+        parts = memo.get(("unit", "split", values["unit"])) if memo is not None else None
+        if parts is None:
+            parts = split_units(values["unit"])
+            if memo is not None:
+                memo[("unit", "split", values["unit"])] = parts
+        values["unit"], others = parts
         if others:
             helpers = [values["helpers"]] if values.get("helpers") else []
             values["helpers"] = "、".join(helpers + [o for o in others if o not in helpers])

@@ -179,6 +179,8 @@ class _Filler:
         self.blanks_fill = () if own_layout else tuple(
             f for f in FILL_ACROSS + FILL_WITHIN if f != key and f in mapping.values())
         self.within: dict[str, object] = {}  # field -> the value blanks take, within this problem or group
+        # (field, never filled, a blank takes the value within), in column order
+        self.plan = [(name, name in self.fixed, name in self.blanks_fill) for _c, name in self.order]
 
     def group(self) -> None:
         """A group row: problems, their people and the category start afresh."""
@@ -192,25 +194,29 @@ class _Filler:
             for name in FILL_WITHIN:  # a new problem: its people are its own
                 self.within.pop(name, None)
         left = None
-        for _c, name in self.order:
+        blanks_fill, within = self.blanks_fill, self.within
+        for name, fixed, fills in self.plan:
             value = raw.get(name)
-            if name in self.fixed:
+            if fixed:
                 left = value
                 continue
-            if isinstance(value, str) and len(value) < 20 and value.strip().lower() in _SAME:
-                copied = self.above.get(name) if value.strip().lower() in columns.SAME_ABOVE else left
-                if _blank(copied):
-                    unresolved.append(name)
-                else:
-                    value = raw[name] = copied
-            elif name in self.blanks_fill and _blank(value):
-                value = raw[name] = self.within.get(name)
+            if isinstance(value, str):
+                if len(value) < 20 and (word := value.strip().lower()) in _SAME:
+                    copied = self.above.get(name) if word in columns.SAME_ABOVE else left
+                    if _blank(copied):
+                        unresolved.append(name)
+                    else:
+                        value = raw[name] = copied
+                elif fills and not value.strip():
+                    value = raw[name] = within.get(name)
+            elif value is None and fills:
+                value = raw[name] = within.get(name)
             left = value
         self.above = raw
-        for name in self.blanks_fill:
+        for name in blanks_fill:
             value = raw.get(name)
-            if not _blank(value):
-                self.within[name] = value
+            if value is not None and not (isinstance(value, str) and not value.strip()):
+                within[name] = value
         return unresolved
 
 
@@ -218,7 +224,8 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
     """Fill ``source`` from one sheet's cells; False when no header row is found."""
     from rectify.exchange.records import Kept
 
-    full = _fill(grid, merges, tall_only=False)
+    # The header lies in the first rows: only they are read with every merge filled.
+    full = _fill(grid[:HEADER_SCAN_ROWS], merges, tall_only=False)
     found = find_header(full)
     if found is None:
         return False
@@ -248,19 +255,22 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
     own_layout = "uid" in source.present
     key = "title" if "title" in source.present else "problem"
     rows: list[tuple[int, str, Any]] = []  # (index, kind, payload)
+    columns = list(mapping.items())
     for i in range(hr + 1, len(data)):
         values = data[i]
-        if all(_blank(v) for v in values):
+        filled = [v for v in values if v is not None and not (isinstance(v, str) and not v.strip())]
+        if not filled:
             rows.append((i, "blank", None))
             continue
-        raw = {f: (values[c] if c < len(values) else None) for c, f in mapping.items()}
-        first = next(str(v).strip() for v in values if not _blank(v))
-        single = len({str(v).strip() for v in values if not _blank(v)}) == 1
+        width = len(values)
+        raw = {f: (values[c] if c < width else None) for c, f in columns}
+        first = str(filled[0]).strip()
         if _FOOTNOTE.match(first):
             rows.append((i, "footnote", _row_text(values)))
         elif _is_repeat(values, mapping):
             rows.append((i, "repeat", None))
-        elif single and _GROUP.search(first) and (heading := _heading(values, mapping)) is not None:
+        elif (_GROUP.search(first) and len({str(v).strip() for v in filled}) == 1
+              and (heading := _heading(values, mapping)) is not None):
             rows.append((i, "heading", heading))
         elif not _blank(raw.get(key)):
             extra = {others[c]: values[c] for c in others if c < len(values) and not _blank(values[c])}
@@ -272,6 +282,7 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
     last_data = max((i for i, kind, _p in rows if kind == "data"), default=-1)
     category = None
     filler = _Filler(mapping, key, own_layout)
+    memo: dict = {}
     skipped_below = blanks = repeats = 0
     for i, kind, payload in rows:
         if i > last_data and not (kind == "incomplete" and _looks_like_data(payload)):
@@ -301,9 +312,10 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
                 raw["category"] = category
             if key == "problem" and "title" not in raw:
                 raw["title"] = raw["problem"]
+            readable = {k: v for k, v in raw.items() if k not in unresolved} if unresolved else raw
             try:
-                rec = convert({k: v for k, v in raw.items() if k not in unresolved}, i + 1, heads, today,
-                              strict=source.strict, extra=extra, split=not own_layout)
+                rec = convert(readable, i + 1, heads, today, strict=source.strict, extra=extra, split=not own_layout,
+                              memo=memo)
             except RowError as e:
                 source.bad.append((i + 1, str(e)))
                 continue

@@ -212,6 +212,7 @@ _REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)([0-9]*)\s*["']""")
 
 _EMPTY_CELL = re.compile(rb"<c [^>]*/>")
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_ODD_CELL = re.compile(rb"<c[>/\t\n\r]")  # a cell tag not followed by a space
 
 
 def _col_number(letters: bytes) -> int:
@@ -239,7 +240,7 @@ class _Extent:
         # larger than the readers'; ``_scan_sheet`` scans exactly if that matters.
         if not self.exact and b":c" not in data:
             refs = _CELL_REF.findall(data)
-            if len(refs) == sum(data.count(b"<c" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")):
+            if len(refs) == data.count(b"<c ") and not _ODD_CELL.search(data):
                 if refs:
                     self.rows = max(self.rows, max(int(r) for r in {r for _c, r in refs}))
                     self.cols = max(self.cols, max(_col_number(c) for c in {c for c, _r in refs}))

@@ -1,5 +1,4 @@
-"""xlsx out, through XlsxWriter (imported only here, only when used); reading
-is ``tables``' business.
+"""xlsx out, its parts written here directly; reading is ``tables``' business.
 
 The house layout. A title row, a bold frozen header row with a filter,
 widths that fit Chinese text, wrapped cells, dates as real date cells, the
@@ -7,6 +6,16 @@ colour bands as fills, a legend under the table. Every text cell is written as
 a string cell; one that starts with = + - @, a tab or a CR also gets Excel's
 "quote prefix" style, so neither Excel nor WPS ever evaluates it, and the text
 itself is stored unchanged.
+
+It prints: A4 landscape, the header row repeated on every page, page numbers
+in the footer, fitted to the page width at no less than ``MIN_PRINT_SCALE``
+(the wide text columns are narrowed, and their text wraps, until the printed
+columns fit); columns after ``Layout.print_columns`` (the uid) lie outside the
+print area. Row heights come from the content: the wrapped lines of each cell
+are estimated from its column's width, CJK characters counting double. The
+font is Arial, which Excel and WPS have and LibreOffice replaces by the
+metric-compatible Liberation Sans, so the widths and the page fit are the
+same in all three.
 """
 
 from __future__ import annotations
@@ -21,8 +30,24 @@ from pathlib import Path
 BAND_FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "blue": "DDEBF7"}
 HEADER_FILL = "D9D9D9"
 MAX_WIDTH = 46
-LINE_HEIGHT = 15  # points a line of 11-point text takes, Chinese included
+FONT = "Arial"
+LINE_HEIGHT = 16  # points a line of 11-point text takes with Chinese in it (Noto Sans CJK: 1.45 em)
+LATIN_LINE_HEIGHT = 13  # and without (Arial 11: 1.15 em; about 12.7 in Excel, 12.3 in LibreOffice)
+ROW_PADDING = 3  # points above and below a cell's lines
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+
+# Printing on A4 landscape (842 x 595 points) within narrow margins.
+PAGE_WIDTH_PT = 842 - 2 * 0.3 * 72
+UNIT_PT = 6.1  # points one unit of column width takes at 100% (Arial 11: 8 pixels; Liberation Sans: 6.1 pt)
+WIDE_UNITS = 1.85  # units a CJK character takes: an 11-point glyph (14.7 pixels) over Arial's 8-pixel digit
+# Latin characters in Arial: most take about one unit (0.556 em, 8 pixels),
+# i, l, t, f, r, punctuation and spaces about half, m, w and capitals more.
+_NARROW = re.compile(r"[ijlftrI.,;:'!|/()\[\]{} -]")
+_BROAD = re.compile(r"[mwMW@%]")
+_CAPITAL = re.compile(r"[A-HJ-LN-VX-Z]")
+MIN_PRINT_SCALE = 0.7  # 11-point text prints no smaller than 7.7 points
+PRINT_FLOOR = 10  # a column is narrowed for printing down to this width at most
+MAX_FLOOR = 14  # or to its longest Latin word, up to this width
 
 
 # East Asian wide and fullwidth characters (CJK, kana, hangul, fullwidth
@@ -39,25 +64,99 @@ def display_width(text: str) -> int:
     return max(len(line) + len(_WIDE.findall(line)) for line in text.split("\n"))
 
 
-def _widths(headers: list[str], rows: list[list], minimum: list[int]) -> list[float]:
-    widths = []
+def _widths(headers: list[str], rows: list[list], minimum: list[int], printed: int | None = None) -> list[float]:
+    """Each column's width: its content's, between half and all of ``minimum``;
+    then the first ``printed`` columns narrowed to fit the page (``_fit_page``)."""
+    widths: list[float] = []
     sample = rows[:500]
     for i, head in enumerate(headers):
         w = max([display_width(head) + 2, minimum[i] // 2]
                 + [display_width(_shown(r[i])) + 2 for r in sample if r[i] is not None])
         widths.append(min(max(w, minimum[i] // 2, 6), max(minimum[i], 12), MAX_WIDTH))
-    return widths
+    printed = len(widths) if printed is None else printed
+    # A Latin word is not broken where the page allows: a column keeps room for its longest.
+    floors = [min(w, max(PRINT_FLOOR, min(math.ceil(_longest_word([headers[i]] + [r[i] for r in sample]) + 1), MAX_FLOOR)))
+              for i, w in enumerate(widths[:printed])]
+    return _fit_page(widths[:printed], floors) + widths[printed:]
 
 
-def _lines(values: list, widths: list[float]) -> int:
-    """How many lines the tallest wrapped cell of a row takes."""
-    most = 1
-    for value, width in zip(values, widths):
-        if not isinstance(value, str) or (len(value) * 2 < width - 1 and "\n" not in value):
+def _longest_word(values: list) -> float:
+    words = {w for v in values if isinstance(v, str) and v.isascii() for w in v.split()}
+    return max((_units(w) for w in words), default=0)
+
+
+def _fit_page(widths: list[float], floors: list[float]) -> list[float]:
+    """The widths narrowed so that the columns print across one page at
+    ``MIN_PRINT_SCALE`` or larger: the columns above their floor shrink by one
+    factor, none below it (their text wraps instead)."""
+    budget = PAGE_WIDTH_PT / (UNIT_PT * MIN_PRINT_SCALE)
+    out = list(widths)
+    while sum(out) > budget:
+        flex = [i for i, w in enumerate(out) if w > floors[i]]
+        room = budget - sum(w for i, w in enumerate(out) if i not in flex)
+        if not flex or room <= sum(floors[i] for i in flex):
+            for i in flex:
+                out[i] = floors[i]
+            break
+        factor = room / sum(out[i] for i in flex)
+        for i in flex:
+            out[i] = max(floors[i], math.floor(out[i] * factor))
+    return out
+
+
+def _units(text: str) -> float:
+    """Units of column width a line of text takes (``WIDE_UNITS`` a CJK character)."""
+    latin = (len(text) - 0.5 * len(_NARROW.findall(text)) + 0.5 * len(_BROAD.findall(text))
+             + 0.25 * len(_CAPITAL.findall(text)))
+    if text.isascii():
+        return latin
+    return latin + (WIDE_UNITS - 1) * len(_WIDE.findall(text))
+
+
+def _wrapped(text: str, room: float) -> int:
+    """Lines ``text`` takes wrapped in ``room`` units: Latin words move to
+    the next line whole, CJK text breaks anywhere, a newline starts a line."""
+    lines = 0
+    for para in text.split("\n"):
+        if " " not in para:
+            lines += max(1, math.ceil(_units(para) / room))
             continue
-        room = max(width - 1, 1)
-        most = max(most, sum(max(1, math.ceil(display_width(line) / room)) for line in value.split("\n")))
+        n, used = 1, 0.0
+        for word in para.split(" "):
+            w = _units(word)
+            gap = 0.5 if used else 0  # a space: 0.28 em
+            if used + gap + w <= room:
+                used += gap + w
+                continue
+            if not word.isascii():  # breaks anywhere: fill this line, carry the rest
+                rest = used + gap + w - room
+                n += math.ceil(rest / room)
+                used = rest - (math.ceil(rest / room) - 1) * room
+                continue
+            if used:  # the word starts the next line
+                n += 1
+            if w > room:  # and is broken where a line ends
+                n += math.ceil(w / room) - 1
+                w -= (math.ceil(w / room) - 1) * room
+            used = w
+        lines += n
+    return lines
+
+
+def _lines(values: list, widths: list[float], skip: frozenset[int] = frozenset()) -> int:
+    """How many lines the tallest wrapped cell of a row takes (``skip``: columns that do not wrap)."""
+    most = 1
+    for c, (value, width) in enumerate(zip(values, widths)):
+        if not isinstance(value, str) or (len(value) * WIDE_UNITS <= width - 0.5 and "\n" not in value) or c in skip:
+            continue
+        most = max(most, _wrapped(value, max(width - 0.5, 1)))
     return min(most, 40)
+
+
+def _height(values: list, lines: int) -> float:
+    """A row's height in points for ``lines`` lines: taller when any of its text is CJK."""
+    wide = any(isinstance(v, str) and not v.isascii() for v in values)
+    return (LINE_HEIGHT if wide else LATIN_LINE_HEIGHT) * lines + ROW_PADDING
 
 
 def _shown(value) -> str:
@@ -78,6 +177,9 @@ class Layout:
     date_columns: set[int]  # columns whose datetimes show as dates
     legend: list[str]
     sheet_name: str
+    print_columns: int | None = None  # the columns printed, from the first; None: all
+    nowrap: frozenset[int] = frozenset()  # columns whose text never wraps (a uid)
+    footer: str = "&P / &N"  # the page footer: Excel's codes, &P the page, &N the pages
 
 
 def write(path: Path, layout: Layout) -> None:
@@ -88,11 +190,13 @@ def write(path: Path, layout: Layout) -> None:
     README "Speed"). Strings are inline, never formulas."""
     import zipfile
 
-    widths = _widths(layout.headers, layout.rows, layout.widths)
+    widths = _widths(layout.headers, layout.rows, layout.widths, layout.print_columns)
     ncols = len(layout.headers)
     last_col = _col(ncols - 1)
     last_row = len(layout.rows) + 2
     letters = [_col(i) for i in range(ncols)]
+    printed = ncols if layout.print_columns is None else layout.print_columns
+    nowrap = layout.nowrap
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
         zf.writestr("_rels/.rels", _ROOT_RELS)
@@ -105,7 +209,10 @@ def write(path: Path, layout: Layout) -> None:
             f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets><definedNames>'
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
             f'{_text(quoted)}!$A$2:${last_col}${last_row}</definedName>'
-            f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{_text(quoted)}!$2:$2</definedName>'
+            + (f'<definedName name="_xlnm.Print_Area" localSheetId="0">'
+               f'{_text(quoted)}!$A$1:${_col(printed - 1)}${last_row + 1 + len(layout.legend)}</definedName>'
+               if printed < ncols else "")
+            + f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{_text(quoted)}!$2:$2</definedName>'
             f'</definedNames></workbook>'))
         with zf.open("xl/worksheets/sheet1.xml", "w") as raw:
             out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
@@ -118,21 +225,21 @@ def write(path: Path, layout: Layout) -> None:
                               for i, w in enumerate(widths, start=1)))
             out.write('</cols><sheetData><row r="1" ht="30" customHeight="1">')
             out.write(_string_cell("A1", layout.title, _XF["title"]))
-            out.write('</row><row r="2">')
+            out.write(f'</row><row r="2" ht="{_height(layout.headers, _lines(layout.headers, widths)):g}" customHeight="1">')
             out.write("".join(_string_cell(f"{letters[c]}2", h, _XF["head"]) for c, h in enumerate(layout.headers)))
             out.write("</row>")
             for r, (values, band) in enumerate(zip(layout.rows, layout.bands), start=3):
                 xf = _BAND_XF.get(band or "", _BAND_XF[""])
-                lines = _lines(values, widths)
-                # wrapped text: Excel and LibreOffice keep a stored height, so store one that fits
-                parts = [f'<row r="{r}" ht="{LINE_HEIGHT * lines + 2}" customHeight="1">' if lines > 1
-                         else f'<row r="{r}">']
+                # Every row's height is stored: neither Excel nor WPS measures
+                # wrapped text when it opens a file, and LibreOffice, which does,
+                # then agrees with them.
+                parts = [f'<row r="{r}" ht="{_height(values, _lines(values, widths, nowrap)):g}" customHeight="1">']
                 for c, value in enumerate(values):
                     ref = f"{letters[c]}{r}"
                     if value is None:
                         parts.append(f'<c r="{ref}" s="{xf[0]}"/>')
                     elif isinstance(value, str):
-                        parts.append(_string_cell(ref, value, xf[0]))
+                        parts.append(_string_cell(ref, value, xf[3] if c in nowrap else xf[0]))
                     elif isinstance(value, bool):
                         parts.append(f'<c r="{ref}" s="{xf[0]}" t="b"><v>{int(value)}</v></c>')
                     elif isinstance(value, datetime):
@@ -147,8 +254,10 @@ def write(path: Path, layout: Layout) -> None:
             for offset, line in enumerate(layout.legend, start=2):
                 out.write(f'<row r="{last_row + offset}">{_string_cell(f"A{last_row + offset}", line, 0)}</row>')
             out.write(f'</sheetData><autoFilter ref="A2:{last_col}{last_row}"/>'
-                      '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-                      '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/></worksheet>')
+                      '<printOptions horizontalCentered="1"/>'
+                      '<pageMargins left="0.3" right="0.3" top="0.5" bottom="0.6" header="0.2" footer="0.25"/>'
+                      '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                      f'<headerFooter><oddFooter>&amp;C{_text(layout.footer)}</oddFooter></headerFooter></worksheet>')
             out.flush()
             out.detach()
 
@@ -253,12 +362,12 @@ def _styles() -> tuple[str, dict, dict, dict]:
     bands = {}
     for band, colour in [("", "")] + list(BAND_FILLS.items()):
         bands[band] = tuple(xf(fill=colour, border=1, numfmt=n, align='vertical="top" wrapText="1"')
-                            for n in (0, 164, 165))
+                            for n in (0, 164, 165)) + (xf(fill=colour, border=1, align='vertical="top"'),)
     xml = (f'{_XML}<styleSheet xmlns="{_MAIN}"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
            '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
-           '<fonts count="3"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-           '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
-           '<font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font></fonts>'
+           f'<fonts count="3"><font><sz val="11"/><name val="{FONT}"/><family val="2"/></font>'
+           f'<font><b/><sz val="11"/><name val="{FONT}"/><family val="2"/></font>'
+           f'<font><b/><sz val="14"/><name val="{FONT}"/><family val="2"/></font></fonts>'
            f'<fills count="{len(fills) + 1}">{fill_xml}</fills>'
            '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>'
            + "".join(f'<{side} style="thin"><color rgb="FF808080"/></{side}>' for side in ("left", "right", "top", "bottom"))
