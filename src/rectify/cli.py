@@ -298,6 +298,8 @@ def list_cmd(
     all_: bool = typer.Option(False, "--all", "-a", help=_("Every state, closed and cancelled too.")),
     review: bool = typer.Option(False, "--review", help=_(
         "Only tasks awaiting review: an import kept a cell of theirs it could not read (every state).")),
+    claimed: bool = typer.Option(False, "--claimed", help=_(
+        "Only tasks a returned sheet says are done that have no evidence yet (claims done, awaiting evidence).")),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", help=_("Page size (default 50 on screen; 0 = no limit).")),
     page: int = typer.Option(1, "--page", min=1, help=_("Which page to show.")),
     as_json: bool = typer.Option(False, "--json", help=_("Print a JSON array of tasks (no paging unless --limit).")),
@@ -307,6 +309,7 @@ def list_cmd(
     filters = list_filters(overdue=overdue, due_within=due_within, kind=kind, status=status, unit=unit,
                            owner=owner, leader=leader, problem=problem, category=category, search=search, all_=all_,
                            review=review)
+    filters["claimed"] = claimed
     if limit is not None and limit < 0:
         raise InputError(_("--limit must be 0 or more."))
     size = limit if limit is not None else (None if as_json else 50)
@@ -743,3 +746,4 @@ from rectify import cli_reports  # noqa: E402,F401  (registers summary, weekly, 
 from rectify import cli_admin  # noqa: E402,F401
 from rectify import cli_rounds  # noqa: E402,F401  (registers round, outcome, outcomes, report)
 from rectify import cli_lookback  # noqa: E402,F401  (registers config, recheck, lookback, notice)
+from rectify import cli_returns  # noqa: E402,F401  (registers returns)
