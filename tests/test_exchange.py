@@ -199,10 +199,9 @@ def test_a_later_deadline_from_a_sheet_is_an_extension_request_not_an_extension(
     cli.ok("export", "--format", "csv", "--output", out, "--lang", "zh")
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     head = rows[0]
-    for row in rows[1:]:
-        if len(row) > 1:
-            row[head.index("整改时限")] = {"补齐审批手续": "2026年12月31日", "开展专题培训": "2026-12-10"}[
-                row[head.index("整改措施")]]
+    for row in rows[1:-1]:  # the last line is the export stamp
+        row[head.index("整改时限")] = {"补齐审批手续": "2026年12月31日", "开展专题培训": "2026-12-10"}[
+            row[head.index("整改措施")]]
     with open(out, "w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(rows)
     cli.ok("import", out)
@@ -342,7 +341,8 @@ def hostile(cli):
 def test_hostile_cells_are_text_in_csv(cli, hostile):
     out = cli.ok("export", "-f", "csv").stdout
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
-    titles = [r[3] for r in rows[1:]]
+    assert rows[-1][0].startswith("rectify-export-stamp ")  # the last line: when it was exported
+    titles = [r[3] for r in rows[1:-1]]
     for text in hostile:
         assert "'" + text in titles  # a spreadsheet shows the text, never evaluates it
     assert not any(t.startswith(("=", "+", "-", "@")) for row in rows for t in row)

@@ -355,9 +355,13 @@ def test_generated_history_is_stored_language_neutral_and_shown_in_the_readers(c
     cli.ok("import", sheet)
     (stored,) = sqlite3.connect(db).execute("SELECT note FROM event WHERE action = 'add'").fetchone()
     assert stored.startswith("rectify:carried ") and "钱七" in stored
-    monkeypatch.setenv("RECTIFY_LANG", "zh")
-    note = cli.json("show", 1)["history"][0]["note"]
-    assert "钱七" in note and "carried" not in note and "master.csv" in note
+    from conftest import run_process
+
+    res = run_process("--db", str(db), "show", "1", "--json", env={"RECTIFY_LANG": "zh"})
+    note = json.loads(res.stdout)["history"][0]["note"]
+    assert note == "从 master.csv 转入，已销号（表中填写为“已销号”）：复核人 钱七，2026-10-30"
+    res = run_process("--db", str(db), "show", "1", "--json", env={"RECTIFY_LANG": "en"})
+    assert json.loads(res.stdout)["history"][0]["note"].startswith("carried over as closed from master.csv")
 
 
 # -- the register -------------------------------------------------------------------------------

@@ -187,7 +187,7 @@ def write_csv(stream, ledger, tasks: list[dict], lang: str, unit: str | None = N
 
     rows = sheet_rows(ledger, tasks, lang)
     line = f"{C.STAMP_KEY} {dates.timestamp()}" + (f" unit={unit}" if unit else "")
-    csv_io.write(stream, headers(lang), rows + [[line] + [None] * (len(FIELDS) - 1)])
+    csv_io.write(stream, headers(lang), rows + [[line]])
 
 
 # -- evidence ----------------------------------------------------------------
