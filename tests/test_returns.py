@@ -15,7 +15,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import dump
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -109,7 +108,7 @@ def test_the_stamp_survives_a_libreoffice_save(cli, tmp_path):
     cli.ok("export", "--unit", "财务处", "--fill-in", "--output", out, "--lang", "zh")
     profile = (tmp_path / "profile").as_uri()  # a profile of its own: another soffice running does not block it
     done = subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xlsx",
-                           "--outdir", str(tmp_path / "back"), str(out)], capture_output=True, text=True, timeout=300)
+                           "--outdir", str(tmp_path / "back"), str(out)], capture_output=True, text=True, timeout=300, check=False)
     assert (tmp_path / "back" / "finance.xlsx").exists(), done
     report = cli.json("import", tmp_path / "back" / "finance.xlsx", "--dry-run")
     assert report["stamp"] == {"exported_at": "2026-11-25T09:00:00", "unit": "财务处"}

@@ -20,10 +20,10 @@ from rectify.i18n import reason as failure_reason
 from rectify.model import ACTIVE, EDITABLE, parse_kind
 from rectify.paths import (WriteError, clean_leftovers, copy_hashed, evidence_dir, evidence_name_fault, folder_fault,
                            stored_name, temp_name)
-from rectify.settings import recheck_days, settings_at
 from rectify.rules import (MAX_TEXT, SUSPECT, check_due_edit, check_extension, check_move, clean_percent,  # noqa: F401
                            clean_text, needs_a_closer_look, person_key, reason_for, refuse_own_check, status_fields,
                            unfinished, visible)
+from rectify.settings import recheck_days, settings_at
 from rectify.store import Ledger
 
 def actor() -> str | None:

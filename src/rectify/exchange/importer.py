@@ -20,14 +20,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rectify import dates
+from rectify import dates, notes
 from rectify import ledger as L
+from rectify import rules as R
 from rectify.errors import ImportFileError, InputError
 from rectify.exchange import columns as C
 from rectify.exchange.records import Kept, Record, Source
 from rectify.exchange.sheet import HEADER_SCAN_ROWS, read_grid
-from rectify import notes
-from rectify import rules as R
 from rectify.i18n import _, ngettext
 from rectify.model import FINISHED, status_label
 
@@ -370,9 +369,8 @@ def _rules_for(rec: Record, old: dict, changes: dict, note: str | None, new_evid
     strict = source.format == "json"
     task_id = old["id"]
     pending, claimed = known  # tasks with an extension request pending; tasks that claimed done already
-    if old["status"] in FINISHED:
-        if changes or note or new_evidence:
-            return _("task {id} is {status}: a returned sheet does not change a closed or cancelled task "
+    if old["status"] in FINISHED and (changes or note or new_evidence):
+        return _("task {id} is {status}: a returned sheet does not change a closed or cancelled task "
                      "(`rectify reopen {id} --reason ...` first).").format(id=task_id, status=status_label(old["status"]))
     if "due" in changes and old["due"] and changes["due"] and changes["due"] > old["due"]:
         if strict or old["status"] in FINISHED:
