@@ -38,7 +38,7 @@ def record(ledger: Ledger, source, plan, who: str | None) -> int:
         (ledger.timestamp(), sheet_unit(source, plan), source.name, source.sha256, stamp.get("exported_at"),
          len(plan.adds), len(plan.updates), len(plan.unchanged),
          json.dumps(plan.findings, ensure_ascii=False, default=str), who))
-    return cur.lastrowid
+    return int(cur.lastrowid or 0)
 
 
 def period(ledger: Ledger, since: date | None = None) -> dict:
