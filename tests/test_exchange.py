@@ -341,7 +341,7 @@ def hostile(cli):
 def test_hostile_cells_are_text_in_csv(cli, hostile):
     out = cli.ok("export", "-f", "csv").stdout
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
-    assert rows[-1][0].startswith("rectify-export-stamp ")  # the last line: when it was exported
+    assert rows[-1][0].startswith("rectify-export ")  # the last line: when it was exported
     titles = [r[3] for r in rows[1:-1]]
     for text in hostile:
         assert "'" + text in titles  # a spreadsheet shows the text, never evaluates it

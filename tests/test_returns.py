@@ -51,7 +51,7 @@ def edit_csv(path: Path, changes: dict[str, dict[str, object]], *, stamp: bool =
             for header, value in changes.get(row[head.index("整改措施")], {}).items():
                 row[head.index(header)] = value
     if not stamp:
-        rows = [r for r in rows if not r[0].startswith("rectify-export-stamp")]
+        rows = [r for r in rows if not r[0].startswith("rectify-export")]
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(rows)
 
@@ -70,7 +70,7 @@ def test_fill_in_workbook_has_instructions_lists_locks_and_a_stamp(cli, tmp_path
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["整改台账", "填报说明", "rectify"]
     assert wb["rectify"].sheet_state == "hidden"
-    assert dict(wb["rectify"].values) == {"rectify-export-stamp": "2026-11-25T09:00:00", "unit": "财务处"}
+    assert dict(wb["rectify"].values) == {"rectify-export": "2026-11-25T09:00:00", "unit": "财务处"}
     assert "已完成" in " ".join(str(v[0]) for v in wb["填报说明"].values)
     ws = wb["整改台账"]
     assert ws.protection.sheet and not ws.protection.password

@@ -194,7 +194,7 @@ FILL_IN_TEXT = {
         ),
     },
 }
-STAMP_KEY = "rectify-export-stamp"
+STAMP_KEY = "rectify-export"  # words every interface language shows as they are (a name, a command)
 
 
 def header(field: str, lang: str) -> str:

@@ -186,7 +186,7 @@ def write_csv(stream, ledger, tasks: list[dict], lang: str, unit: str | None = N
     from rectify.exchange import csv_io
 
     rows = sheet_rows(ledger, tasks, lang)
-    line = f"{C.STAMP_KEY} {dates.timestamp()}" + (f" unit={unit}" if unit else "")
+    line = f"{C.STAMP_KEY} {dates.timestamp()}" + (f" @{unit}" if unit else "")
     csv_io.write(stream, headers(lang), rows + [[line]])
 
 

@@ -114,7 +114,7 @@ def _stamp_line(source: Source) -> dict | None:
     for _row, text in reversed(source.below):
         words = text.split()
         if len(words) >= 2 and words[0] == C.STAMP_KEY:
-            unit = text.split(" unit=", 1)[1] if " unit=" in text else None
+            unit = text.split(" @", 1)[1] if " @" in text else None
             return _stamp(words[1], unit)
     return None
 
