@@ -489,6 +489,10 @@ def _exchange(db: str, tmp: Path, lang: str) -> list[dict]:
         {"argv": other + ["import", str(bad), "--dry-run"], "typed": ["sometimes"]},
         {"argv": other + ["import", str(bad)], "typed": ["sometimes"]},
         {"argv": other + ["list", "--review"]},
+        {"argv": other + ["list", "--claimed"]},
+        {"argv": a + ["export", "--fill-in", "--output", str(out / "1")]},
+        {"argv": other + ["returns"]},
+        {"argv": other + ["returns", "--since", "x"], "expect": 2},
         {"argv": other + ["import", str(out / "missing.xlsx")], "expect": 2},
         {"argv": other + ["import", str(bad), "--sheet", "x"], "expect": 2},
     ]

@@ -82,7 +82,7 @@ def test_county_xuncha_ledger(cli):
     check(cli, tasks, {
         "制定年度理论学习中心组学习计划，每月集中学习不少于1次": dict(
             problem=p1, category="政治建设", leader="李局长", unit="办公室", owner="张三", due="2026-12-31",
-            status="submitted", progress=100, notes=["已制定2027年度学习计划"], said="已完成"),
+            status="in_progress", progress=100, notes=["已制定2027年度学习计划"], said="已完成"),
         "建立学习考勤和研讨发言通报制度": dict(
             problem=p1, category="政治建设", leader="李局长", unit="办公室", owner="张三", kind="long_term",
             status="in_progress", notes=["正在推进"], note="按季度报送"),
@@ -91,7 +91,7 @@ def test_county_xuncha_ledger(cli):
             due="2026-12-31", status="in_progress", notes=["已排查风险点6个"]),
         "全面清查2024年以来公务用车费用报销凭证": dict(
             problem=p3, category="全面从严治党", leader="赵副局长", unit="财务股", owner="王五", kind="immediate",
-            status="submitted", progress=100, notes=["已清退违规报销费用1.2万元"]),
+            status="in_progress", progress=100, notes=["已清退违规报销费用1.2万元"]),
         "修订《公务用车管理办法》": dict(
             problem=p3, category="全面从严治党", leader="赵副局长", unit="财务股", owner="王五", due="2027-03-31"),
     })
@@ -119,7 +119,7 @@ def test_university_audit_workbook_takes_the_ledger_sheet(cli):
             closed_at="2026-11-10"),
         "修订《科研经费管理办法》，明确开支范围": dict(
             problem="部分科研经费报销超范围列支", code="SJ-01", target="出台新办法", unit="财务处", helpers="科研处",
-            due="2027-06-30", notes=["未销号"], kept=[("整改类型", "限期整改", False)]),
+            due="2027-06-30", notes=["未销号"], status="in_progress", kept=[("整改类型", "限期整改", False)]),
         "开展全校资产清查，账实核对": dict(
             problem="固定资产账实不符", code="SJ-02", target="账实相符", kind="long_term", unit="资产管理处",
             due="2027-06-30", notes=["已完成清查60%"], evidence=["清查方案.pdf"], status="submitted", progress=100),
@@ -157,7 +157,7 @@ def test_state_firm_two_row_header(cli):
                                         due="2027-06-30", status="in_progress", notes=["阶段性完成"]),
         "对2023年以来干部选拔任用工作开展专项检查": dict(
             problem="选人用人工作不规范", leader="组织部部长", unit="人力资源部", owner="郑九", kind="immediate",
-            status="submitted", progress=100, notes=["已完成"], note="已形成检查报告"),
+            status="in_progress", progress=100, notes=["已完成"], note="已形成检查报告"),
     })
 
 
@@ -217,7 +217,7 @@ def test_chinese_excel_csv_in_gb18030(cli):
                                       status="in_progress", notes=["已起草制度"]),
         "对出租资产逐项清理，重新公开招租": dict(problem="国有资产出租未公开招租", unit="区国资中心", due="2026-12-31",
                                         notes=["未开始"]),
-        "开展超概算项目专项审计": dict(problem="政府投资项目超概算", unit="区审计局", helpers="区发改委", status="submitted",
+        "开展超概算项目专项审计": dict(problem="政府投资项目超概算", unit="区审计局", helpers="区发改委", status="in_progress",
                                   progress=100, notes=["审计报告已印发"], said="已完成"),
         "按季度报送债务风险监测报告": dict(problem="债务风险监测不到位", unit="区财政局", kind="long_term",
                                      status="in_progress", notes=["持续推进"]),
@@ -236,7 +236,7 @@ def test_word_document_ledger_table(cli):
     assert any("no header row" in line or "no measure column" in line for line in report["choice"])
     check(cli, tasks, {
         "开展药品集中采购专项检查": dict(problem="医疗机构药品采购监管不严", unit="医政医管处", owner="陈医",
-                                   due="2026-12-31", notes=["已检查医院12家"]),
+                                   due="2026-12-31", notes=["已检查医院12家"], status="in_progress"),
         "建立药品采购动态监测机制": dict(problem="医疗机构药品采购监管不严", unit="药政处", owner="林药", kind="long_term"),
         "实施乡镇卫生院能力提升工程": dict(problem="基层医疗卫生服务能力不足", unit="基层卫生处", owner="黄基",
                                      due="2027-12-31"),
@@ -250,7 +250,7 @@ def test_old_xls_workbook(cli):
         "督促各村按季度公开财务收支": dict(problem="村级财务公开不及时", unit="镇财政所", owner="何会计", kind="long_term",
                                      status="in_progress", notes=["正在整改"]),
         "对全镇低保对象逐户复核": dict(problem="低保评审程序不规范", unit="镇民政办", owner="罗干事", due="2026-12-15",
-                                  status="submitted", progress=100, notes=["已完成"]),
+                                  status="in_progress", progress=100, notes=["已完成"]),
     })
 
 
@@ -305,7 +305,7 @@ DEADLINE_MEANINGS = {  # measure -> (deadline, kind, status) as the office meant
     "开展廉政风险排查": (None, "long_term", "open"),  # 每季度
     "通报整改进展": (None, "long_term", "open"),  # 每半年
     "加强队伍建设": (None, "long_term", "open"),  # 长期
-    "撤销违规设立的账户": (None, None, "submitted"),  # 已完成 in the deadline column: a claim of done
+    "撤销违规设立的账户": (None, None, "in_progress"),  # 已完成 in the deadline column: a claim of done, no evidence
     "清退多发津贴": ("2026-12-15", "immediate", "open"),  # 立行立改，2026年12月15日前完成
     "建立轮岗交流制度": (None, "long_term", "open"),  # 长期坚持（2027年6月底前建立制度）: kept for review
     "整理历史档案": (None, None, "open"),  # 下个月中旬: names no day, kept for review
@@ -342,13 +342,13 @@ def test_free_text_status_notes_and_signatures(cli):
     assert [a["row"] for a in report["above"]] == [1, 2] and [b["row"] for b in report["below"]] == [10, 11]
     assert report["group_rows"] == [{"row": 4, "text": "一  基层治理方面"}]
     check(cli, tasks, {
-        "清退违规发放的津贴补贴": dict(category="基层治理方面", problem="违规发放津贴补贴", owner="马主任", due="2026-12-31", status="submitted",
+        "清退违规发放的津贴补贴": dict(category="基层治理方面", problem="违规发放津贴补贴", owner="马主任", due="2026-12-31", status="in_progress",
                                  progress=100, notes=["已下发清退通知\n已完成。已清退8.6万元，涉及12人。"],
                                  kept=[("督办意见", "请补充清退凭证", False)], said="已完成"),
         "修订社区工作者招聘办法": dict(category="基层治理方面", problem="社区工作者招聘不规范", owner="牛科长", due="2027-03-31",
                                  status="in_progress", notes=["正在整改，已完成制度初稿。"]),
         "开展维修资金使用专项检查": dict(category="基层治理方面", problem="物业专项维修资金监管不到位", owner="羊科长", due="2026-12-31",
-                                   notes=["部分小区已检查，其余正在推进"]),
+                                   notes=["部分小区已检查，其余正在推进"], status="in_progress"),
         "逐案制定化解方案": dict(category="基层治理方面", problem="信访积案化解不力", owner="朱科长", kind="long_term",
                              kept=[("督办意见", "列入重点督办", False)]),
     })

@@ -158,9 +158,13 @@ def test_every_state_and_kind_has_its_words() -> None:
 ])
 def test_what_a_units_word_claims(cli, tmp_path: Path, word: str, claim: str) -> None:
     """A unit's status word, imported from a sheet, is the claim the vocabulary
-    says: done becomes submitted (no checker signed), the others are states."""
+    says. Done without evidence is a claim: the task is under way and listed
+    by ``list --claimed`` (issue 15); 已销号 with no checker arrives closed,
+    carried over, for review; the others are states."""
     sheet = tmp_path / "back.csv"
     sheet.write_text(f"整改措施,完成情况\n清理台账,{word}\n", encoding="utf-8")
     cli.ok("import", str(sheet))
     tasks = cli.json("list", "--all")
-    assert [t["status"] for t in tasks] == ["submitted" if claim == "done" else claim]
+    assert [t["status"] for t in tasks] == ["in_progress" if claim == "done" else claim]
+    claimed = [t["status"] for t in cli.json("list", "--claimed")]
+    assert claimed == (["in_progress"] if claim == "done" else [])

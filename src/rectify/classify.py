@@ -49,13 +49,13 @@ def propose(ledger: Ledger) -> list[dict]:
 
 def apply(ledger: Ledger, proposals: list[dict]) -> int:
     """Apply proposals in one transaction; a task classified meanwhile is left alone."""
-    from rectify.ledger import _apply_changes
+    from rectify.ledger import apply_changes
 
     count = 0
     with ledger.transaction():
         for p in proposals:
             row = ledger.conn.execute("SELECT * FROM task WHERE id = ?", (p["id"],)).fetchone()
             if row is not None and row["kind"] is None:
-                count += bool(_apply_changes(ledger, p["id"], dict(row), {"kind": p["kind"]}, "classify",
+                count += bool(apply_changes(ledger, p["id"], dict(row), {"kind": p["kind"]}, "classify",
                                              note="auto"))
     return count

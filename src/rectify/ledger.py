@@ -9,8 +9,6 @@ file exactly as it was. Results are plain dicts: the JSON contract.
 from __future__ import annotations
 
 import os
-import re
-import unicodedata
 import uuid
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -18,8 +16,11 @@ from typing import TYPE_CHECKING
 from rectify import dates
 from rectify.errors import InputError, NotFoundError, RuleError
 from rectify.i18n import _
-from rectify.model import ACTIVE, EDITABLE, FINISHED, field_label, parse_kind, status_label, transition
-from rectify.evidence import evidence_dir, evidence_sources, place_evidence, staged_evidence
+from rectify.evidence import evidence_dir, evidence_sources, place_evidence, staged_evidence  # noqa: F401
+from rectify.model import ACTIVE, EDITABLE, parse_kind
+from rectify.rules import (MAX_TEXT, SUSPECT, check_due_edit, check_extension, check_move, clean_percent,  # noqa: F401
+                           clean_text, needs_a_closer_look, person_key, reason_for, refuse_own_check, status_fields,
+                           unfinished, visible)
 from rectify.settings import recheck_days, settings_at
 from rectify.store import Ledger
 from rectify.vocabulary import ACTIVE_SQL, FINISHED_SQL, NO_KIND, WORKING_SQL
@@ -27,83 +28,9 @@ from rectify.vocabulary import ACTIVE_SQL, FINISHED_SQL, NO_KIND, WORKING_SQL
 if TYPE_CHECKING:
     from rectify.contracts import Event, KeptCell, ProblemRow, Task, TaskDetail
 
-MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
-# Characters no field takes: controls, C0 (tab and newline aside), DEL and C1
-# (U+0080..U+009F: U+009B is a terminal's one-byte CSI), and lone surrogates
-# (what Python makes of bytes on the command line that are not UTF-8).
-SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
 def actor() -> str | None:
     env = os.environ
     return env.get("RECTIFY_USER") or env.get("USER") or env.get("LOGNAME") or env.get("USERNAME")
-
-
-# -- validation --------------------------------------------------------------
-
-
-def clean_text(value: str | None, field: str, *, required: bool = False) -> str | None:
-    """Strip a text field; refuse control characters and absurd lengths."""
-    if value is None:
-        if required:
-            raise InputError(_("The {field} must not be empty.").format(field=field_label(field)))
-        return None
-    text = value.strip()
-    if not text:
-        if required:
-            raise InputError(_("The {field} must not be empty.").format(field=field_label(field)))
-        return None
-    bad = SUSPECT.search(text)
-    if bad and "\ud800" <= bad.group() <= "\udfff":
-        raise InputError(_("The {field} is not valid text: it holds bytes that are not UTF-8.").format(field=field_label(field)))
-    if bad:
-        raise InputError(_("The {field} contains a control character (such as NUL); remove it.").format(field=field_label(field)))
-    if not visible(text):
-        raise InputError(_("The {field} has no visible character (only spaces, zero-width or direction marks, "
-                           "or combining accents); give a readable text.").format(field=field_label(field)))
-    if len(text) > MAX_TEXT:
-        raise InputError(
-            _("The {field} is {n} characters long; the most a field takes is {max}.").format(
-                field=field_label(field), n=len(text), max=MAX_TEXT
-            )
-        )
-    return text
-
-
-def visible(text: str) -> bool:
-    """Whether the text shows anything: a letter, digit, sign or punctuation,
-    not only format characters (zero-width spaces, direction marks, BOM),
-    separators or combining marks."""
-    return any(unicodedata.category(c)[0] not in "CZM" for c in text)
-
-
-def person_key(name: str | None) -> str:
-    """A name as compared when one person must not check another's work:
-    NFKC (full-width letters as ASCII), case folded, with spaces, zero-width
-    characters and direction marks removed ("Li Hua", "li\u200bhua" and
-    "ＬＩ　ＨＵＡ" are one person)."""
-    text = unicodedata.normalize("NFKC", name or "").casefold()
-    return "".join(c for c in text if unicodedata.category(c)[0] not in "CZ")
-
-
-def refuse_own_check(checker: str, owner: str | None, message: str) -> None:
-    """RuleError ``message`` (with {owner}) when the checker is the person responsible."""
-    if owner and person_key(checker) == person_key(owner):
-        raise RuleError(message.format(owner=owner))
-
-
-def needs_a_closer_look(text: str) -> bool:
-    """A cheap pre-check for bulk imports: False for ordinary printable text,
-    which ``clean_text`` would take as it is."""
-    return not text.isprintable() or unicodedata.category(text[0])[0] == "M" or len(text) > MAX_TEXT
-
-
-def clean_percent(value: int | None) -> int | None:
-    if value is None:
-        return None
-    if not 0 <= value <= 100:
-        raise InputError(_("Progress must be a percentage from 0 to 100, not {value}.").format(value=value))
-    return value
 
 
 def _due_text(value: date | str | None) -> str | None:
@@ -240,6 +167,12 @@ def mark_reviewed(ledger: Ledger, task_id: int) -> int:
     return n
 
 
+# Claims done, awaiting evidence: a returned sheet said done (a ``claim``
+# event) and the task, unfinished and not submitted, has no evidence yet.
+CLAIMED_SQL = (f"(t.status IN {WORKING_SQL} AND t.id IN (SELECT task_id FROM event WHERE action = 'claim')"
+               " AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.task_id = t.id))")
+
+
 def filters_sql(f: dict, today: date) -> tuple[str, dict]:
     """WHERE clause and parameters for the filters of ``list`` (and ``export``)."""
     where: list[str] = []
@@ -269,6 +202,8 @@ def filters_sql(f: dict, today: date) -> tuple[str, dict]:
             params[f"f_{name}"] = f[name]
     if f.get("review"):
         where.append("t.id IN (SELECT task_id FROM import_cell WHERE review = 1)")
+    if f.get("claimed"):
+        where.append(CLAIMED_SQL)
     if f.get("problem") is not None:
         where.append("t.problem_id = :f_problem")
         params["f_problem"] = f["problem"]
@@ -315,7 +250,10 @@ def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offse
 
 
 def history(ledger: Ledger, task_id: int) -> list[Event]:
-    return [dict(r) for r in ledger.query(
+    """A task's events, generated notes in the reader's language (``notes.shown``)."""
+    from rectify.notes import shown
+
+    return [{**dict(r), "note": shown(r["note"])} for r in ledger.query(  # type: ignore[misc]
         "SELECT id, at, action, field, old, new, note, actor FROM event WHERE task_id = ? ORDER BY id", (task_id,))]
 
 
@@ -417,10 +355,11 @@ def insert_task(ledger: Ledger, fields: dict, *, problem_id: int | None = None, 
     return task_id
 
 
-def _apply_changes(ledger: Ledger, task_id: int, old: dict, changes: dict, action: str,
-                   note: str | None = None, who: str | None = None, now: str | None = None) -> list[str]:
+def apply_changes(ledger: Ledger, task_id: int, old: dict, changes: dict, action: str,
+                  note: str | None = None, who: str | None = None, now: str | None = None) -> list[str]:
     """Write the fields that differ, with one event each, at ``now`` (default:
-    ``ledger.timestamp()``). Inside a transaction."""
+    ``ledger.timestamp()``). Inside a transaction; the caller has kept the
+    rules (``rectify.rules``)."""
     changed = {k: v for k, v in changes.items() if old.get(k) != v}
     if not changed:
         return []
@@ -434,6 +373,8 @@ def _apply_changes(ledger: Ledger, task_id: int, old: dict, changes: dict, actio
     return list(changed)
 
 
+
+
 def _current(ledger: Ledger, task_id: int) -> dict:
     row = ledger.conn.execute("SELECT * FROM task WHERE id = ?", (task_id,)).fetchone()
     if row is None:
@@ -444,10 +385,7 @@ def _current(ledger: Ledger, task_id: int) -> dict:
 def _unfinished(ledger: Ledger, task_id: int, refusal: str) -> dict:
     """The task's row, or ``refusal`` (a message with {id} and {status}) as a
     RuleError when it is closed or cancelled."""
-    old = _current(ledger, task_id)
-    if old["status"] in FINISHED:
-        raise RuleError(refusal.format(id=task_id, status=status_label(old["status"])))
-    return old
+    return unfinished(task_id, _current(ledger, task_id), refusal)
 
 
 def edit_task(ledger: Ledger, task_id: int, fields: dict, *, problem_id: int | None = None,
@@ -464,10 +402,8 @@ def edit_task(ledger: Ledger, task_id: int, fields: dict, *, problem_id: int | N
             if not fields and problem_id is None and not new_problem:
                 return moved
         old = _unfinished(ledger, task_id, _("Task {id} is {status}: reopen it before changing it."))
-        if "due" in fields and old["due"] and fields["due"] and fields["due"] > old["due"]:
-            raise RuleError(
-                _("Moving the deadline of task {id} later is an extension: use `rectify extend {id} {due} --reason ...`.").format(
-                    id=task_id, due=fields["due"]))
+        if "due" in fields:
+            check_due_edit(task_id, old, fields["due"])
         if problem_id is not None:
             problem = get_problem(ledger, problem_id)
             fields["problem_id"] = problem_id
@@ -476,8 +412,8 @@ def edit_task(ledger: Ledger, task_id: int, fields: dict, *, problem_id: int | N
             fields["problem_id"] = _find_or_add_problem(ledger, new_problem, fields.get("category") or old["category"],
                                                         round_id=old["round_id"])
         kind_changes = {k: fields.pop(k) for k in ["kind"] if k in fields}
-        changed = _apply_changes(ledger, task_id, old, fields, "edit")
-        changed += _apply_changes(ledger, task_id, old, kind_changes, "classify")
+        changed = apply_changes(ledger, task_id, old, fields, "edit")
+        changed += apply_changes(ledger, task_id, old, kind_changes, "classify")
     return moved + changed
 
 
@@ -492,7 +428,7 @@ def move_to_round(ledger: Ledger, task_id: int, round_id: int | None) -> list[st
         tasks = [dict(r) for r in ledger.query("SELECT * FROM task WHERE problem_id = ? ORDER BY id", (old["problem_id"],))]
     changed = []
     for task in tasks:
-        changed += _apply_changes(ledger, task["id"], task, {"round_id": round_id}, "round")
+        changed += apply_changes(ledger, task["id"], task, {"round_id": round_id}, "round")
     return ["round_id"] if changed else []
 
 
@@ -500,7 +436,7 @@ def classify(ledger: Ledger, task_id: int, kind: str) -> bool:
     kind = parse_kind(kind)
     with ledger.transaction():
         old = _current(ledger, task_id)
-        return bool(_apply_changes(ledger, task_id, old, {"kind": kind}, "classify"))
+        return bool(apply_changes(ledger, task_id, old, {"kind": kind}, "classify"))
 
 
 def add_progress(ledger: Ledger, task_id: int, note: str, percent: int | None = None) -> dict:
@@ -514,7 +450,7 @@ def add_progress(ledger: Ledger, task_id: int, note: str, percent: int | None = 
         ledger.record(task_id, "progress", field="progress", old=old["progress"], new=new_percent,
                       note=note, actor=actor(), at=now)
         if old["status"] == "open":
-            _apply_changes(ledger, task_id, old, {"status": "in_progress"}, "start")
+            move(ledger, task_id, "start")
     return get_task(ledger, task_id)
 
 
@@ -561,27 +497,30 @@ def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None
     On closing, ``recheck`` says when the task is to be checked again: a date
     (ISO text), a number of days after today, False for never, or None for
     the ledger's default for the task's kind (settings ``recheck_*_days``)."""
-    needs_reason = verb in ("reject", "reopen", "cancel")
-    reason = clean_text(reason, "reason", required=needs_reason)
+    reason = reason_for(verb, reason)
     checker = clean_text(checker, "checker", required=verb == "close")
     with ledger.transaction():
-        old = _current(ledger, task_id)
-        target = transition(verb, old["status"])
-        changes: dict = {"status": target}
-        if verb == "submit":
-            if not ledger.scalar("SELECT count(*) FROM evidence WHERE task_id = ?", (task_id,)):
-                raise RuleError(_("Task {id} has no evidence yet: attach some with `rectify evidence {id} FILE` (or --note) before submitting.").format(id=task_id))
-        now = ledger.timestamp()  # one moment: the closing time is the close event's time
-        if verb == "close":
-            refuse_own_check(checker, old["owner"], _("The checker must not be the person responsible ({owner}): another person verifies and closes."))
-            changes.update(closed_at=now, closed_by=checker, progress=100,
-                           recheck_due=_recheck_due(ledger, old["kind"], recheck))
-        if verb == "reopen":
-            changes.update(closed_at=None, closed_by=None, recheck_due=None)
-        status_change = {"status": changes.pop("status")}
-        _apply_changes(ledger, task_id, old, status_change, verb, note=reason, who=checker, now=now)
-        _apply_changes(ledger, task_id, old, changes, verb, note=reason, who=checker, now=now)
+        move(ledger, task_id, verb, reason=reason, checker=checker, recheck=recheck)
     return get_task(ledger, task_id)
+
+
+def move(ledger: Ledger, task_id: int, verb: str, *, reason: str | None = None, checker: str | None = None,
+         recheck: str | int | None = None, who: str | None = None, has_evidence: bool | None = None) -> str:
+    """Move a task by ``verb`` under the rule book, with its events; returns
+    the new state. Inside a transaction. ``who`` is recorded (the checker
+    when closing); ``has_evidence`` may be given by a caller that knows."""
+    old = _current(ledger, task_id)
+    if has_evidence is None:
+        has_evidence = verb == "submit" and bool(
+            ledger.scalar("SELECT count(*) FROM evidence WHERE task_id = ?", (task_id,)))
+    target = check_move(task_id, old, verb, has_evidence=has_evidence, checker=checker)
+    now = ledger.timestamp()  # one moment: the closing time is the close event's time
+    recheck_due = _recheck_due(ledger, old["kind"], recheck) if verb == "close" else None
+    changes = status_fields(verb, now, checker=checker, recheck_due=recheck_due)
+    who = checker or who
+    apply_changes(ledger, task_id, old, {"status": target}, verb, note=reason, who=who, now=now)
+    apply_changes(ledger, task_id, old, changes, verb, note=reason, who=who, now=now)
+    return target
 
 
 def _recheck_due(ledger: Ledger, kind: str | None, recheck: str | int | bool | None) -> str | None:
@@ -594,22 +533,10 @@ def _recheck_due(ledger: Ledger, kind: str | None, recheck: str | int | bool | N
     return (dates.today() + timedelta(days=days)).isoformat() if days else None
 
 
-def check_extension(task_id: int, old: dict, due: str) -> dict:
-    """The rule of an extension: an unfinished task, a later deadline.
-    Returns the task's row; a RuleError otherwise."""
-    if old["status"] in FINISHED:
-        raise RuleError(_("Task {id} is {status}; only unfinished tasks are extended.").format(
-            id=task_id, status=status_label(old["status"])))
-    if old["due"] and due <= old["due"]:
-        raise RuleError(_("An extension must move the deadline later than {due}; to bring it forward use `rectify edit {id} --due`.").format(
-            due=dates.show_date(old["due"]), id=task_id))
-    return old
-
-
 def grant_extension(ledger: Ledger, task_id: int, due: str, reason: str, who: str | None = None) -> None:
     """Move the deadline by the rule of an extension. Inside a transaction."""
     old = check_extension(task_id, _current(ledger, task_id), due)
-    _apply_changes(ledger, task_id, old, {"due": due}, "extend", note=reason, who=who)
+    apply_changes(ledger, task_id, old, {"due": due}, "extend", note=reason, who=who)
 
 
 def extend(ledger: Ledger, task_id: int, new_due: str, reason: str) -> dict:

@@ -25,7 +25,7 @@ from rectify.i18n import _
 from rectify.evidence import evidence_sources, place_evidence, staged_evidence
 from rectify.ledger import (
     _current, actor, clean_text, get_task, insert_task,
-    record_evidence, refuse_own_check, _apply_changes,
+    record_evidence, refuse_own_check, apply_changes,
 )
 from rectify.model import status_label
 from rectify.store import Ledger
@@ -87,7 +87,7 @@ def record_recheck(ledger: Ledger, task_id: int, result: str, checker: str, note
                 "INSERT INTO recheck (task_id, at, result, checker, note, relapse_task_id) VALUES (?,?,?,?,?,?)",
                 (task_id, now, result, checker, note, relapse_id))
             ledger.record(task_id, "recheck", new=result, note=note, actor=checker, at=now)
-            _apply_changes(ledger, task_id, old, {"recheck_due": None}, "recheck", note=note, who=checker)
+            apply_changes(ledger, task_id, old, {"recheck_due": None}, "recheck", note=note, who=checker)
             recheck_id = cur.lastrowid
         place_evidence(staged)
     return get_recheck(ledger, recheck_id)

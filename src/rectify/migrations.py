@@ -371,5 +371,33 @@ def m006_import_review(db):
     )
 
 
+@migrations()
+def m007_returns(db):
+    """The return register (issue 15): each returned sheet an import read
+    into the ledger. ``unit`` is the unit the sheet's export stamp names, or
+    the one unit of all its rows; ``exported_at`` the stamp's time (NULL: the
+    sheet had none and was compared with the ledger as it was); ``changes``
+    the import's findings as JSON (per task and field: change, claim,
+    conflict, refusal)."""
+    db.executescript(
+        """
+        CREATE TABLE returned_sheet (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            unit TEXT,
+            file TEXT NOT NULL,
+            sha256 TEXT,
+            exported_at TEXT,
+            added INTEGER NOT NULL DEFAULT 0,
+            updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            changes TEXT,
+            actor TEXT
+        );
+        CREATE INDEX returned_sheet_at ON returned_sheet(at);
+        """
+    )
+
+
 MIGRATIONS = [m.name for m in migrations._migrations]
 LATEST = len(MIGRATIONS)

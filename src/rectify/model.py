@@ -133,6 +133,7 @@ ACTION_LABELS = {
     "recheck": N_("re-checked"), "relapse": N_("relapse"), "sample": N_("sampled"), "notice": N_("notice"),
     "notice_reply": N_("notice reply"), "extend_request": N_("extension requested"),
     "extend_approve": N_("extension approved"), "extend_refuse": N_("extension refused"),
+    "claim": N_("claims done"),  # a returned sheet's word of done, awaiting evidence (rules.judge_claim)
 }
 ACTIONS = tuple(ACTION_LABELS)
 

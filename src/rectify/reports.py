@@ -477,6 +477,8 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, l
 def _extensions(ledger, snap: Snapshot, p: dict, limit: int | None) -> tuple[list[dict], int]:
     """One entry per extension granted in the week: the task as at the moment,
     with "extension": {"at", "from", "to", "reason"}; and how many there are."""
+    from rectify.notes import shown
+
     params = {**snap.params, **p}
     granted = "FROM event WHERE field = 'due' AND action = 'extend' AND at >= :start AND at <= :until"
     if snap.round is not None:
@@ -488,7 +490,7 @@ def _extensions(ledger, snap: Snapshot, p: dict, limit: int | None) -> tuple[lis
         return [], total
     ids = ",".join(str(int(e["task_id"])) for e in events)
     tasks = {t["id"]: t for t in snap.tasks(f"id IN ({ids})", f"r.id IN ({ids})", "r.id", p)}
-    return [{**tasks[e["task_id"]], "extension": {"at": e["at"], "from": e["old"], "to": e["new"], "reason": e["note"]}}
+    return [{**tasks[e["task_id"]], "extension": {"at": e["at"], "from": e["old"], "to": e["new"], "reason": shown(e["note"])}}
             for e in events if e["task_id"] in tasks], total
 
 

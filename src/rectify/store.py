@@ -84,7 +84,9 @@ def _check_header(path: Path) -> tuple[int, int, bool] | None:
 
 
 # The schema version this release writes. A test keeps it equal to LATEST.
-KNOWN_SCHEMA = 6
+KNOWN_SCHEMA = 7
+# The one statement that writes a task's event (``Ledger.record``, ``record_many``).
+INSERT_EVENT = "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)"
 
 
 def _connect(target: str, **options) -> sqlite3.Connection:
@@ -200,10 +202,13 @@ class Ledger:
     def record(self, task_id: int, action: str, *, field: str | None = None, old=None, new=None,
                note: str | None = None, actor: str | None = None, at: str | None = None) -> None:
         """Append one event. Call inside ``transaction()``."""
-        self.conn.execute(
-            "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)",
-            (task_id, at or self.timestamp(), action, field, _text(old), _text(new), note, actor),
-        )
+        self.conn.execute(INSERT_EVENT, (task_id, at or self.timestamp(), action, field, _text(old), _text(new), note, actor))
+
+    def record_many(self, events) -> None:
+        """Append events given as (task_id, at, action, field, old, new, note,
+        actor) tuples, old and new as text: a bulk import's events, through
+        the same statement as ``record``. Call inside ``transaction()``."""
+        self.conn.executemany(INSERT_EVENT, events)
 
     def timestamp(self) -> str:
         """The moment to record a change at: the clock, but never earlier than

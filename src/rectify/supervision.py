@@ -21,7 +21,8 @@ from datetime import date, timedelta
 from rectify import dates
 from rectify.errors import InputError, NotFoundError, RuleError
 from rectify.i18n import N_, _
-from rectify.ledger import _current, actor, check_extension, clean_text, grant_extension, refuse_own_check
+from rectify.ledger import _current, actor, clean_text, grant_extension, refuse_own_check
+from rectify.rules import check_extension
 from rectify.settings import settings_at
 from rectify.store import Ledger
 
@@ -184,19 +185,25 @@ def request_extension(ledger: Ledger, task_id: int, new_due: str, reason: str) -
     reason = clean_text(reason, "reason", required=True)
     due = dates.parse_date(new_due).isoformat()
     with ledger.transaction():
-        old = check_extension(task_id, _current(ledger, task_id), due)
-        pending = ledger.scalar("SELECT id FROM extension_request WHERE task_id = ? AND status = 'pending'", (task_id,))
-        if pending:
-            raise RuleError(_("Task {id} has a request pending already (request {request}): approve or refuse it first.").format(
-                id=task_id, request=pending))
-        now = ledger.timestamp()
-        late = bool(old["due"] and old["due"] < dates.today().isoformat())
-        who = actor()
-        cur = ledger.conn.execute(
-            "INSERT INTO extension_request (task_id, at, old_due, new_due, reason, requested_by, late) VALUES (?,?,?,?,?,?,?)",
-            (task_id, now, old["due"], due, reason, who, int(late)))
-        ledger.record(task_id, "extend_request", old=old["due"], new=due, note=reason, actor=who, at=now)
-    return get_request(ledger, cur.lastrowid)
+        request_id = file_request(ledger, task_id, due, reason, actor())
+    return get_request(ledger, request_id)
+
+
+def file_request(ledger: Ledger, task_id: int, due: str, reason: str, who: str | None) -> int:
+    """Record a request under the rule of an extension; its id. Inside a
+    transaction (a returned sheet's later deadline comes here too)."""
+    old = check_extension(task_id, _current(ledger, task_id), due)
+    pending = ledger.scalar("SELECT id FROM extension_request WHERE task_id = ? AND status = 'pending'", (task_id,))
+    if pending:
+        raise RuleError(_("Task {id} has a request pending already (request {request}): approve or refuse it first.").format(
+            id=task_id, request=pending))
+    now = ledger.timestamp()
+    late = bool(old["due"] and old["due"] < dates.today().isoformat())
+    cur = ledger.conn.execute(
+        "INSERT INTO extension_request (task_id, at, old_due, new_due, reason, requested_by, late) VALUES (?,?,?,?,?,?,?)",
+        (task_id, now, old["due"], due, reason, who, int(late)))
+    ledger.record(task_id, "extend_request", old=old["due"], new=due, note=reason, actor=who, at=now)
+    return cur.lastrowid
 
 
 def decide(ledger: Ledger, request_id: int, *, approve: bool, by: str, note: str | None = None) -> dict:
@@ -227,8 +234,11 @@ _REQUEST = """SELECT r.*, t.title, t.unit, t.owner, t.due FROM extension_request
 
 
 def _request_dict(row) -> dict:
+    from rectify.notes import shown
+
     out = dict(row)
     out["late"] = bool(out["late"])
+    out["reason"] = shown(out["reason"])
     return out
 
 

@@ -30,6 +30,7 @@ from rectify.cli.options import JSON_HELP, TaskFilters
 from rectify.errors import ImportFileError, InputError
 from rectify.i18n import N_, _, ngettext
 from rectify.model import field_label
+from rectify.vocabulary import ACTIVE
 
 FORMATS = ("xlsx", "csv", "json")
 SHOWN_ROWS = 50  # rows of each kind a dry run lists on screen
@@ -79,9 +80,15 @@ def export_cmd(
     evidence: Optional[str] = typer.Option(None, "--evidence", metavar=N_("DIR|FILE.zip"),
                                            help=N_("Also write the evidence files and a manifest here.")),
     filters: TaskFilters = TaskFilters(),
+    fill_in: bool = typer.Option(False, "--fill-in", help=N_(
+        "A workbook for a unit to fill in and send back: its unfinished tasks, an instructions sheet, a drop-down "
+        "list of status words, the columns it must not change locked. With --unit: that unit, into --output "
+        "FILE.xlsx; without: one file per unit into the folder --output DIR.")),
 ) -> None:
     from rectify.exchange import exporter, json_io
 
+    if fill_in:
+        return _fill_in(run, output, sheet_lang or old_sheet_lang, filters)
     fmt = _format(fmt, output)
     output_file(run, output)
     if evidence:
@@ -115,17 +122,50 @@ def export_cmd(
             if output:
                 def write_csv(tmp: Path) -> None:
                     with open(tmp, "w", encoding="utf-8-sig", newline="") as f:
-                        exporter.write_csv(f, led, tasks, lang)
+                        exporter.write_csv(f, led, tasks, lang, filters.unit)
 
                 exporter.atomic_write(Path(output), write_csv)
             else:
-                _write_bytes_to_stdout(lambda f: exporter.write_csv(f, led, tasks, lang))
+                _write_bytes_to_stdout(lambda f: exporter.write_csv(f, led, tasks, lang, filters.unit))
         if fmt and output:
             say(ngettext("Exported {n} task to {path}.", "Exported {n} tasks to {path}.", len(tasks)).format(
                 n=len(tasks), path=output))
         if evidence:
             entries = exporter.write_evidence(led, tasks, Path(evidence))
             _report_evidence(entries, evidence)
+
+
+def _fill_in(run: Run, output: str | None, sheet_lang: str | None, chosen_filters: TaskFilters) -> None:
+    """`export --fill-in`: one unit's workbook, or one per unit into a folder."""
+    from rectify.exchange import exporter
+
+    unit = chosen_filters.unit
+    if not output:
+        raise InputError(_("--fill-in needs --output: FILE.xlsx with --unit, else a folder for one file per unit."))
+    if unit and Path(output).suffix.lower() != ".xlsx":
+        raise InputError(_("A fill-in workbook is an .xlsx file: give --output FILE.xlsx."))
+    if not unit and Path(output).exists() and not Path(output).is_dir():
+        raise InputError(_("{path} is a file: without --unit, --output names a folder for one file per unit.").format(
+            path=output))
+    lang = _sheet_lang(sheet_lang, run.language)
+    filters = TaskFilters(status=chosen_filters.status or list(ACTIVE),
+                          unit=unit).validated()
+    today = run.today()
+    with closing(open_ledger(run)) as led:
+        chosen = find_round(led, chosen_filters.round)
+        filters["round"] = chosen["id"] if chosen else None
+        if unit:
+            output_file(run, output)
+            tasks = exporter.select(led, filters, today)
+            exporter.write_xlsx(Path(output), led, tasks, lang, today, fill_in=True, unit=unit)
+            written = [(unit, Path(output), len(tasks))]
+        else:
+            written = exporter.write_fill_in_all(Path(output), led, filters, lang, today)
+    for name, path, n in written:
+        say(ngettext("Wrote the fill-in workbook of {unit} ({n} task) to {path}.",
+                     "Wrote the fill-in workbook of {unit} ({n} tasks) to {path}.", n).format(unit=name, n=n, path=path))
+    if not written:
+        say(_("No unit has unfinished tasks: no workbook written."))
 
 
 def _write_bytes_to_stdout(write) -> None:
@@ -232,6 +272,10 @@ def _import(run: Run, file: str, dry_run: bool, sheet: str | None, skip_bad: boo
             total = len(plan.adds) + len(plan.updates)
             with progress_bar(total) as tick:
                 importer.apply_plan(led, plan, _source_label(source), tick)
+            from rectify import ledger as L
+            from rectify import returns
+
+            returns.record(led, source, plan, L.actor())
     _report(source, plan, dry_run=False, as_json=as_json)
 
 
@@ -317,6 +361,10 @@ def _report_data(source, plan, dry_run: bool) -> dict:
         "below": [{"row": row, "text": text} for row, text in source.below],
         "kept": _kept_counts(source),
         "problems_added": len(plan.new_problems),
+        # The export stamp (null: none; the sheet was compared with the ledger as it is now), and per task
+        # and field what the import does: change, conflict, claim, submit, start, extension, refused, note, evidence.
+        "stamp": source.stamp,
+        "changes": plan.findings,
         "rows": {
             "add": [{"row": r.row, "title": r.values["title"]} for r in plan.adds],
             "update": [{"row": r.row, "id": old["id"], "fields": _changed_fields(plan, r, old, changes)}
@@ -354,9 +402,18 @@ def _report(source, plan, *, dry_run: bool, as_json: bool) -> None:
             out("  " + _("update  {unit} {row}: task {id} ({fields})").format(
                 unit=unit, row=rec.row, id=old["id"], fields=_(", ").join(fields)))
         _more(len(plan.updates))
+        _say_findings(plan, out)
     else:
         out(_("Imported {name}: added {added}, updated {updated}, {unchanged} unchanged.").format(
             name=source.name, **counts))
+    if not dry_run:
+        _say_findings(plan, say, only=("conflict", "claim", "refused", "extension"))
+    if plan.updates or plan.unchanged:
+        if source.stamp:
+            say(_("Compared with the ledger as it stood at the export ({at}): a field the unit did not change keeps "
+                  "the ledger's newer value.").format(at=source.stamp["exported_at"].replace("T", " ")))
+        else:
+            say(_("The file carries no export stamp: it was compared with the ledger as it is now."))
     if plan.new_problems:
         say(ngettext("{n} problem added.", "{n} problems added.", len(plan.new_problems)).format(n=len(plan.new_problems)))
     kept = _kept_counts(source)
@@ -376,6 +433,18 @@ def _report(source, plan, *, dry_run: bool, as_json: bool) -> None:
             n=len(plan.bad), unit=_row_word(source)))
         for row, reason in sorted(plan.bad):
             say("  " + _("{unit} {row}: {reason}").format(unit=_row_word(source), row=row, reason=reason), newlines=False)
+
+
+def _say_findings(plan, write, only: tuple[str, ...] | None = None) -> None:
+    """Per task and field what the import does (``exchange.findings``)."""
+    from rectify.exchange.findings import describe
+
+    shown = [f for f in plan.findings if only is None or f["what"] in only]
+    limit = SHOWN_ROWS * 4
+    for f in shown[:limit]:
+        write("  " + describe(f))
+    if len(shown) > limit:
+        write("  " + _("... and {n} more (see --json)").format(n=len(shown) - limit))
 
 
 def _more(n: int) -> None:

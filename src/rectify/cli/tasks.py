@@ -76,19 +76,23 @@ def list_cmd(
     all_: bool = typer.Option(False, "--all", "-a", help=N_("Every state, closed and cancelled too.")),
     review: bool = typer.Option(False, "--review", help=N_(
         "Only tasks awaiting review: an import kept a cell of theirs it could not read (every state).")),
+    claimed: bool = typer.Option(False, "--claimed", help=N_(
+        "Only tasks a returned sheet says are done that have no evidence yet (claims done, awaiting evidence).")),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", help=N_("Page size (default 50 on screen; 0 = no limit).")),
     page: int = typer.Option(1, "--page", min=1, help=N_("Which page to show.")),
     as_json: bool = typer.Option(False, "--json", help=N_("Print a JSON array of tasks (no paging unless --limit).")),
 ) -> None:
-    show_list(run, filters, all_=all_, review=review, limit=limit, page=page, as_json=as_json)
+    show_list(run, filters, all_=all_, review=review, claimed=claimed, limit=limit, page=page, as_json=as_json)
 
 
-def show_list(run: Run, filters: TaskFilters, *, all_: bool = False, review: bool = False, limit: int | None = None,
+def show_list(run: Run, filters: TaskFilters, *, all_: bool = False, review: bool = False, claimed: bool = False,
+              limit: int | None = None,
               page: int = 1, as_json: bool = False) -> None:
     """``rectify list``: also shown by ``rectify demo``."""
     from rectify import ledger as L
 
     wanted = filters.validated(all_=all_, review=review)
+    wanted["claimed"] = claimed
     if limit is not None and limit < 0:
         raise InputError(_("--limit must be 0 or more."))
     size = limit if limit is not None else (None if as_json else 50)

@@ -120,6 +120,44 @@ SHEET_TEXT = {
 }
 
 
+# A fill-in workbook (`rectify export --fill-in`): the columns a unit fills
+# in, the words of its drop-down list, its instructions sheet; and the key
+# of the export stamp (a hidden sheet in xlsx, the last line in CSV).
+FILL_IN_FIELDS = ("owner", "helpers", "progress_note", "status", "evidence", "note")
+FILL_IN_STATUS = {"zh": ("未启动", "整改中", "已完成"), "en": ("not started", "in progress", "done")}
+FILL_IN_TEXT = {
+    "zh": {
+        "sheet": "填报说明",
+        "lines": (
+            "填报说明",
+            "1. 请在“整改台账”表中填写本单位的整改进展：绿色表头的列（责任人、配合人、整改进展、完成情况、佐证材料、备注）可以填写，其余列已锁定，请勿修改。",
+            "2. 完成情况请从下拉列表中选择：未启动、整改中、已完成；可加百分比，如“整改中 60%”。",
+            "3. 写“已完成”是本单位的申报，不是销号：请在“佐证材料”列列出佐证材料，并把材料报送牵头部门；销号由复核人审核后办理。",
+            "4. 整改时限已锁定；确需延期的，请另行提出延期申请并写明理由。",
+            "5. 请勿删除行、调整列的顺序或删除隐藏的工作表“rectify”（记录导出时间，用于比对）。",
+            "6. 填好后按时报送牵头部门。",
+        ),
+    },
+    "en": {
+        "sheet": "Instructions",
+        "lines": (
+            "How to fill in this sheet",
+            "1. Write your unit's progress in the sheet \"Ledger\": the columns with green headers (Owner, Helpers, "
+            "Progress, Status, Evidence, Note) are yours to fill in; the others are locked, please leave them as they are.",
+            "2. Choose the status from the drop-down list: not started, in progress, done; a percentage may follow "
+            "(\"in progress 60%\").",
+            "3. \"done\" is your unit's claim, not a closing: list the evidence in the Evidence column and send it to "
+            "the coordinating office; a checker verifies and closes.",
+            "4. The deadline is locked; to ask for more time, send an extension request with its reason.",
+            "5. Do not delete rows, reorder columns or delete the hidden sheet \"rectify\" (it records when the sheet "
+            "was exported, to compare your changes with the ledger).",
+            "6. Send the sheet back to the coordinating office by the date asked.",
+        ),
+    },
+}
+STAMP_KEY = "rectify-export"  # words every interface language shows as they are (a name, a command)
+
+
 def header(field: str, lang: str) -> str:
     column = BY_FIELD[field]
     return column.zh if lang == "zh" else column.en

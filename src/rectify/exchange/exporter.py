@@ -129,13 +129,24 @@ def headers(lang: str) -> list[str]:
     return [columns.header(f, lang) for f in FIELDS]
 
 
-def write_xlsx(path: Path, ledger, tasks: list[dict], lang: str, today: date) -> None:
+def stamp(exported_at: str, unit: str | None) -> list[tuple[str, str]]:
+    """The export stamp's rows: when the sheet was exported (the ledger's
+    clock), and for which unit. An import compares a returned sheet with the
+    ledger as it stood then (``importer._as_exported``)."""
+    return [(columns.STAMP_KEY, exported_at), ("unit", unit or "")]
+
+
+def write_xlsx(path: Path, ledger, tasks: list[dict], lang: str, today: date, *, fill_in: bool = False,
+               unit: str | None = None) -> None:
+    """The house layout, stamped. A fill-in workbook (``fill_in``) also has
+    its instructions sheet, a drop-down list of status words, and every column
+    but those of ``columns.FILL_IN_FIELDS`` locked (no password)."""
     from rectify.exchange import xlsx
 
     text = columns.SHEET_TEXT[lang]
     uid = FIELDS.index("uid")  # the last column: kept for a re-import, not printed
     layout = xlsx.Layout(
-        title=text["title"].format(date=dates.sheet_date(today, lang), n=len(tasks)),
+        title=text["title"].format(date=dates.sheet_date(today, lang), n=len(tasks)) + (f" — {unit}" if unit else ""),
         headers=headers(lang),
         rows=sheet_rows(ledger, tasks, lang),
         bands=[t["band"] for t in tasks],
@@ -146,14 +157,46 @@ def write_xlsx(path: Path, ledger, tasks: list[dict], lang: str, today: date) ->
         print_columns=uid,
         nowrap=frozenset({uid}),
         footer=text["footer"],
+        stamp=stamp(dates.timestamp(), unit),
     )
+    if fill_in:
+        layout.editable = {FIELDS.index(f) for f in columns.FILL_IN_FIELDS}
+        layout.lists = {FIELDS.index("status"): list(columns.FILL_IN_STATUS[lang])}
+        layout.instructions = (columns.FILL_IN_TEXT[lang]["sheet"], list(columns.FILL_IN_TEXT[lang]["lines"]))
     atomic_write(path, lambda tmp: xlsx.write(tmp, layout))
 
 
-def write_csv(stream, ledger, tasks: list[dict], lang: str) -> None:
+def file_name(unit: str) -> str:
+    """A unit's name as a file name: the characters Windows refuses become _."""
+    name = "".join("_" if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in unit).strip(" .")
+    return (name or "_")[:100] + ".xlsx"
+
+
+def write_fill_in_all(folder: Path, ledger, filters: dict, lang: str, today: date) -> list[tuple[str, Path, int]]:
+    """One fill-in workbook per unit with tasks under ``filters``, in
+    ``folder``: (unit, file, tasks) for each."""
+    tasks = select(ledger, filters, today)
+    units: dict[str, list[dict]] = {}
+    for task in tasks:
+        if task["unit"]:
+            units.setdefault(task["unit"], []).append(task)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for unit, own in sorted(units.items()):
+        path = folder / file_name(unit)
+        write_xlsx(path, ledger, own, lang, today, fill_in=True, unit=unit)
+        written.append((unit, path, len(own)))
+    return written
+
+
+def write_csv(stream, ledger, tasks: list[dict], lang: str, unit: str | None = None) -> None:
+    """CSV rows, and the stamp as the last line, under the table (a note
+    line, as offices write 注：… under theirs; Excel and WPS keep it as a cell)."""
     from rectify.exchange import csv_io
 
-    csv_io.write(stream, headers(lang), sheet_rows(ledger, tasks, lang))
+    rows = sheet_rows(ledger, tasks, lang)
+    line = f"{columns.STAMP_KEY} {dates.timestamp()}" + (f" @{unit}" if unit else "")
+    csv_io.write(stream, headers(lang), rows + [[line]])
 
 
 # -- evidence ----------------------------------------------------------------

@@ -20,12 +20,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rectify import dates
+from rectify import dates, notes
 from rectify import ledger as L
+from rectify import rules as R
 from rectify.errors import ImportFileError, InputError
+from rectify.exchange import columns
 from rectify.exchange.records import Kept, Record, Source
 from rectify.exchange.sheet import HEADER_SCAN_ROWS, read_grid
 from rectify.i18n import _, ngettext
+from rectify.model import FINISHED, status_label
+from rectify.vocabulary import SHEET_STATUS_WORDS
 
 if TYPE_CHECKING:
     from rectify.exchange.tables import Table
@@ -57,7 +61,63 @@ def read_source(path: Path, *, sheet: str | None = None, today: date | None = No
     text = suffix in (".csv", ".txt", ".tsv")
     if text and sheet is not None:
         raise InputError(_("--sheet applies to workbooks and documents only."))
-    return choose(path.name, "csv" if text else suffix.lstrip("."), T.read_tables(path), sheet, today, strict)
+    tables, stamp = _without_stamp(T.read_tables(path))
+    source = choose(path.name, "csv" if text else suffix.lstrip("."), tables, sheet, today, strict)
+    source.stamp = stamp or _stamp_line(source)
+    source.sha256 = _sha256(path)
+    return source
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+_NOT_LEDGER = {columns.FILL_IN_TEXT[lang]["sheet"] for lang in columns.FILL_IN_TEXT}
+
+
+def _without_stamp(tables: list[Table]) -> tuple[list[Table], dict | None]:
+    """The workbook's tables less the export stamp's hidden sheet and a
+    fill-in workbook's instructions; and the stamp, if it is there."""
+    from rectify.exchange.xlsx import STAMP_SHEET
+
+    stamp = None
+    kept = []
+    for table in tables:
+        if table.name == STAMP_SHEET:
+            pairs = {str(row[0]).strip(): row[1] for row in table.grid if len(row) > 1 and row[0] is not None}
+            stamp = _stamp(pairs.get(columns.STAMP_KEY), pairs.get("unit"))
+        elif table.name not in _NOT_LEDGER or len(tables) == 1:
+            kept.append(table)
+    return kept or tables, stamp
+
+
+def _stamp(moment, unit) -> dict | None:
+    """The stamp's values, or None when its time does not read as one."""
+    from datetime import datetime
+
+    if isinstance(moment, datetime):  # a spreadsheet that took the text for a date
+        moment = moment.isoformat(timespec="seconds")
+    try:
+        at = datetime.fromisoformat(str(moment).strip()).isoformat(timespec="seconds")
+    except (TypeError, ValueError):
+        return None
+    return {"exported_at": at, "unit": (str(unit).strip() or None) if unit is not None else None}
+
+
+def _stamp_line(source: Source) -> dict | None:
+    """A CSV's stamp: the line under its table that ``exporter.write_csv`` writes."""
+    for _row, text in reversed(source.below):
+        words = text.split()
+        if len(words) >= 2 and words[0] == columns.STAMP_KEY:
+            unit = text.split(" @", 1)[1] if " @" in text else None
+            return _stamp(words[1], unit)
+    return None
 
 
 def _score(source: Source) -> tuple:
@@ -130,14 +190,23 @@ class Plan:
     progress_notes: list[tuple[int, str]] = field(default_factory=list)  # (task id, note) on existing tasks
     evidence: list[tuple[int, str]] = field(default_factory=list)  # (task id, note) on existing tasks
     kept: list[tuple[int, int, Kept]] = field(default_factory=list)  # (task id, row, cell) on existing tasks
+    # What the status words of a returned sheet do, under the rule book (rules.judge_claim):
+    moves: list[tuple[int, str]] = field(default_factory=list)  # (task id, verb): start or submit
+    claims: list[tuple[int, str]] = field(default_factory=list)  # (task id, words): claims done, awaiting evidence
+    requests: list[tuple[int, str | None, str]] = field(default_factory=list)  # (task id, old due, new due)
+    # Every change, claim, conflict and refusal, per task and field, for the dry run and the register.
+    findings: list[dict] = field(default_factory=list)
+    stamped: bool = False  # the file carries an export stamp: fields compared with the ledger as exported
 
     def changed_ids(self) -> set[int]:
         return ({old["id"] for _r, old, _c in self.updates} | {t for t, _n in self.progress_notes}
-                | {t for t, _n in self.evidence} | {t for t, _r, _k in self.kept})
+                | {t for t, _n in self.evidence} | {t for t, _r, _k in self.kept} | {t for t, _v in self.moves}
+                | {t for t, _w in self.claims} | {t for t, _o, _n in self.requests})
 
 
 _SELECT_TASKS = ("SELECT id, uid, title, target, kind, unit, leader, owner, helpers, due, note, category, status, "
-                 "progress, closed_at, closed_by, problem_id, round_id FROM task")
+                 "progress, closed_at, closed_by, problem_id, round_id, created, "
+                 "EXISTS (SELECT 1 FROM evidence v WHERE v.task_id = task.id) AS evidence_count FROM task")
 
 
 def build_plan(ledger, source: Source, round_id: int | None = None) -> Plan:
@@ -161,8 +230,13 @@ def build_plan(ledger, source: Source, round_id: int | None = None) -> Plan:
         tasks[row["uid"]] = row
         by_key.setdefault((problem_text.get(row["problem_id"]), row["title"]), []).append(row["uid"])
         by_title.setdefault(row["title"], []).append(row["uid"])
-    notes = _latest_notes(ledger) if "progress_note" in source.present else {}
-    evidence = _evidence_texts(ledger) if "evidence" in source.present else {}
+    notes = _all_notes(ledger) if source.records else {}
+    evidence = _evidence_texts(ledger) if source.records else {}
+    stamp = (source.stamp or {}).get("exported_at")
+    plan.stamped = bool(stamp)
+    exported = _as_exported(ledger, stamp) if stamp else {}
+    pending = {t for (t,) in conn.execute("SELECT task_id FROM extension_request WHERE status = 'pending'")}
+    claimed = {t for (t,) in conn.execute("SELECT DISTINCT task_id FROM event WHERE action = 'claim'")}
     kept_before = _kept_cells(ledger) if any(rec.kept for rec in source.records) else {}
     has_problem = "problem" in source.present
     seen_uid: dict[str, int] = {}
@@ -197,6 +271,10 @@ def build_plan(ledger, source: Source, round_id: int | None = None) -> Plan:
                 continue
             old = tasks[matches[0]] if matches else None
         if old is None:
+            refusal = _settle_new(rec, source)
+            if refusal:
+                plan.bad.append((rec.row, refusal))
+                continue
             plan.adds.append(rec)
             key = (rec.problem, rec.round_id)
             if rec.problem and key not in in_round and key not in plan.new_problems:
@@ -206,8 +284,15 @@ def build_plan(ledger, source: Source, round_id: int | None = None) -> Plan:
             plan.bad.append((rec.row, _("updates the same task as {unit} {row}.").format(unit=unit, row=seen_task[old["id"]])))
             continue
         seen_task[old["id"]] = rec.row
-        changes = _changes(rec, old, has_problem, problem_text)
-        refusal = _closing_refusal(changes, rec, old)
+        found: list[dict] = []
+        before = exported.get(old["id"], {}) if stamp and old["created"] <= stamp else None
+        changes = _changes(rec, old, has_problem, problem_text, before, found)
+        known = evidence.get(old["id"], set())
+        new_evidence = [line for i, line in enumerate(rec.evidence) if line not in known and line not in rec.evidence[:i]]
+        note = rec.progress_note if rec.progress_note and rec.progress_note not in notes.get(old["id"], ()) else None
+        if note and rec.claim and note == rec.claim:
+            note = None  # the claim's own words: recorded with the claim, not as a second note
+        refusal = _rules_for(rec, old, changes, note, new_evidence, source, (pending, claimed), plan, found, before)
         if refusal:
             plan.bad.append((rec.row, refusal))
             continue
@@ -216,25 +301,164 @@ def build_plan(ledger, source: Source, round_id: int | None = None) -> Plan:
             if "problem_id" in changes:
                 plan.new_problems[key] = (rec.values.get("category"), rec.code)
         touched = False
-        claim_only = rec.claim is not None and rec.progress_note == rec.claim and old["status"] == "closed"
-        if rec.progress_note and rec.progress_note != notes.get(old["id"]) and not claim_only:
-            plan.progress_notes.append((old["id"], rec.progress_note))
+        if note:
+            plan.progress_notes.append((old["id"], note))
+            found.append(_finding(old, rec, "note", "progress_note", None, note))
             touched = True
-        known = evidence.get(old["id"], set())
-        for line in rec.evidence:
-            if line not in known:
-                plan.evidence.append((old["id"], line))
-                known = known | {line}
-                touched = True
+        for line in new_evidence:
+            plan.evidence.append((old["id"], line))
+            found.append(_finding(old, rec, "evidence", "evidence", None, line))
+            touched = True
         for cell in rec.kept:
             if (cell.header, cell.text) not in kept_before.get(old["id"], set()):
                 plan.kept.append((old["id"], rec.row, cell))
                 touched = True
+        touched = touched or any(f["what"] in ("start", "submit", "claim", "extension") for f in found)
+        plan.findings.extend(found)
         if changes or touched:
             plan.updates.append((rec, old, changes))
         else:
             plan.unchanged.append((rec, old["id"]))
     return plan
+
+
+def _finding(old: dict, rec: Record, what: str, field: str | None, before, after, **more) -> dict:
+    """One line of what an import does to a task (the dry run's, the register's)."""
+    return {"task": old["id"], "row": rec.row, "what": what, "field": field, "old": before, "new": after, **more}
+
+
+def _text_of(value) -> str | None:
+    return None if value is None or value == "" else str(value)
+
+
+_RETURN_FIELDS = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "due", "note", "category", "progress")
+
+
+def _changes(rec: Record, old: dict, has_problem: bool, problem_text: dict, before: dict | None,
+             found: list[dict]) -> dict:
+    """The fields the row changes on a task in the ledger. With the ledger as
+    it stood at export (``before``: field -> text at the export, for the
+    fields changed since), a field changes only where the sheet differs from
+    that; where the ledger changed it too, the ledger's value stays and it is
+    a conflict. Without it (no stamp) the sheet is compared with the ledger
+    now. The state and the closing columns are not fields a sheet sets
+    (``_rules_for`` judges the state)."""
+    want = {k: v for k, v in rec.values.items() if k in _RETURN_FIELDS}
+    if rec.claim and old["status"] == "closed":
+        want.pop("progress", None)  # a claim of done on a task the ledger closed changes nothing
+    if has_problem and problem_text.get(old["problem_id"]) != rec.problem:
+        want["problem_id"] = rec.problem  # a text here; the id is known when applied
+        old = {**old, "problem_id": problem_text.get(old["problem_id"])}
+    changes = {}
+    for key, value in want.items():
+        now = _text_of(old.get(key))
+        if _text_of(value) == now:
+            continue
+        if before is not None and key in before:  # changed in the ledger since the export
+            if _text_of(value) != _text_of(before[key]):
+                found.append(_finding(old, rec, "conflict", key, now, value, exported=before[key]))
+            continue  # the sheet still says what was exported: a stale copy, the newer value stays
+        changes[key] = value
+    return changes
+
+
+def _rules_for(rec: Record, old: dict, changes: dict, note: str | None, new_evidence: list[str], source: Source,
+               known: tuple[set[int], set[int]], plan: Plan, found: list[dict], before: dict | None) -> str | None:
+    """Put a returned row's changes to a task in the ledger through the rule
+    book; the refusal of the row, or None. A JSON file (a program's, all or
+    nothing) is refused where a sheet's status word is only reported."""
+    strict = source.format == "json"
+    task_id = old["id"]
+    pending, claimed = known  # tasks with an extension request pending; tasks that claimed done already
+    if old["status"] in FINISHED and (changes or note or new_evidence):
+        return _("task {id} is {status}: a returned sheet does not change a closed or cancelled task "
+                     "(`rectify reopen {id} --reason ...` first).").format(id=task_id, status=status_label(old["status"]))
+    if "due" in changes and old["due"] and changes["due"] and changes["due"] > old["due"]:
+        if strict or old["status"] in FINISHED:
+            return _("moves the deadline of task {id} later: an extension needs `rectify extend {id} DATE --reason ...`.").format(
+                id=task_id)
+        due = changes.pop("due")
+        if task_id in pending:
+            found.append(_finding(old, rec, "refused", "due", old["due"], due, why="pending"))
+        else:
+            plan.requests.append((task_id, old["due"], due))
+            found.append(_finding(old, rec, "extension", "due", old["due"], due))
+    for key, value in changes.items():
+        found.append(_finding(old, rec, "change", "problem" if key == "problem_id" else key, old.get(key), value))
+    claim = rec.values.get("status")
+    if before is not None and "status" in before and R.unchanged_claim(claim, before["status"]):
+        claim = None  # the sheet says what was exported: the ledger's newer state stays
+    judged = R.judge_claim(claim, old["status"], has_evidence=bool(new_evidence) or _has_evidence(old))
+    if judged.outcome == "refused":
+        if strict:
+            return _("says task {id} is {new}, but it is {status}: {why}").format(
+                id=task_id, new=status_label(_state(claim)), status=status_label(old["status"]), why=_why(judged.why, task_id))
+        found.append(_finding(old, rec, "refused", "status", old["status"], _state(claim), why=judged.why))
+    elif judged.outcome == "move":
+        if strict and R.transition(judged.verb, old["status"]) != _state(claim):
+            return _("says task {id} is {new}, but it is {status}: {why}").format(
+                id=task_id, new=status_label(_state(claim)), status=status_label(old["status"]), why=_why("close", task_id))
+        plan.moves.append((task_id, judged.verb))
+        found.append(_finding(old, rec, judged.verb, "status", old["status"], R.transition(judged.verb, old["status"])))
+    elif judged.outcome == "claim" and task_id in claimed:
+        pass  # claimed done already, still awaiting evidence: the same claim is not recorded twice
+    elif judged.outcome == "claim":
+        if strict:
+            return _("says task {id} is {new}, but it has no evidence: {why}").format(
+                id=task_id, new=status_label(_state(claim)), why=_why("evidence", task_id))
+        plan.claims.append((task_id, rec.claim or rec.progress_note or claim))
+        found.append(_finding(old, rec, "claim", "status", old["status"], old["status"]))
+        if judged.verb:
+            plan.moves.append((task_id, judged.verb))
+    elif note and old["status"] == "open":
+        plan.moves.append((task_id, "start"))  # progress starts an open task, as `rectify progress` does
+        found.append(_finding(old, rec, "start", "status", "open", "in_progress"))
+    return None
+
+
+def _state(claim: str | None) -> str:
+    return "submitted" if claim == "done" else (claim or "open")
+
+
+def _why(why: str | None, task_id: int) -> str:
+    """What the ledger would need instead of a sheet's status word."""
+    return {
+        "finished": _("a sheet does not reopen a closed task nor revive a cancelled one (`rectify reopen {id} --reason ...`)."),
+        "cancel": _("a sheet does not cancel a task (`rectify cancel {id} --reason ...`)."),
+        "backwards": _("a sheet does not move a task backwards (`rectify reject {id} --reason ...`)."),
+        "evidence": _("attach evidence with `rectify evidence {id} ...`, then submit."),
+        "close": _("a file does not close a task: a checker closes it (`rectify close {id} --by ...`)."),
+        "pending": _("an extension request is pending already (`rectify extend requests`)."),
+    }.get(why or "", "").format(id=task_id)
+
+
+def _has_evidence(old: dict) -> bool:
+    return bool(old.get("evidence_count"))
+
+
+def _settle_new(rec: Record, source: Source) -> str | None:
+    """The state of a task new to the ledger (a first import: the sheet is
+    the office's existing record), under the rule book; a refusal for a JSON
+    object closed by its own person responsible."""
+    v = rec.values
+    claim = v.get("status")
+    if rec.history is not None or source.format == "json":
+        if claim == "closed" and v.get("closed_by") and R.person_key(v["closed_by"]) == R.person_key(v.get("owner")):
+            return _("is closed by its own person responsible ({owner}); another person verifies and closes.").format(
+                owner=v.get("owner"))
+        return None
+    state, flag = R.first_import_state(claim, checker=v.get("closed_by"), owner=v.get("owner"),
+                                       has_evidence=bool(rec.evidence))
+    if claim == "done" and v.get("progress") is None:
+        v["progress"] = 100  # the unit says done: 100%, whatever the state the rules give it
+    if state != "closed":
+        v.pop("closed_at", None)
+        v.pop("closed_by", None)
+    if state in (None, "open") and rec.progress_note and claim is None:
+        state = "in_progress"  # a progress note starts an open task, as `rectify progress` does
+    v["status"] = state
+    rec.flag = flag
+    return None
 
 
 def is_bulk_load(ledger, source: Source) -> bool:
@@ -249,43 +473,6 @@ def is_empty(ledger) -> bool:
     return not ledger.conn.execute("SELECT EXISTS (SELECT 1 FROM task) OR EXISTS (SELECT 1 FROM problem)").fetchone()[0]
 
 
-def _changes(rec: Record, old: dict, has_problem: bool, problem_text: dict) -> dict:
-    want = dict(rec.values)
-    status = want.get("status")
-    if rec.claim and status in ("submitted", "closed") and old["status"] == "closed":
-        # A claim of done on a task the ledger has closed changes nothing.
-        status = None
-        want.pop("progress", None)
-    # A sheet's closing-time cell left empty (the usual case when a unit
-    # closes a task in an exported sheet) means "now", as `rectify close` does.
-    if status and status != old["status"] and not want.get("closed_at"):
-        if status == "closed":
-            want["closed_at"] = dates.timestamp()
-        elif old["status"] == "closed":
-            want.update(closed_at=None, closed_by=None)
-    if status is None:
-        want.pop("status", None)
-    changes = {k: v for k, v in want.items() if old.get(k) != v}
-    if has_problem and problem_text.get(old["problem_id"]) != rec.problem:
-        changes["problem_id"] = rec.problem  # a text here; the id is known when applied
-    return changes
-
-
-def _closing_refusal(changes: dict, rec: Record, old: dict) -> str | None:
-    """A sheet may not close a task the ledger holds open unless it names a
-    checker other than the person responsible: the rule `rectify close` keeps.
-    (A task new to this ledger may arrive closed: that records a past fact.)"""
-    if changes.get("status") != "closed":
-        return None
-    checker = (rec.values.get("closed_by") or "").strip()
-    owner = (rec.values.get("owner") or old["owner"] or "").strip()
-    if not checker:
-        return _("closes task {id} without naming its checker: fill in the checker column, or close it with `rectify close`.").format(id=old["id"])
-    if owner and L.person_key(checker) == L.person_key(owner):
-        return _("closes task {id} with its own person responsible as checker; another person must verify it.").format(id=old["id"])
-    return None
-
-
 def _kept_cells(ledger) -> dict[int, set]:
     out: dict[int, set] = {}
     for task_id, header, text in ledger.conn.execute("SELECT task_id, header, text FROM import_cell"):
@@ -293,10 +480,25 @@ def _kept_cells(ledger) -> dict[int, set]:
     return out
 
 
-def _latest_notes(ledger) -> dict[int, str]:
-    return dict(ledger.conn.execute(
-        "SELECT task_id, note FROM event WHERE id IN (SELECT max(id) FROM event WHERE action = 'progress' "
-        "AND note IS NOT NULL GROUP BY task_id)"))
+def _all_notes(ledger) -> dict[int, set]:
+    """Every progress note of every task: a note already in the ledger is not added twice."""
+    out: dict[int, set] = {}
+    for task_id, note in ledger.conn.execute("SELECT task_id, note FROM event WHERE action = 'progress' AND note IS NOT NULL"):
+        out.setdefault(task_id, set()).add(note)
+    return out
+
+
+def _as_exported(ledger, stamp: str) -> dict[int, dict]:
+    """For each task changed since ``stamp``, its fields as they stood then
+    (text): the ``old`` of the first event after the stamp that changed each."""
+    out: dict[int, dict] = {}
+    for task_id, name, old in ledger.conn.execute(
+            "SELECT task_id, field, old FROM event WHERE at > ? AND field IS NOT NULL ORDER BY id", (stamp,)):
+        fields = out.setdefault(task_id, {})
+        if name == "problem_id":
+            continue
+        fields.setdefault(name, old)
+    return out
 
 
 def _evidence_texts(ledger) -> dict[int, set]:
@@ -311,7 +513,6 @@ def _evidence_texts(ledger) -> dict[int, set]:
 _INSERT_TASK = ("INSERT INTO task (id, uid, problem_id, title, target, kind, category, unit, leader, owner, helpers, "
                 "due, status, progress, note, created, updated, closed_at, closed_by, round_id) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-_INSERT_EVENT = "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)"
 _INSERT_EVIDENCE = "INSERT INTO evidence (task_id, added, note) VALUES (?,?,?)"
 _INSERT_KEPT = ("INSERT INTO import_cell (task_id, at, source, row, header, field, text, review, reason) "
                 "VALUES (?,?,?,?,?,?,?,?,?)")
@@ -371,7 +572,7 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
     conn.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB at most, used only as needed
     now = ledger.timestamp()
     who = L.actor()
-    note = _("import {name}").format(name=source_name)
+    note = notes.note("import", name=source_name)
     problems = _add_problems(conn, plan, now)
     total = len(plan.adds) + len(plan.updates)
     existing = conn.execute("SELECT count(*) FROM task").fetchone()[0]
@@ -386,11 +587,11 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
             kept: list[tuple] = []
             for rec in plan.adds[start:start + CHUNK]:
                 task_rows.append(_task_row(rec, tid, problems, now, next(uids)))
-                _add_events(rec, tid, task_rows[-1][13], now, note, who, events, evidence)
                 kept.extend(_kept_row(tid, now, source_name, rec.row, cell) for cell in rec.kept)
+                _add_events(rec, tid, task_rows[-1], now, source_name, who, events, evidence, kept)
                 tid += 1
             conn.executemany(_INSERT_TASK, task_rows)
-            conn.executemany(_INSERT_EVENT, events)
+            ledger.record_many(events)
             conn.executemany(_INSERT_EVIDENCE, evidence)
             conn.executemany(_INSERT_KEPT, kept)
             done += len(task_rows)
@@ -400,17 +601,13 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
             if "problem_id" in changes:
                 key = (changes["problem_id"], old["round_id"])
                 changes = {**changes, "problem_id": problems.get(key) if changes["problem_id"] else None}
-            if old["due"] and (changes.get("due") or "") > old["due"]:
-                # A later deadline is an extension, wherever it comes from: the
-                # weekly printout lists it with the others, the file as its reason.
-                changes = dict(changes)
-                L._apply_changes(ledger, old["id"], old, {"due": changes.pop("due")}, "extend", note=note)
-            L._apply_changes(ledger, old["id"], old, changes, "import", note=note)
+            L.apply_changes(ledger, old["id"], old, changes, "import", note=note)
             done += 1
             if progress is not None and done % CHUNK == 0:
                 progress(done, total)
-        _add_notes(conn, plan, now, who)
+        _add_notes(ledger, plan, now, who)
         conn.executemany(_INSERT_KEPT, [_kept_row(t, now, source_name, row, cell) for t, row, cell in plan.kept])
+        _apply_claims(ledger, plan, source_name, who)
     if progress is not None:
         progress(total, total)
 
@@ -431,12 +628,12 @@ def _add_problems(conn, plan: Plan, now: str) -> dict[tuple[str, int | None], in
 
 def _task_row(rec: Record, tid: int, problems: dict, now: str, new_uid: str) -> tuple:
     v = rec.values
-    status = v.get("status") or "open"
+    status = v.get("status") or "open"  # settled by the plan (``_settle_new``)
     percent = v.get("progress")
     if percent is None:
         percent = 100 if status == "closed" else 0
     closed_at = v.get("closed_at")
-    if status == "closed" and "closed_at" not in v:
+    if status == "closed" and not closed_at:  # carried over with no date: closed as of the import
         closed_at = now
     return (tid, rec.uid or new_uid, problems.get((rec.problem, rec.round_id)) if rec.problem else None,
             v["title"], v.get("target"), v.get("kind"), v.get("category"), v.get("unit"),
@@ -444,20 +641,47 @@ def _task_row(rec: Record, tid: int, problems: dict, now: str, new_uid: str) -> 
             v.get("note"), rec.created or now, now, closed_at, v.get("closed_by"), rec.round_id)
 
 
-def _add_events(rec: Record, tid: int, percent: int, now: str, note: str, who, events: list, evidence: list) -> None:
-    """A new task's events: its copied history (JSON), else an ``add``; then
-    its progress note and evidence lines."""
+def _add_events(rec: Record, tid: int, row: tuple, now: str, source_name: str, who, events: list, evidence: list,
+                kept: list) -> None:
+    """A new task's events: its copied history (JSON), else an ``add`` whose
+    note says what the sheet said (a claim, a closing carried over); then its
+    progress note, its claim of done and its evidence lines. A closing the
+    rules do not take as it is marks the task for review (``kept``)."""
     title = rec.values["title"]
+    percent = row[13]
     if rec.history:
         events.extend((tid, *ev) for ev in rec.history)
     else:
-        said = _("{note}; the sheet says {word}").format(note=note, word=_claim_word(rec.claim)) if rec.claim else note
-        events.append((tid, now, "add", None, None, title, said, who))
+        events.append((tid, now, "add", None, None, title, _add_note(rec, row, now, source_name), who))
         if rec.progress_note:
             events.append((tid, now, "progress", "progress", str(percent), str(percent), rec.progress_note, who))
+        if rec.flag in ("claim", "own_checker") and row[12] == "in_progress":
+            word = _claim_word(rec.claim or rec.progress_note or "")
+            events.append((tid, now, "claim", None, None, None, notes.note("claim", name=source_name, word=word), who))
+        if rec.flag in ("no_checker", "own_checker"):
+            from rectify.i18n import is_zh
+
+            text = rec.values.get("closed_by") or rec.claim or ""
+            reason = notes.shown(_add_note(rec, row, now, source_name))
+            kept.append((tid, now, source_name, rec.row, columns.header("closed_by", "zh" if is_zh() else "en"), "closed_by",
+                         text or "—", 1, reason))
     for line in rec.evidence:
         evidence.append((tid, now, line))
         events.append((tid, now, "evidence", None, None, None, line, who))
+
+
+def _add_note(rec: Record, row: tuple, now: str, source_name: str) -> str:
+    """The language-neutral note of a new task's ``add`` event."""
+    if rec.flag == "no_checker":
+        return notes.note("carried_unchecked", name=source_name)
+    if rec.flag == "own_checker":
+        return notes.note("own_checker", name=source_name, checker=rec.values.get("closed_by"))
+    if row[12] == "closed":
+        return notes.note("carried", name=source_name, checker=row[18], date=(row[17] or now)[:10],
+                          word=_claim_word(rec.claim) if rec.claim else SHEET_STATUS_WORDS["zh"]["closed"])
+    if rec.claim:
+        return notes.note("import_said", name=source_name, word=_claim_word(rec.claim))
+    return notes.note("import", name=source_name)
 
 
 def _claim_word(text: str) -> str:
@@ -468,8 +692,9 @@ def _claim_word(text: str) -> str:
     return first[:40]
 
 
-def _add_notes(conn, plan: Plan, now: str, who) -> None:
+def _add_notes(ledger, plan: Plan, now: str, who) -> None:
     """Progress notes and evidence lines that the file adds to existing tasks."""
+    conn = ledger.conn
     events, evidence = [], []
     ids = ",".join(str(t) for t, _n in plan.progress_notes)
     percent = dict(conn.execute(f"SELECT id, progress FROM task WHERE id IN ({ids})")) if ids else {}
@@ -478,5 +703,20 @@ def _add_notes(conn, plan: Plan, now: str, who) -> None:
     for task_id, text in plan.evidence:
         evidence.append((task_id, now, text))
         events.append((task_id, now, "evidence", None, None, None, text, who))
-    conn.executemany(_INSERT_EVENT, events)
+    ledger.record_many(events)
     conn.executemany(_INSERT_EVIDENCE, evidence)
+
+
+def _apply_claims(ledger, plan: Plan, source_name: str, who) -> None:
+    """What the status words and deadlines of a returned sheet do, each through
+    the rule book: a claim of done recorded (``claim``), a state moved by its
+    verb (start, submit: ``ledger.move`` checks the transition and the
+    evidence again), a later deadline filed as an extension request."""
+    from rectify import supervision
+
+    for task_id, words in plan.claims:
+        ledger.record(task_id, "claim", note=notes.note("claim", name=source_name, word=_claim_word(words)), actor=who)
+    for task_id, verb in plan.moves:
+        L.move(ledger, task_id, verb, who=who)
+    for task_id, _old, due in plan.requests:
+        supervision.file_request(ledger, task_id, due, notes.note("extension", name=source_name), who)

@@ -24,8 +24,8 @@ from rectify import ledger as L
 from rectify.errors import DateError, InputError
 from rectify.i18n import _
 from rectify.model import find_kind, kind_label, parse_status
-from rectify.vocabulary import (CLOSED, DEADLINE_FILLERS, DEADLINE_WORDS, DONE, IMMEDIATE, LIMITED, LONG_TERM,
-                                SHEET_STATE_WORDS, SHEET_STATUS_WORDS, STATES, STATUS_VARIANTS, SUBMITTED)
+from rectify.vocabulary import (DEADLINE_FILLERS, DEADLINE_WORDS, DONE, IMMEDIATE, LIMITED, LONG_TERM,
+                                SHEET_STATE_WORDS, SHEET_STATUS_WORDS, STATES, STATUS_VARIANTS)
 
 # Task columns an import may set, as stored.
 TASK_FIELDS = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "due", "note", "category",
@@ -77,9 +77,12 @@ class Record:
     history: list[tuple] | None = None  # JSON: events to copy to a new task
     created: str | None = None  # JSON: the creation time to keep on a new task
     kept: list[Kept] = field(default_factory=list)
-    claim: str | None = None  # the word of a "done" claim the import settled (已完成 ...)
+    claim: str | None = None  # the words of a claim of done, as the sheet gives them (已完成 ...)
     round: str | None = None  # the round's name, as the file gives it
     round_id: int | None = None  # the round a new task and its problem go to (set by the plan)
+    # Set by the plan for a task new to the ledger (rules.first_import_state):
+    # "claim", "no_checker" or "own_checker".
+    flag: str | None = None
 
 
 @dataclass
@@ -100,6 +103,9 @@ class Source:
     groups: list[tuple[int, str]] = field(default_factory=list)  # (row, text) of group rows: 一、…方面
     header_groups: list[str] = field(default_factory=list)  # the upper row of a two-row header: 责任主体
     choice: list[str] = field(default_factory=list)  # why this sheet or table was read, and the others not
+    # The export stamp the file carries (rectify export): {"exported_at": ISO time, "unit": name or None}.
+    stamp: dict | None = None
+    sha256: str | None = None  # of the file read
 
     @property
     def unit(self) -> str:
@@ -266,16 +272,7 @@ def _status(value, column: str) -> tuple[str | None, int | None, str | None]:
     return claim, None, s
 
 
-def settle_claim(values: dict, claim: str | None) -> str | None:
-    """The state a status claim gives a task new to the ledger: ``done`` is
-    closed when the sheet names a checker other than the person responsible
-    (compared as `close` compares them: a closing carried over), else
-    submitted (the unit says it is done; a checker has yet to verify). Other
-    claims are states as they are."""
-    if claim != DONE:
-        return claim
-    checker = L.person_key(values.get("closed_by"))
-    return CLOSED if checker and checker != L.person_key(values.get("owner")) else SUBMITTED
+_LEDGER_STATE_WORDS = frozenset(w for words in SHEET_STATUS_WORDS.values() for w in words.values())
 
 
 def split_units(text: str | None) -> tuple[str | None, list[str]]:
@@ -478,10 +475,12 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
     if "closed_at" in raw:
         values["closed_at"] = read("closed_at", _timestamp, today)
     if claim:
-        values["status"] = settle_claim(values, claim)
-        if claim == "done":
+        # The claim as the sheet says it (``done`` included); the importer
+        # decides what it does under the rule book (rules.judge_claim,
+        # rules.first_import_state).
+        values["status"] = claim
+        if claim in ("done", "submitted", "closed"):
             rec.claim = (_plain(raw.get("status")) or "").strip() or done_word
-            values.setdefault("progress", 100)
     if "evidence" in raw:
         text = read("evidence", _text)
         rec.evidence = [line.strip() for line in (text or "").split("\n") if line.strip()]

@@ -29,6 +29,7 @@ from pathlib import Path
 
 BAND_FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "blue": "DDEBF7"}
 HEADER_FILL = "D9D9D9"
+OPEN_FILL = "E2EFDA"  # the header of a column a unit fills in (a fill-in workbook)
 MAX_WIDTH = 46
 FONT = "Arial"
 LINE_HEIGHT = 16  # points a line of 11-point text takes with Chinese in it (Noto Sans CJK: 1.45 em)
@@ -180,6 +181,19 @@ class Layout:
     print_columns: int | None = None  # the columns printed, from the first; None: all
     nowrap: frozenset[int] = frozenset()  # columns whose text never wraps (a uid)
     footer: str = "&P / &N"  # the page footer: Excel's codes, &P the page, &N the pages
+    # The export stamp, (key, value) rows on a hidden sheet named STAMP_SHEET:
+    # Excel, WPS and LibreOffice keep a hidden sheet through a save.
+    stamp: list[tuple[str, str]] | None = None
+    # A fill-in workbook: the columns a unit fills in (unlocked, their headers
+    # marked), all others locked by sheet protection without a password;
+    # drop-down lists (column -> words; other text is warned of, not refused);
+    # and an instructions sheet (name, lines).
+    editable: set[int] | None = None
+    lists: dict[int, list[str]] | None = None
+    instructions: tuple[str, list[str]] | None = None
+
+
+STAMP_SHEET = "rectify"
 
 
 def write(path: Path, layout: Layout) -> None:
@@ -197,16 +211,23 @@ def write(path: Path, layout: Layout) -> None:
     letters = [_col(i) for i in range(ncols)]
     printed = ncols if layout.print_columns is None else layout.print_columns
     nowrap = layout.nowrap
+    editable = layout.editable
+    sheets = [(layout.sheet_name, "")]
+    if layout.instructions:
+        sheets.append((layout.instructions[0], ""))
+    if layout.stamp:
+        sheets.append((STAMP_SHEET, ' state="hidden"'))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("[Content_Types].xml", _content_types(len(sheets)))
         zf.writestr("_rels/.rels", _ROOT_RELS)
-        zf.writestr("xl/_rels/workbook.xml.rels", _BOOK_RELS)
+        zf.writestr("xl/_rels/workbook.xml.rels", _book_rels(len(sheets)))
         zf.writestr("xl/styles.xml", _STYLES)
-        name = _attr(layout.sheet_name)
         quoted = "'" + layout.sheet_name.replace("'", "''") + "'"
+        listed = "".join(f'<sheet name="{_attr(name)}" sheetId="{i}"{state} r:id="rId{i}"/>'
+                         for i, (name, state) in enumerate(sheets, start=1))
         zf.writestr("xl/workbook.xml", (
             f'{_XML}<workbook xmlns="{_MAIN}" xmlns:r="{_REL}"><bookViews><workbookView/></bookViews>'
-            f'<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets><definedNames>'
+            f'<sheets>{listed}</sheets><definedNames>'
             f'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
             f'{_text(quoted)}!$A$2:${last_col}${last_row}</definedName>'
             + (f'<definedName name="_xlnm.Print_Area" localSheetId="0">'
@@ -226,40 +247,68 @@ def write(path: Path, layout: Layout) -> None:
             out.write('</cols><sheetData><row r="1" ht="30" customHeight="1">')
             out.write(_string_cell("A1", layout.title, _XF["title"]))
             out.write(f'</row><row r="2" ht="{_height(layout.headers, _lines(layout.headers, widths)):g}" customHeight="1">')
-            out.write("".join(_string_cell(f"{letters[c]}2", h, _XF["head"]) for c, h in enumerate(layout.headers)))
+            out.write("".join(_string_cell(f"{letters[c]}2", h, _XF["head_open" if editable and c in editable else "head"])
+                              for c, h in enumerate(layout.headers)))
             out.write("</row>")
             for r, (values, band) in enumerate(zip(layout.rows, layout.bands), start=3):
                 xf = _BAND_XF.get(band or "", _BAND_XF[""])
+                open_xf = _OPEN_XF.get(band or "", _OPEN_XF[""])
                 # Every row's height is stored: neither Excel nor WPS measures
                 # wrapped text when it opens a file, and LibreOffice, which does,
                 # then agrees with them.
                 parts = [f'<row r="{r}" ht="{_height(values, _lines(values, widths, nowrap)):g}" customHeight="1">']
                 for c, value in enumerate(values):
                     ref = f"{letters[c]}{r}"
+                    style = open_xf if editable and c in editable else xf
                     if value is None:
-                        parts.append(f'<c r="{ref}" s="{xf[0]}"/>')
+                        parts.append(f'<c r="{ref}" s="{style[0]}"/>')
                     elif isinstance(value, str):
-                        parts.append(_string_cell(ref, value, xf[3] if c in nowrap else xf[0]))
+                        parts.append(_string_cell(ref, value, style[3] if c in nowrap else style[0]))
                     elif isinstance(value, bool):
-                        parts.append(f'<c r="{ref}" s="{xf[0]}" t="b"><v>{int(value)}</v></c>')
+                        parts.append(f'<c r="{ref}" s="{style[0]}" t="b"><v>{int(value)}</v></c>')
                     elif isinstance(value, datetime):
-                        style = xf[1] if c in layout.date_columns else xf[2]
-                        parts.append(f'<c r="{ref}" s="{style}"><v>{_serial(value)}</v></c>')
+                        number = style[1] if c in layout.date_columns else style[2]
+                        parts.append(f'<c r="{ref}" s="{number}"><v>{_serial(value)}</v></c>')
                     elif isinstance(value, date):
-                        parts.append(f'<c r="{ref}" s="{xf[1]}"><v>{(value - _EPOCH).days}</v></c>')
+                        parts.append(f'<c r="{ref}" s="{style[1]}"><v>{(value - _EPOCH).days}</v></c>')
                     else:
-                        parts.append(f'<c r="{ref}" s="{xf[0]}"><v>{value!r}</v></c>')
+                        parts.append(f'<c r="{ref}" s="{style[0]}"><v>{value!r}</v></c>')
                 parts.append("</row>")
                 out.write("".join(parts))
             for offset, line in enumerate(layout.legend, start=2):
                 out.write(f'<row r="{last_row + offset}">{_string_cell(f"A{last_row + offset}", line, 0)}</row>')
-            out.write(f'</sheetData><autoFilter ref="A2:{last_col}{last_row}"/>'
-                      '<printOptions horizontalCentered="1"/>'
+            out.write("</sheetData>")
+            if editable is not None:
+                # Locked cells cannot be changed; filtering, sorting and widths still work. No password.
+                out.write('<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0" '
+                          'autoFilter="0" sort="0"/>')
+            out.write(f'<autoFilter ref="A2:{last_col}{last_row}"/>')
+            if layout.lists and layout.rows:
+                out.write(f'<dataValidations count="{len(layout.lists)}">' + "".join(
+                    f'<dataValidation type="list" errorStyle="warning" allowBlank="1" showInputMessage="1" '
+                    f'showErrorMessage="1" sqref="{letters[c]}3:{letters[c]}{last_row}"><formula1>'
+                    f'{_text(chr(34) + ",".join(words) + chr(34))}</formula1></dataValidation>'
+                    for c, words in sorted(layout.lists.items())) + "</dataValidations>")
+            out.write('<printOptions horizontalCentered="1"/>'
                       '<pageMargins left="0.3" right="0.3" top="0.5" bottom="0.6" header="0.2" footer="0.25"/>'
                       '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
                       f'<headerFooter><oddFooter>&amp;C{_text(layout.footer)}</oddFooter></headerFooter></worksheet>')
             out.flush()
             out.detach()
+        number = 2
+        if layout.instructions:
+            zf.writestr(f"xl/worksheets/sheet{number}.xml", _plain_sheet([[line] for line in layout.instructions[1]], [100]))
+            number += 1
+        if layout.stamp:
+            zf.writestr(f"xl/worksheets/sheet{number}.xml", _plain_sheet([list(pair) for pair in layout.stamp], [16, 40]))
+
+
+def _plain_sheet(rows: list[list[str]], widths: list[int]) -> str:
+    """A small sheet of text rows, wrapped: the instructions, the stamp."""
+    cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
+    body = "".join(f'<row r="{r}">' + "".join(_string_cell(f"{_col(c)}{r}", v, _XF["wrap"]) for c, v in enumerate(row))
+                   + "</row>" for r, row in enumerate(rows, start=1))
+    return f'{_XML}<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><cols>{cols}</cols><sheetData>{body}</sheetData></worksheet>'
 
 
 def _col(index: int) -> str:
@@ -316,27 +365,34 @@ _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
-_CONTENT_TYPES = (
-    f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>')
+def _content_types(sheets: int) -> str:
+    return (f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                      for i in range(1, sheets + 1))
+            + '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>')
+
+
 _ROOT_RELS = (f'{_XML}<Relationships xmlns="{_PKG}"><Relationship Id="rId1" Type="{_REL}/officeDocument" '
               'Target="xl/workbook.xml"/></Relationships>')
-_BOOK_RELS = (f'{_XML}<Relationships xmlns="{_PKG}">'
-              f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-              f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/></Relationships>')
+
+
+def _book_rels(sheets: int) -> str:
+    return (f'{_XML}<Relationships xmlns="{_PKG}">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                      for i in range(1, sheets + 1))
+            + f'<Relationship Id="rId{sheets + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>')
 
 
 def _styles() -> tuple[str, dict, dict, dict]:
     """styles.xml, and the cell format (xf) numbers the writer uses: by name,
     by band (general, date, date-time), and each one's quote-prefixed twin."""
-    fills = ["", HEADER_FILL] + list(BAND_FILLS.values())
+    fills = ["", HEADER_FILL, OPEN_FILL] + list(BAND_FILLS.values())
     fill_xml = '<fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>' + "".join(
         f'<fill><patternFill patternType="solid"><fgColor rgb="FF{c}"/><bgColor indexed="64"/></patternFill></fill>'
         for c in fills[1:])
@@ -345,11 +401,12 @@ def _styles() -> tuple[str, dict, dict, dict]:
     xfs: list[str] = []
     quoted: dict[int, int] = {}
 
-    def xf(font=0, fill="", border=0, numfmt=0, align="") -> int:
+    def xf(font=0, fill="", border=0, numfmt=0, align="", unlocked=False) -> int:
         base = (f'numFmtId="{numfmt}" fontId="{font}" fillId="{fill_id[fill]}" borderId="{border}" xfId="0"'
                 + (' applyNumberFormat="1"' if numfmt else "") + (' applyFont="1"' if font else "")
-                + (' applyFill="1"' if fill else "") + (' applyBorder="1"' if border else ""))
-        inner = f"<alignment {align}/>" if align else ""
+                + (' applyFill="1"' if fill else "") + (' applyBorder="1"' if border else "")
+                + (' applyProtection="1"' if unlocked else ""))
+        inner = (f"<alignment {align}/>" if align else "") + ('<protection locked="0"/>' if unlocked else "")
         for quote in (False, True):
             attrs = base + (' applyAlignment="1"' if align else "") + (' quotePrefix="1"' if quote else "")
             xfs.append(f"<xf {attrs}>{inner}</xf>" if inner else f"<xf {attrs}/>")
@@ -358,11 +415,16 @@ def _styles() -> tuple[str, dict, dict, dict]:
         return len(xfs) - 2
 
     names = {"plain": xf(), "title": xf(font=2, align='vertical="center"'),
-             "head": xf(font=1, fill=HEADER_FILL, border=1, align='horizontal="center" vertical="center" wrapText="1"')}
+             "head": xf(font=1, fill=HEADER_FILL, border=1, align='horizontal="center" vertical="center" wrapText="1"'),
+             "head_open": xf(font=1, fill=OPEN_FILL, border=1, align='horizontal="center" vertical="center" wrapText="1"'),
+             "wrap": xf(align='vertical="top" wrapText="1"')}
     bands = {}
+    open_bands = {}
     for band, colour in [("", "")] + list(BAND_FILLS.items()):
         bands[band] = tuple(xf(fill=colour, border=1, numfmt=n, align='vertical="top" wrapText="1"')
                             for n in (0, 164, 165)) + (xf(fill=colour, border=1, align='vertical="top"'),)
+        open_bands[band] = tuple(xf(fill=colour, border=1, numfmt=n, align='vertical="top" wrapText="1"', unlocked=True)
+                                 for n in (0, 164, 165)) + (xf(fill=colour, border=1, align='vertical="top"', unlocked=True),)
     xml = (f'{_XML}<styleSheet xmlns="{_MAIN}"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
            '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
            f'<fonts count="3"><font><sz val="11"/><name val="{FONT}"/><family val="2"/></font>'
@@ -375,7 +437,7 @@ def _styles() -> tuple[str, dict, dict, dict]:
            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
            f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
-    return xml, names, bands, quoted
+    return xml, names, bands, quoted, open_bands
 
 
-_STYLES, _XF, _BAND_XF, _QUOTED = _styles()
+_STYLES, _XF, _BAND_XF, _QUOTED, _OPEN_XF = _styles()

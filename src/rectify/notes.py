@@ -1,0 +1,42 @@
+"""History text that rectify itself writes (an import's reason, a carried-over
+closing) is stored language-neutral: a code and its parameters, as
+``rectify:CODE {"param": ...}``. It is shown in the reader's language by
+``shown``; a note a person typed is shown as it is.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rectify.i18n import N_, _
+
+PREFIX = "rectify:"
+TEXTS = {
+    "import": N_("import {name}"),
+    "import_said": N_("import {name}; the sheet says {word}"),
+    "carried": N_("carried over as closed from {name} (the sheet says {word}): checked by {checker} on {date}"),
+    "carried_unchecked": N_("carried over as closed from {name}, which names no checker: awaiting review"),
+    "own_checker": N_("{name} names the person responsible as checker ({checker}): not closed; awaiting a checker"),
+    "claim": N_("the returned sheet {name} says {word}: claims done, awaiting evidence"),
+    "extension": N_("later deadline asked in the returned sheet {name}"),
+}
+
+
+def note(code: str, **params: object) -> str:
+    """The stored form of the generated text ``code`` with ``params``."""
+    return f"{PREFIX}{code} " + json.dumps(params, ensure_ascii=False, sort_keys=True)
+
+
+def shown(stored: str | None) -> str | None:
+    """A stored note in the reader's language (a person's note as it is)."""
+    if not stored or not stored.startswith(PREFIX):
+        return stored
+    code, _sep, rest = stored[len(PREFIX):].partition(" ")
+    text = TEXTS.get(code)
+    if text is None:
+        return stored
+    try:
+        params = json.loads(rest) if rest else {}
+        return _(text).format(**{k: ("" if v is None else v) for k, v in params.items()})
+    except (ValueError, KeyError, IndexError, AttributeError, TypeError):
+        return stored
