@@ -11,7 +11,6 @@ import io
 import json
 import os
 import re
-import shutil
 import string
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, run_process
+from conftest import NOW
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "rectify"

@@ -124,7 +124,7 @@ def test_random_histories_keep_reports_true(steps):
         ids: list[int] = []
         taken: list[tuple[tuple, dict]] = []
         reported_today = False
-        for n, (days, action) in enumerate(steps):
+        for days, action in steps:
             if days or reported_today:
                 clock = clock.replace(hour=9, minute=0) + timedelta(days=max(days, 1))
                 reported_today = False

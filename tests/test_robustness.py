@@ -243,7 +243,7 @@ def test_a_bulk_load_into_a_new_ledger_ends_in_wal_mode_and_killed_is_whole_or_a
     for name, point in points.items():
         target = tmp_path / f"{name}.db"
         seen = []
-        killed = import_killed(target, bulk_file, lambda t, sizes: seen.append(sizes) or point(sizes), probe=db_and_journal)
+        killed = import_killed(target, bulk_file, lambda t, sizes, seen=seen, point=point: seen.append(sizes) or point(sizes), probe=db_and_journal)
         # rectify itself first: a read-only check rolls a hot journal back, and finds the ledger sound.
         res = run_process("--db", str(target), "check", "--json")
         if killed and name != "journal":  # half the commit was in the file: the rollback took it out

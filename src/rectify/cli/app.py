@@ -67,7 +67,7 @@ def build_app(language: str = "en") -> typer.Typer:
     language = normalize(language) or "en"
 
     class App(AppGroup):
-        def main(self, *args, **kwargs):  # type: ignore[override]
+        def main(self, *args, **kwargs):
             # Each run: this language, and the texts of this command tree in it.
             set_language(language)
             localize(self)

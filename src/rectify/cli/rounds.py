@@ -163,7 +163,7 @@ def _entry(*, rule, doc_no, issued, money, what, money_type, people, form, other
     chosen = [kind for kind, (main, _extra) in groups.items() if main is not None]
     if len(chosen) > 1:
         raise InputError(_("One outcome at a time: give one of --rule, --money, --people or --other."))
-    for kind, (main, extra) in groups.items():
+    for kind, (_main, extra) in groups.items():
         stray = [name for name, value in extra.items() if value is not None]
         if stray and kind not in chosen:
             main_option = {"rule": "--rule", "money": "--money", "people": "--people"}[kind]

@@ -260,21 +260,21 @@ def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
     # Built under a temporary name beside the folder and renamed at the end:
     # a run interrupted or killed part-way leaves no partial folder under
     # the name (the next export there removes the temporary one).
-    build = temp_name(target, "tmp")
+    build_dir = temp_name(target, "tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         clean_leftovers(target.parent)
-        build.mkdir()
-        for e in entries:
-            if e["check"] == "ok":
+        build_dir.mkdir()
+        for entry in entries:
+            if entry["check"] == "ok":
                 kill_point("export-evidence")
-                into_folder(build, e)
-        (build / "manifest.csv").write_bytes(_manifest_csv(entries))
+                into_folder(build_dir, entry)
+        (build_dir / "manifest.csv").write_bytes(_manifest_csv(entries))
         if target.is_dir():
             target.rmdir()  # empty, as checked above
-        os.replace(build, target)
+        os.replace(build_dir, target)
     except (OSError, WriteError) as e:
         raise InputError(_("Cannot write the evidence to {path}: {reason}.").format(path=target, reason=reason(e))) from None
     finally:
-        remove(build)
+        remove(build_dir)
     return entries

@@ -597,7 +597,7 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
             done += len(task_rows)
             if progress is not None:
                 progress(done, total)
-        for rec, old, changes in plan.updates:
+        for _rec, old, changes in plan.updates:
             if "problem_id" in changes:
                 key = (changes["problem_id"], old["round_id"])
                 changes = {**changes, "problem_id": problems.get(key) if changes["problem_id"] else None}

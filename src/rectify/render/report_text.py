@@ -10,6 +10,9 @@ takes its data through ``printable_data`` first (rectify.text).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+
 from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
@@ -95,8 +98,8 @@ def _pad(text: str, width: int, right: bool) -> str:
     return space + text if right else text + space
 
 
-def fit(natural: list[int], room: int, wide: int | None, wrap: set[int] = frozenset(),
-        optional: list[int] = ()) -> dict[int, int]:
+def fit(natural: list[int], room: int, wide: int | None, wrap: AbstractSet[int] = frozenset(),
+        optional: Sequence[int] = ()) -> dict[int, int]:
     """The columns to show, each with its width, to fit ``room`` cells. As
     the room shrinks: the ``wide`` column wraps, down to ROOMY; the
     ``optional`` columns go, first first; the ``wrap`` columns wrap, widest
@@ -126,9 +129,9 @@ def fit(natural: list[int], room: int, wide: int | None, wrap: set[int] = frozen
     return widths
 
 
-def grid(con: Console, columns: list[str], rows: list[list[str]], *, right: set[int] = frozenset(),
-         wide: int | None = None, styles: list[dict[int, str]] | None = None, wrap: set[int] = frozenset(),
-         optional: list[int] = ()) -> None:
+def grid(con: Console, columns: list[str], rows: list[list[str]], *, right: AbstractSet[int] = frozenset(),
+         wide: int | None = None, styles: list[dict[int, str]] | None = None, wrap: AbstractSet[int] = frozenset(),
+         optional: Sequence[int] = ()) -> None:
     """Print a table: a bold header (when ``columns``), then the rows, fitted
     to the console (see ``fit``); ``styles`` gives per row a style per cell index."""
     count = len(columns) if columns else len(rows[0])
