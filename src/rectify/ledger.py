@@ -253,7 +253,7 @@ def history(ledger: Ledger, task_id: int) -> list[Event]:
     """A task's events, generated notes in the reader's language (``notes.shown``)."""
     from rectify.notes import shown
 
-    return [{**dict(r), "note": shown(r["note"])} for r in ledger.query(  # type: ignore[misc]
+    return [{**dict(r), "note": shown(r["note"])} for r in ledger.query(
         "SELECT id, at, action, field, old, new, note, actor FROM event WHERE task_id = ? ORDER BY id", (task_id,))]
 
 

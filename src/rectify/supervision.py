@@ -203,6 +203,7 @@ def file_request(ledger: Ledger, task_id: int, due: str, reason: str, who: str |
         "INSERT INTO extension_request (task_id, at, old_due, new_due, reason, requested_by, late) VALUES (?,?,?,?,?,?,?)",
         (task_id, now, old["due"], due, reason, who, int(late)))
     ledger.record(task_id, "extend_request", old=old["due"], new=due, note=reason, actor=who, at=now)
+    assert cur.lastrowid is not None  # an INSERT gives one
     return cur.lastrowid
 
 

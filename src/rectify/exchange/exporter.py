@@ -162,7 +162,7 @@ def write_xlsx(path: Path, ledger, tasks: list[dict], lang: str, today: date, *,
     if fill_in:
         layout.editable = {FIELDS.index(f) for f in columns.FILL_IN_FIELDS}
         layout.lists = {FIELDS.index("status"): list(columns.FILL_IN_STATUS[lang])}
-        layout.instructions = (columns.FILL_IN_TEXT[lang]["sheet"], list(columns.FILL_IN_TEXT[lang]["lines"]))
+        layout.instructions = (str(columns.FILL_IN_TEXT[lang]["sheet"]), list(columns.FILL_IN_TEXT[lang]["lines"]))
     atomic_write(path, lambda tmp: xlsx.write(tmp, layout))
 
 

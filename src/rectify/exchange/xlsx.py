@@ -389,7 +389,7 @@ def _book_rels(sheets: int) -> str:
             + f'<Relationship Id="rId{sheets + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>')
 
 
-def _styles() -> tuple[str, dict, dict, dict]:
+def _styles() -> tuple[str, dict, dict, dict, dict]:
     """styles.xml, and the cell format (xf) numbers the writer uses: by name,
     by band (general, date, date-time), and each one's quote-prefixed twin."""
     fills = ["", HEADER_FILL, OPEN_FILL] + list(BAND_FILLS.values())
