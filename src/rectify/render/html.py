@@ -188,7 +188,7 @@ def problem_tables(summary: dict) -> list[str]:
 def _sheet(sheet: dict, as_of: str, days: int) -> list[str]:
     out = ['<div class="sheet">', "<header>",
            f"<h1>{escape(layout.sheet_title(sheet))}</h1>",
-           f'<p class="meta">{escape(layout.as_of(as_of))}</p>']
+           f'<p class="meta">{escape(layout.as_of_label(as_of))}</p>']
     lines = layout.sheet_lines(sheet, days)
     out.append(f"<p><strong>{escape(lines[0])}</strong></p>")
     out += [f"<p>{escape(line)}</p>" for line in lines[1:]]
@@ -208,4 +208,4 @@ def sheets(data: dict) -> str:
     body: list[str] = []
     for s in data["sheets"]:
         body += _sheet(s, data["as_of"], data["due_within"])
-    return _document(f"{label('sheet_title')} · {layout.as_of(data['as_of'])}", body)
+    return _document(f"{label('sheet_title')} · {layout.as_of_label(data['as_of'])}", body)

@@ -155,17 +155,17 @@ def band_legend(band: str, data: dict) -> str:
     return label(band)
 
 
-def as_of(day_: str) -> str:
+def as_of_label(day_: str) -> str:
     """``as of 2026-11-25``, ``截至2026年11月25日``."""
     return label("as_of", date=dates.show_date(day_))
 
 
-def days_late(n: int) -> str:
+def days_late_text(n: int) -> str:
     """How late a task is, in a sheet: ``3 days late``, ``逾期3天``."""
     return ngettext("{n} day late", "{n} days late", n).format(n=n)
 
 
-def days_left(n: int) -> str:
+def days_left_text(n: int) -> str:
     return ngettext("in {n} day", "in {n} days", n).format(n=n)
 
 
@@ -390,10 +390,10 @@ def week_heading(data: dict, context: dict | None = None) -> tuple[str, list[str
 def due_words(task: dict) -> str:
     days = task["days_left"]
     if days < 0:
-        return days_late(-days)
+        return days_late_text(-days)
     if days == 0:
         return label("due_today")
-    return days_left(days)
+    return days_left_text(days)
 
 
 def band_name(band: str | None) -> str:

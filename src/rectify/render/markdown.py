@@ -73,7 +73,7 @@ def problem_tables(summary: dict) -> list[str]:
 
 
 def sheet(sheet: dict, as_of: str, days: int) -> str:
-    lines = [f"# {escape(layout.sheet_title(sheet))} · {escape(layout.as_of(as_of))}", ""]
+    lines = [f"# {escape(layout.sheet_title(sheet))} · {escape(layout.as_of_label(as_of))}", ""]
     lines += [f"{escape(line, line=True)}  " for line in layout.sheet_lines(sheet, days)] + [""]
     t = layout.sheet_table(sheet, as_of)
     lines += table(t) if t.rows else [label("sheet_empty", days=days), ""]

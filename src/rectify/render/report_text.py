@@ -176,7 +176,7 @@ def print_table(con: Console, table: layout.Table, band_cells: tuple[int, ...] =
 def show_summary(data: dict, con: Console | None = None) -> None:
     data = printable_data(data)
     con = con or console()
-    _say(con, f"{label('summary_title')} · {layout.as_of(data['as_of'])}", "bold underline")
+    _say(con, f"{label('summary_title')} · {layout.as_of_label(data['as_of'])}", "bold underline")
     grid(con, [], [[name, value] for name, value in layout.summary_figures(data)], right={1})
     show_problems(data, con)
 
@@ -245,7 +245,7 @@ def show_weekly(data: dict, con: Console | None = None, *, context: dict | None 
 
 
 def show_sheet(sheet: dict, as_of: str, days: int, con: Console) -> None:
-    _say(con, f"{layout.sheet_title(sheet)} · {layout.as_of(as_of)}", "bold underline")
+    _say(con, f"{layout.sheet_title(sheet)} · {layout.as_of_label(as_of)}", "bold underline")
     for line in layout.sheet_lines(sheet, days):
         _say(con, line)
     _say(con, "")
