@@ -246,34 +246,44 @@ def _mixed_cases(db: str) -> list[dict]:
 
 def check_layout(output: str, width: int, lang: str) -> None:
     """``list`` of MIXED at ``width`` columns: no line too wide, every row's
-    cells in their columns, every text whole across its folded lines."""
+    cells in their columns, every text whole across its folded lines. On a
+    narrow terminal the measure may stand on its own lines under its row."""
     from rich.cells import cell_len
 
     lines = output.rstrip("\n").splitlines()
     assert all(cell_len(line) <= width for line in lines), [cell_len(x) for x in lines]
+    assert all(line == line.rstrip() for line in lines)
     # Where each column starts: left-aligned ones where their header starts;
     # the right-aligned % column (every task at 0%) one cell before its end.
     header, starts, pos = lines[0], [], 0
     labels = header.split()
+    stacked = lines[1].startswith(" ") and lines[1].strip() in ("Measure", "整改措施")
     for label in labels[1:-1]:
         at = header.index(label, pos)
         starts.append(cell_len(header[:at]))
         pos = at + len(label)
     starts.append(cell_len(header.rstrip()) - cell_len(labels[-1]))
     rows: list[list[str]] = []
-    for line in lines[1:]:
-        for stop in starts:  # two blank cells part each column from the one before
-            assert _cells(line, [stop - 2, stop])[1] == "  ", f"column at {stop} is not apart in {line!r}"
+    measures: list[str] = []
+    for line in lines[2 if stacked else 1:]:
+        if stacked and cell_len(line) - cell_len(line.lstrip()) == starts[0]:  # the measure, under its row
+            measures += [""] * (len(rows) - len(measures))
+            measures[-1] += line.strip()
+            continue
         pieces = [p.strip() for p in _cells(line, starts)]
+        for stop in starts:  # a blank cell parts each column from the one before
+            padded = line + " " * max(0, width - cell_len(line))  # lines carry no trailing spaces
+            assert _cells(padded, [stop - 1, stop])[1] == " ", f"column at {stop} is not apart in {line!r}"
         if pieces[0]:
             rows.append(pieces)
         else:  # a continuation line: folded text carries on in its own column
             assert all(not p for p in pieces[1:3]), line
             rows[-1] = [a + b for a, b in zip(rows[-1], pieces)]
     assert [int(r[0]) for r in rows] == [1, 3, 2, 4]  # by deadline, undated last
-    for row in rows:
+    for n, row in enumerate(rows):
         title, unit, owner, due = MIXED[int(row[0]) - 1]
-        assert [v.replace(" ", "") for v in (unit, owner, title)] == [c.replace(" ", "") for c in row[-4:-1]], row
+        shown = row[-3:-1] + [measures[n]] if stacked else row[-4:-1]
+        assert [v.replace(" ", "") for v in (unit, owner, title)] == [c.replace(" ", "") for c in shown], row
         assert row[-1] == "0"
     if width == 200:
         assert rows[0][2] == ("5天" if lang == "zh" else "5 days")  # the Late column

@@ -91,8 +91,12 @@ def root(
                                        help=_("Language: zh or en (default: RECTIFY_LANG, then the locale).")),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help=_("Show the version and exit.")),
+    no_pager: bool = typer.Option(False, "--no-pager", help=_("Never page long output (see RECTIFY_PAGER).")),
 ) -> None:
     _state["db"] = db
+    from rectify.render import pager
+
+    pager.use(not no_pager)
     if lang:
         from rectify.i18n import normalize
 
@@ -467,7 +471,9 @@ def progress_cmd(
 
     with _closing(open_ledger(write=True)) as led:
         task = L.add_progress(led, task_id, note, percent)
-    say(_("Task {id}: progress noted ({percent}%).").format(id=task_id, percent=task["progress"]))
+    from rectify.render.notes import progress_noted
+
+    say(progress_noted(task_id, percent, task["progress"]))
 
 
 @command("evidence", help=_(
