@@ -163,7 +163,7 @@ def _shrink(columns: list[Column], p: _Plan, header: bool, wide: int | None, wan
             p.shortened.add(i)
     if not enough():
         p.gap = TIGHT_GAP
-    for i in sorted((i for i, c in enumerate(columns) if c.optional is not None), key=lambda i: columns[i].optional):
+    for _rank, i in sorted((c.optional, i) for i, c in enumerate(columns) if c.optional is not None):
         if not enough():
             p.dropped.add(i)
     names = [i for i, c in enumerate(columns) if c.role == "name" or (p.stacked and c.role == "text" and i != wide)]
@@ -238,12 +238,14 @@ def lay_out(columns: list[Column], width: int, *, header: bool = True, header_st
         cells = {}
         for i in inline:
             text = _cells(columns[i], i, p)[1][r]
-            style = columns[i].styles[r] if columns[i].styles else ""
+            styles = columns[i].styles
+            style = styles[r] if styles else ""
             parts = text.split("\n") if columns[i].role == "fixed" else wrap(text, widths[i])
             cells[i] = (parts, style)
         emit(cells, inline)
         if p.stacked and wide is not None:
-            style = columns[wide].styles[r] if columns[wide].styles else ""
+            styles = columns[wide].styles
+            style = styles[r] if styles else ""
             stacked_text(columns[wide].cells[r], style)
     return lines
 

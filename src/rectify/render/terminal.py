@@ -1,7 +1,11 @@
-"""Rich output for people: tables that line up Chinese text, the colour bands.
+"""Terminal output for people: tables laid out by rectify.render.columns
+(Chinese text lines up, the user's text gets the width and is never cut),
+in the colour bands.
 
-Plain (no colour, no box lines) when NO_COLOR is set or stdout is not a
-terminal, so the output pipes cleanly into grep, less or a file.
+Plain (no colour, no trailing spaces) when NO_COLOR is set or stdout is not
+a terminal, so the output pipes cleanly into grep, less or a file. Each
+renderer makes lines of text from plain data; ``show`` writes them, through
+the pager when they are long (rectify.render.pager).
 
 Every entry point takes its data through ``printable_data`` first: a control
 character in a title or a file name is shown escaped, never sent to the
@@ -68,7 +72,8 @@ def drawn(draw: Callable[[Console], None]) -> str:
     if con.color_system is None:
         draw(file_console(buffer, width=con.width))
     else:
-        draw(Console(file=buffer, force_terminal=True, color_system=con.color_system, width=con.width,
+        draw(Console(file=buffer, force_terminal=True, color_system="truecolor" if con.color_system == "truecolor" else
+                     "256" if con.color_system == "256" else "standard", width=con.width,
                      highlight=False, emoji=False, markup=False))
     return buffer.getvalue()
 
@@ -331,11 +336,17 @@ def history_lines(events: list[dict], width: int, *, header_style: str = "") -> 
     events = printable_data(events)
     actions = [ACTION_LABELS.get(ev["action"]) for ev in events]
     return lay_out([
-        Column(_("When"), [dates.show_time(ev["at"]) for ev in events]),
+        Column(_("When"), [dates.show_time(ev["at"]) for ev in events], short=[_when(ev["at"]) for ev in events]),
         Column(_("Action"), [_(a) if a else ev["action"] for a, ev in zip(actions, events)], role="name"),
         Column(_("By"), [ev["actor"] or "" for ev in events], role="name"),
         Column(_("Change"), [describe_event(ev) for ev in events], role="text"),
     ], width, header_style=header_style)
+
+
+def _when(at: str) -> str:
+    """A moment in a narrow history: ``9月16日 11:00`` this year in Chinese."""
+    clock = dates.show_time(at).rsplit(" ", 1)
+    return f"{dates.show_day(at, weekday=False, compact=True)} {clock[-1]}" if len(clock) == 2 else clock[0]
 
 
 def history_table(events: list[dict]) -> None:
