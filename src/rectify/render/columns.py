@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.text import Span, Text
 
 MIN_TEXT = 24  # the user's text moves under the row when it would get fewer cells than this
 TEXT_SHARE = 0.3  # the share of the width the text column should get before anything is shortened
@@ -60,6 +60,8 @@ def wrap(text: str, width: int) -> list[str]:
     Chinese characters, and inside a word only when it is wider than a line.
     Newlines in the text are kept; nothing is lost but the spaces at a break."""
     width = max(1, width)
+    if "\n" not in text and cell_len(text) <= width:
+        return [text.rstrip()]
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0
@@ -112,6 +114,7 @@ class _Plan:
     shortened: set[int] = field(default_factory=set)
     limits: dict[int, int] = field(default_factory=dict)  # name columns wrapped to this width
     dropped: set[int] = field(default_factory=set)  # optional columns left out
+    measured: dict[tuple, int] = field(default_factory=dict)  # the widths worked out so far
     stacked: bool = False
 
 
@@ -122,6 +125,13 @@ def _cells(col: Column, index: int, plan: _Plan) -> tuple[str, list[str]]:
 
 
 def _natural(col: Column, index: int, plan: _Plan, header: bool) -> int:
+    key = (index, index in plan.shortened, plan.limits.get(index), header)
+    if key not in plan.measured:
+        plan.measured[key] = _measure(col, index, plan, header)
+    return plan.measured[key]
+
+
+def _measure(col: Column, index: int, plan: _Plan, header: bool) -> int:
     head, cells = _cells(col, index, plan)
     natural = max([cell_len(head) if header else 0] + [max((cell_len(x) for x in c.split("\n")), default=0)
                                                         for c in cells])
@@ -204,23 +214,25 @@ def lay_out(columns: list[Column], width: int, *, header: bool = True, header_st
         height = max(len(parts) for parts, _style in cells.values())
         last = order[-1]
         for k in range(height):
-            line = Text()
+            pieces: list[str] = []
+            spans: list[Span] = []
+            at = 0
             for i in order:
                 parts, style = cells[i]
                 part = parts[k] if k < len(parts) else ""
-                text = _segment(part, widths[i], columns[i].right) if i != last else (
-                    _segment(part, widths[i], True) if columns[i].right else part)
+                pad = " " * max(0, widths[i] - cell_len(part))
                 if columns[i].right:
-                    pad = len(text) - len(text.lstrip(" "))
-                    line.append(text[:pad])
-                    line.append(text[pad:], style=style or None)
+                    segment, start = pad + part, at + len(pad)
                 else:
-                    line.append(part, style=style or None)
-                    line.append(text[len(part):])
+                    segment, start = (part if i == last else part + pad), at
+                if style and part:
+                    spans.append(Span(start, start + len(part), style))
+                pieces.append(segment)
+                at += len(segment)
                 if i != last:
-                    line.append(gap)
-            line.rstrip()
-            lines.append(line)
+                    pieces.append(gap)
+                    at += len(gap)
+            lines.append(Text("".join(pieces).rstrip(), spans=spans))
 
     def stacked_text(text: str, style: str) -> None:
         for part in wrap(text, max(1, width - indent)):
