@@ -134,7 +134,7 @@ def show_summary(data: dict, con: Console | None = None) -> None:
         styles.append({3: BAND_STYLES["red"]} if group["overdue"] else {})
     if rows:
         grid(con, [label(by).capitalize(), label("total"), label("closed"), label("overdue"), "", label("completion_rate")],
-             rows, right={1, 2, 3, 5}, wide=0, styles=styles, optional=[4])  # the bar goes first on a narrow terminal
+             rows, right={1, 2, 3, 5}, wrap={0}, styles=styles, optional=[4])  # the bar goes before a name wraps
     else:
         _say(con, label("nothing"))
     for table in L.report_extras(data):
