@@ -826,19 +826,38 @@ def _cell_marks(line: str) -> list[bool]:
     return marks
 
 
+def _header_names(line: str, headers: set[str]) -> list[str]:
+    """The column labels ``line`` is made of, one space or more apart (the
+    longest label that fits first: some have spaces); [] when it is not a
+    header line."""
+    names, pos, text = [], 0, line.rstrip()
+    ordered = sorted(headers, key=len, reverse=True)
+    while pos < len(text):
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
+        found = next((h for h in ordered if h and text.startswith(h, pos)
+                      and (pos + len(h) == len(text) or text[pos + len(h)] == " ")), None)
+        if found is None:
+            return []
+        names.append(found)
+        pos += len(found)
+    return names
+
+
 def check_report_layout(output: str, width: int, headers: set[str]) -> int:
     """No line of a report wider than ``width``; in every table (a header line
     of known column labels, up to a blank line), the columns apart: between
-    each two headers, two cells that are blank in every line of the table.
-    Returns the number of tables checked."""
+    each two headers, a cell that is blank in every line of the table (tables
+    close up to one space on a narrow terminal). Returns the number of tables
+    checked."""
     from rich.cells import cell_len
 
     lines = output.rstrip("\n").splitlines()
     assert all(cell_len(line) <= width for line in lines), [line for line in lines if cell_len(line) > width][:3]
     tables = 0
     for n, line in enumerate(lines):
-        names = re.split(r" {2,}", line.strip())
-        if len(names) < 2 or not set(names) <= headers:
+        names = _header_names(line, headers)
+        if len(names) < 2:
             continue
         block = [line]
         for following in lines[n + 1:]:
@@ -846,6 +865,10 @@ def check_report_layout(output: str, width: int, headers: set[str]) -> int:
                 break
             block.append(following)
         assert len(block) > 1, f"a header without rows: {line!r}"
+        if block[1].startswith(" ") and len(_header_names(block[1], headers)) == 1:
+            # a narrow terminal puts the measure under its row, at its header's indent: not a column
+            indent = len(block[1]) - len(block[1].lstrip())
+            block = [block[0]] + [x for x in block[2:] if len(x) - len(x.lstrip()) != indent]
         marks = [_cell_marks(x) for x in block]
         span = max(len(m) for m in marks)
         blank = [not any(m[x] for m in marks if x < len(m)) for x in range(span)]
@@ -857,7 +880,7 @@ def check_report_layout(output: str, width: int, headers: set[str]) -> int:
             pos = at + len(name)
         for (_a, end), (start, _b) in zip(spans, spans[1:]):
             between = "".join("x" if not b else " " for b in blank[end:start])
-            assert "  " in between, f"columns run together between {end} and {start}:\n" + "\n".join(block[:6])
+            assert " " in between, f"columns run together between {end} and {start}:\n" + "\n".join(block[:6])
         tables += 1
     return tables
 
