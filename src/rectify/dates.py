@@ -237,9 +237,11 @@ def show_date(value: date | datetime | str | None) -> str:
     return _zh_date(d) if is_zh() else d.isoformat()
 
 
-def show_day(value: date | datetime | str | None, today: date | None = None, *, weekday: bool = True) -> str:
+def show_day(value: date | datetime | str | None, today: date | None = None, *, weekday: bool = True,
+             compact: bool = False) -> str:
     """A date in a table: ``2026-12-31``, or in Chinese ``12月31日(周四)`` this
-    year (``12月31日`` without the weekday) and ``2027年1月5日`` in another."""
+    year (``12月31日`` without the weekday) and ``2027年1月5日`` in another
+    (``2027.1.5`` when ``compact``, for a narrow terminal)."""
     try:
         d = _as_date(value)
     except ValueError:
@@ -249,7 +251,7 @@ def show_day(value: date | datetime | str | None, today: date | None = None, *, 
     if not is_zh():
         return d.isoformat()
     if d.year != (today or now().date()).year:
-        return _zh_date(d)
+        return f"{d.year}.{d.month}.{d.day}" if compact else _zh_date(d)
     day = f"{d.month}月{d.day}日"
     return f"{day}(周{_ZH_WEEKDAYS[d.weekday()]})" if weekday else day
 

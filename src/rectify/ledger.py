@@ -97,6 +97,7 @@ def task_dict(row, today: date) -> Task:
     """A task row as the stable JSON object (see README, "JSON output")."""
     keys = row.keys()
     due = row["due"]
+    overdue = bool(due and due < today.isoformat() and row["status"] in ACTIVE)
     problem = None
     if row["problem_id"] is not None:
         problem = {"id": row["problem_id"], "description": row["problem_description"], "code": row["problem_code"]}
@@ -108,7 +109,8 @@ def task_dict(row, today: date) -> Task:
         "kind": row["kind"],
         "status": row["status"],
         "due": due,
-        "overdue": bool(due and due < today.isoformat() and row["status"] in ACTIVE),
+        "overdue": overdue,
+        "days_late": dates.days_late(due, today) if overdue else 0,  # whole days past the deadline, as of today
         "band": row["band"] if "band" in keys else None,
         "unit": row["unit"],
         "leader": row["leader"],

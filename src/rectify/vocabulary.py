@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Final
 
 from rectify.errors import InputError
-from rectify.i18n import N_, _
+from rectify.i18n import N_, NP_, _, pgettext
 
 # -- kinds -------------------------------------------------------------------
 
@@ -181,12 +181,25 @@ KINDS_SQL: Final = sql_list(KINDS)
 # -- reading and showing -----------------------------------------------------
 
 
-def kind_label(kind: str | None) -> str:
-    return _(KIND_LABELS[kind]) if kind else ""
+# Short forms for a narrow terminal (立改/长期; imm./long), used only when space is short.
+KIND_SHORT: Final = {"immediate": NP_("short", "imm."), "long_term": NP_("short", "long")}
+STATUS_SHORT: Final = {
+    "open": NP_("short", "open"),
+    "in_progress": NP_("short", "doing"),
+    "submitted": NP_("short", "review"),
+    "closed": NP_("short", "closed"),
+    "cancelled": NP_("short", "void"),
+}
 
 
-def status_label(status: str) -> str:
-    return _(STATUS_LABELS[status])
+def kind_label(kind: str | None, *, short: bool = False) -> str:
+    if not kind:
+        return ""
+    return pgettext(*KIND_SHORT[kind]) if short else _(KIND_LABELS[kind])
+
+
+def status_label(status: str, *, short: bool = False) -> str:
+    return pgettext(*STATUS_SHORT[status]) if short else _(STATUS_LABELS[status])
 
 
 def find_kind(text: str | None) -> str | None:

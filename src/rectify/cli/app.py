@@ -105,7 +105,11 @@ def build_app(language: str = "en") -> typer.Typer:
                                            help=N_("Language: zh or en (default: RECTIFY_LANG, then the locale).")),
         version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                      help=N_("Show the version and exit.")),
+        no_pager: bool = typer.Option(False, "--no-pager", help=N_("Never page long output (see RECTIFY_PAGER).")),
     ) -> None:
+        from rectify.render import pager
+
+        pager.use(not no_pager)
         chosen = language
         if lang:
             if normalize(lang) is None:

@@ -231,7 +231,9 @@ def progress_cmd(
 
     with closing(open_ledger(run, write=True)) as led:
         task = L.add_progress(led, task_id, note, percent)
-    say(_("Task {id}: progress noted ({percent}%).").format(id=task_id, percent=task["progress"]))
+    from rectify.render.confirmations import progress_noted
+
+    say(progress_noted(task_id, percent, task["progress"]))
 
 
 @command("evidence", help=N_(

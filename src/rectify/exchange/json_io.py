@@ -56,7 +56,7 @@ _JSON_FIELDS = ("title", "target", "kind", "status", "due", "unit", "leader", "o
 # The look-back's fields (recheck_due, relapse_of) are read past too: a
 # relapse names a task of the exporting ledger, and a re-check is scheduled
 # by the ledger that closed the task.
-_JSON_IGNORED = ("id", "overdue", "band", "updated", "created", "history", "evidence", "recheck_due", "relapse_of")
+_JSON_IGNORED = ("id", "overdue", "days_late", "band", "updated", "created", "history", "evidence", "recheck_due", "relapse_of")
 _HISTORY_KEYS = ("at", "action", "field", "old", "new", "note", "actor")
 
 

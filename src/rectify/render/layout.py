@@ -374,9 +374,10 @@ def week_heading(data: dict, context: dict | None = None) -> tuple[str, list[str
     week = label("week_range", week=dates.show_week(data["week"]), start=day(data["from"], data["to"]),
                  end=day(data["to"], data["to"]))
     title = f"{label('weekly_title')} · {week}"
-    under_way = data["as_of"] < data["to"]
-    lines = [label("figures_now" if under_way else "figures_at", date=dates.show_date(data["as_of"]))]
     context = context or {}
+    printed = context.get("printed")  # a week that ended before the printing is not under way
+    under_way = data["as_of"] < data["to"] and not (printed and str(printed)[:10] > data["to"])
+    lines = [label("figures_now" if under_way else "figures_at", date=dates.show_date(data["as_of"]))]
     if context.get("ledger"):
         lines.append(label("scope", ledger=context["ledger"]))
     if context.get("printed"):

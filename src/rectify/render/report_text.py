@@ -18,15 +18,11 @@ from rich.console import Console
 from rich.text import Text
 
 from rectify.render import layout
+from rectify.render.columns import Column, lay_out, wrap
 from rectify.render.layout import label
-from rectify.render.terminal import BAND_STYLES, console
+from rectify.render.terminal import BAND_STYLES, drawn, show
 from rectify.text import printable_data
 from rectify.vocabulary import KINDS
-
-GAP = "  "
-ROOMY = 20  # the wide (measure) column gets narrower than this only when nothing else can give way
-MIN_WIDE = 16  # the narrowest the wide column gets
-MIN_WRAP = 10  # the narrowest another text column gets
 
 
 def file_console(stream, width: int = 110) -> Console:
@@ -71,90 +67,29 @@ def _heading(con: Console, text: str) -> None:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` cells: at a space where there is
-    one in the line, anywhere in Chinese."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line, used = "", 0
-        for ch in paragraph:
-            size = cell_len(ch)
-            if used + size > width and line:
-                cut = line.rfind(" ")
-                if cut > 0:
-                    lines.append(line[:cut])
-                    line = line[cut + 1:]
-                else:
-                    lines.append(line)
-                    line = ""
-                used = cell_len(line)
-            line += ch
-            used += size
-        lines.append(line)
-    return lines
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    space = " " * max(0, width - cell_len(text))
-    return space + text if right else text + space
-
-
-def fit(natural: list[int], room: int, wide: int | None, wrap: AbstractSet[int] = frozenset(),
-        optional: Sequence[int] = ()) -> dict[int, int]:
-    """The columns to show, each with its width, to fit ``room`` cells. As
-    the room shrinks: the ``wide`` column wraps, down to ROOMY; the
-    ``optional`` columns go, first first; the ``wrap`` columns wrap, widest
-    first, down to MIN_WRAP; the wide column wraps down to MIN_WIDE. What cannot
-    give way stays (the lines are then too long)."""
-    widths = dict(enumerate(natural))
-
-    def excess() -> int:
-        return sum(widths.values()) + len(GAP) * (len(widths) - 1) - room
-
-    def narrow(i: int, floor: int) -> None:
-        widths[i] -= max(0, min(excess(), widths[i] - min(floor, widths[i])))
-
-    if wide is not None:
-        narrow(wide, ROOMY)
-    for i in optional:
-        if excess() <= 0:
-            break
-        del widths[i]
-    while excess() > 0:
-        bendable = [i for i in wrap if i in widths and widths[i] > MIN_WRAP]
-        if not bendable:
-            break
-        widths[max(bendable, key=lambda k: (widths[k], -k))] -= 1
-    if wide is not None:
-        narrow(wide, MIN_WIDE)
-    return widths
+    """``text`` in lines of at most ``width`` cells (rectify.render.columns.wrap)."""
+    return wrap(text, width)
 
 
 def grid(con: Console, columns: list[str], rows: list[list[str]], *, right: AbstractSet[int] = frozenset(),
          wide: int | None = None, styles: list[dict[int, str]] | None = None, wrap: AbstractSet[int] = frozenset(),
          optional: Sequence[int] = ()) -> None:
-    """Print a table: a bold header (when ``columns``), then the rows, fitted
-    to the console (see ``fit``); ``styles`` gives per row a style per cell index."""
+    """Print a table: a bold header (when ``columns``), then the rows, laid
+    out by rectify.render.columns: the ``wide`` column is the user's text and
+    gets the width, the ``wrap`` columns are short names, the ``optional``
+    ones go first first when space is short; ``styles`` gives per row a
+    style per cell index."""
     count = len(columns) if columns else len(rows[0])
-    natural = [max([cell_len(columns[i]) if columns else 0] + [cell_len(r[i]) for r in rows]) for i in range(count)]
-    shown = fit(natural, con.width, wide, set(wrap), optional)
-    keep = sorted(shown)
-    bends = set(wrap) | ({wide} if wide is not None else set())
-    if columns:
-        _line(con, [(_pad(columns[i], shown[i], i in right) + (GAP if i != keep[-1] else ""), "bold") for i in keep])
-    for n, row in enumerate(rows):
-        style = styles[n] if styles else {}
-        cells = {i: _wrap(row[i], shown[i]) if i in bends else [row[i]] for i in keep}
-        for k in range(max(len(c) for c in cells.values())):
-            parts = []
-            for i in keep:
-                lines = cells[i]
-                text = lines[k] if k < len(lines) else ""
-                space = " " * max(0, shown[i] - cell_len(text))
-                styled = (text, style.get(i, "") if k == 0 else "")
-                parts += [(space, ""), styled] if i in right else [styled, (space, "")]
-                if i != keep[-1]:
-                    parts.append((GAP, ""))
-            _line(con, parts)
+    ranks = {i: n for n, i in enumerate(optional)}
+    table = [Column(columns[i] if columns else "", [r[i] for r in rows], right=i in right,
+                    role="text" if i == wide else "name" if i in wrap else "fixed", optional=ranks.get(i),
+                    styles=[(styles[n].get(i, "") if styles else "") for n in range(len(rows))])
+             for i in range(count)]
+    for line in lay_out(table, con.width, header=bool(columns), header_style="" if _plain(con) else "bold"):
+        if _plain(con):
+            con.file.write(line.plain.rstrip() + "\n")
+        else:
+            con.print(line, crop=False, soft_wrap=True)
 
 
 def print_table(con: Console, table: layout.Table, band_cells: tuple[int, ...] = (0,)) -> None:
@@ -174,10 +109,12 @@ def print_table(con: Console, table: layout.Table, band_cells: tuple[int, ...] =
 
 
 def show_summary(data: dict, con: Console | None = None) -> None:
+    if con is None:  # on stdout: as text, through the pager when long
+        show(drawn(lambda c: show_summary(data, c)))
+        return
     data = printable_data(data)
-    con = con or console()
     _say(con, f"{label('summary_title')} · {layout.as_of_label(data['as_of'])}", "bold underline")
-    grid(con, [], [[name, value] for name, value in layout.summary_figures(data)], right={1})
+    grid(con, [], [[name, value] for name, value in layout.summary_figures(data)], right={1}, wrap={0})
     show_problems(data, con)
 
     _heading(con, label("rate_title"))
@@ -189,7 +126,7 @@ def show_summary(data: dict, con: Console | None = None) -> None:
     _say(con, "  ".join(f"{layout.status_label(s)} {n}" for s, n in data["states"].items()))
     _heading(con, label("bands"))
     bands = list(data["bands"].items())
-    grid(con, [], [[layout.band_legend(band, data), str(n)] for band, n in bands], right={1},
+    grid(con, [], [[layout.band_legend(band, data), str(n)] for band, n in bands], right={1}, wrap={0},
          styles=[{0: BAND_STYLES[band]} for band, _n in bands])
 
     by = data["by"]
@@ -200,8 +137,8 @@ def show_summary(data: dict, con: Console | None = None) -> None:
                      bar(group["completion_rate"], 16), layout.pct(group["completion_rate"])])
         styles.append({3: BAND_STYLES["red"]} if group["overdue"] else {})
     if rows:
-        grid(con, [label(by).capitalize(), label("total"), label("closed"), label("overdue"), label("completion_rate"), ""],
-             rows, right={1, 2, 3, 5}, wide=0, styles=styles)
+        grid(con, [label(by).capitalize(), label("total"), label("closed"), label("overdue"), "", label("completion_rate")],
+             rows, right={1, 2, 3, 5}, wrap={0}, styles=styles, optional=[4])  # the bar goes before a name wraps
     else:
         _say(con, label("nothing"))
     for table in layout.report_extras(data):
@@ -224,8 +161,10 @@ def show_problems(summary: dict, con: Console) -> None:
 
 
 def show_weekly(data: dict, con: Console | None = None, *, context: dict | None = None) -> None:
+    if con is None:
+        show(drawn(lambda c: show_weekly(data, c, context=context)))
+        return
     data, context = printable_data(data), printable_data(context)
-    con = con or console()
     title, lines = layout.week_heading(data, context)
     _say(con, title, "bold underline")
     for line in lines:
@@ -259,8 +198,10 @@ def show_sheet(sheet: dict, as_of: str, days: int, con: Console) -> None:
 
 
 def show_sheets(data: dict, con: Console | None = None) -> None:
+    if con is None:
+        show(drawn(lambda c: show_sheets(data, c)))
+        return
     data = printable_data(data)
-    con = con or console()
     for i, sheet in enumerate(data["sheets"]):
         if i:
             _say(con, "")

@@ -1,7 +1,11 @@
-"""Rich output for people: tables that line up Chinese text, the colour bands.
+"""Terminal output for people: tables laid out by rectify.render.columns
+(Chinese text lines up, the user's text gets the width and is never cut),
+in the colour bands.
 
-Plain (no colour, no box lines) when NO_COLOR is set or stdout is not a
-terminal, so the output pipes cleanly into grep, less or a file.
+Plain (no colour, no trailing spaces) when NO_COLOR is set or stdout is not
+a terminal, so the output pipes cleanly into grep, less or a file. Each
+renderer makes lines of text from plain data; ``show`` writes them, through
+the pager when they are long (rectify.render.pager).
 
 Every entry point takes its data through ``printable_data`` first: a control
 character in a title or a file name is shown escaped, never sent to the
@@ -12,17 +16,15 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
-from rich import box
-from rich.cells import cell_len
 from rich.console import Console
-from rich.measure import Measurement
-from rich.table import Table
 from rich.text import Text
 
 from rectify import dates
-from rectify.i18n import N_, _, ngettext
+from rectify.i18n import N_, _, ngettext, pgettext
 from rectify.model import ACTION_LABELS, field_label, kind_label, status_label
+from rectify.render.columns import Column, lay_out, paragraph
 from rectify.text import printable_data
 
 BAND_STYLES = {"red": "bold red", "yellow": "yellow", "blue": "cyan"}
@@ -43,36 +45,63 @@ def console(stderr: bool = False) -> Console:
     return Console(file=stream, highlight=False, emoji=False, markup=False)
 
 
-def _table(con: Console, *columns, **kw) -> Table:
-    plain = con.color_system is None
-    table = Table(box=None if plain else box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
-                  header_style="" if plain else "bold", **kw)
-    for col in columns:
-        if isinstance(col, tuple):
-            name, opts = col
-            table.add_column(name, **opts)
-        else:
-            table.add_column(col)
-    return table
+# -- text out: the renderers below make lines, these turn them into text -----------
 
 
-class Foldable:
-    """Text that may break anywhere: Chinese has no spaces to wrap at, so rich
-    would otherwise measure a whole title as one unbreakable word, refuse to
-    narrow its column, and let the table overflow a narrow terminal."""
+def text_of(lines: list[Text], con: Console | None = None) -> str:
+    """``lines`` as the text ``con`` (default: stdout's console) would show:
+    plain, or with colour codes on a terminal. No line ends in spaces."""
+    con = con or console()
+    if con.color_system is None:
+        return "".join(line.plain.rstrip() + "\n" for line in lines)
+    with con.capture() as captured:
+        for line in lines:
+            con.print(line, crop=False, soft_wrap=True)
+    return captured.get()
 
-    def __init__(self, text: str | Text, minimum: int = 4):
-        self.text = text if isinstance(text, Text) else Text(text)
-        self.text.overflow = "fold"
-        self.minimum = minimum
 
-    def __rich_measure__(self, console: Console, options) -> Measurement:
-        width = cell_len(self.text.plain) if "\n" not in self.text.plain else max(
-            cell_len(line) for line in self.text.plain.splitlines())
-        return Measurement(min(self.minimum, width), width)
+def drawn(draw: Callable[[Console], None]) -> str:
+    """What ``draw(console)`` prints on stdout's console, as text (the
+    reports of rectify.render.report_text draw on a console)."""
+    import io
 
-    def __rich_console__(self, console: Console, options):
-        yield self.text
+    from rectify.render.report_text import file_console
+
+    con = console()
+    buffer = io.StringIO()
+    if con.color_system is None:
+        draw(file_console(buffer, width=con.width))
+    else:
+        draw(Console(file=buffer, force_terminal=True, color_system="truecolor" if con.color_system == "truecolor" else
+                     "256" if con.color_system == "256" else "standard", width=con.width,
+                     highlight=False, emoji=False, markup=False))
+    return buffer.getvalue()
+
+
+def show(text: str) -> None:
+    """Text for stdout: through the pager when it is long and stdout is a
+    terminal (rectify.render.pager)."""
+    from rectify.render.pager import page
+
+    page(text)
+
+
+def _note(message: str) -> None:
+    """A message for a person, on stderr, folded to its width."""
+    con = console(stderr=True)
+    sys.stderr.write(text_of(paragraph(message, con.width), console(stderr=True)))
+
+
+def _bold(con_or_plain: Console | bool) -> str:
+    plain = con_or_plain if isinstance(con_or_plain, bool) else con_or_plain.color_system is None
+    return "" if plain else "bold"
+
+
+def _lay_out(con: Console, columns: list[Column], *, header: bool = True) -> list[Text]:
+    return lay_out(columns, con.width, header=header, header_style=_bold(con))
+
+
+# -- cells ---------------------------------------------------------------------------
 
 
 def due_text(task: dict, *, weekday: bool = True) -> Text:
@@ -80,138 +109,141 @@ def due_text(task: dict, *, weekday: bool = True) -> Text:
     return Text(dates.show_day(task.get("due"), weekday=weekday), style=BAND_STYLES.get(task.get("band") or "", ""))
 
 
-def late_text(task: dict) -> Text:
-    """How many days an overdue task is late, for the list's "Late" column."""
+def late_words(task: dict, *, short: bool = False) -> str:
+    """How many days an overdue task is late (``days_late``, computed by the
+    ledger), for the list's "Late" column."""
     if not task.get("overdue"):
-        return Text("")
-    days = dates.days_late(task["due"])
-    return Text(ngettext("{n} day", "{n} days", days).format(n=days), style=BAND_STYLES["red"])
+        return ""
+    days = task.get("days_late", 0)
+    if short:
+        return _("{n}d").format(n=days)
+    return ngettext("{n} day", "{n} days", days).format(n=days)
 
 
 def status_text(status: str) -> Text:
     return Text(status_label(status), style=STATUS_STYLES.get(status, ""))
 
 
-MEASURE_WIDTH = 20  # cells the measure should keep before optional columns go
+def task_columns(tasks: list[dict], *, late: bool) -> list[Column]:
+    """The columns of the task list: the measure wraps and gets the width;
+    kind, state, deadline and days late have short forms for a narrow
+    terminal; unit and owner wrap only when the measure would be too narrow."""
+    band = [BAND_STYLES.get(t.get("band") or "", "") for t in tasks]
+    columns = [
+        Column(_("ID"), [str(t["id"]) for t in tasks], right=True),
+        Column(_("Due"), [dates.show_day(t.get("due")) for t in tasks], styles=band,
+               short=[dates.show_day(t.get("due"), weekday=False, compact=True) for t in tasks],
+               short_header=pgettext("short", "Due")),
+    ]
+    if late:
+        columns.append(Column(_("Late"), [late_words(t) for t in tasks], styles=[BAND_STYLES["red"]] * len(tasks),
+                              short=[late_words(t, short=True) for t in tasks]))
+    columns += [
+        Column(_("Kind"), [kind_label(t["kind"]) for t in tasks], short=[kind_label(t["kind"], short=True) for t in tasks]),
+        Column(_("Status"), [status_label(t["status"]) for t in tasks], styles=[STATUS_STYLES.get(t["status"], "")
+                                                                               for t in tasks],
+               short=[status_label(t["status"], short=True) for t in tasks]),
+        Column(_("Unit"), [t["unit"] or "" for t in tasks], role="name", short_header=pgettext("short", "Unit")),
+        Column(_("Owner"), [t["owner"] or "" for t in tasks], role="name"),
+        Column(_("Measure"), [t["title"] for t in tasks], role="text"),
+        Column(_("%"), [str(t["progress"]) for t in tasks], right=True),
+    ]
+    for col in columns:  # a column with a short header is shortened with the cells
+        if col.short_header and col.short is None:
+            col.short = col.cells
+    return columns
+
+
+def task_lines(tasks: list[dict], width: int, *, header_style: str = "", late: bool | None = None) -> list[Text]:
+    """The task list, fitted to ``width`` cells. The "Late" column is there
+    whenever a task is overdue (always, in ``list --overdue``)."""
+    tasks = printable_data(tasks)
+    if late is None:
+        late = any(t.get("overdue") for t in tasks)
+    return lay_out(task_columns(tasks, late=late), width, header_style=header_style)
 
 
 def task_table(tasks: list[dict], total: int, offset: int = 0, *, hint: str | None = None) -> None:
-    tasks = printable_data(tasks)
-    con = console()
     if not tasks:
-        console(stderr=True).print(_("No tasks match."))
+        _note(_("No tasks match."))
         return
-    # Columns that never wrap keep their width; unit, owner and measure fold
-    # (Chinese has no spaces to wrap at). On a narrow terminal the weekday of
-    # Chinese dates goes first, then the "Late" column, so that the measure
-    # keeps about MEASURE_WIDTH cells and no line is cut off.
-    late = any(t.get("overdue") for t in tasks)
-    weekday = True
+    con = console()
+    show(text_of(task_lines(tasks, con.width, header_style=_bold(con)), con))
+    page_note(len(tasks), total, offset, hint)
 
-    def fixed_width() -> int:
-        texts = [[_("ID")] + [str(t["id"]) for t in tasks],
-                 [_("Due")] + [dates.show_day(t.get("due"), weekday=weekday) for t in tasks],
-                 [_("Kind")] + [kind_label(t["kind"]) for t in tasks],
-                 [_("Status")] + [status_label(t["status"]) for t in tasks],
-                 [_("%")] + [str(t["progress"]) for t in tasks]]
-        if late:
-            texts.append([_("Late")] + [late_text(t).plain for t in tasks])
-        flexible = (min(8, max(cell_len(t["unit"] or "") for t in tasks))
-                    + min(6, max(cell_len(t["owner"] or "") for t in tasks)))
-        gap = 2 if con.color_system is None else 3
-        return sum(max(cell_len(x) for x in col) for col in texts) + flexible + gap * (len(texts) + 2)
 
-    if fixed_width() + MEASURE_WIDTH > con.width:
-        weekday = False
-    if late and fixed_width() + MEASURE_WIDTH > con.width:
-        late = False
-    columns = [
-        (_("ID"), {"justify": "right", "no_wrap": True}),
-        (_("Due"), {"no_wrap": True}),
-        *([(_("Late"), {"no_wrap": True})] if late else []),
-        (_("Kind"), {"no_wrap": True}),
-        (_("Status"), {"no_wrap": True}),
-        (_("Unit"), {"max_width": 16}),
-        (_("Owner"), {"max_width": 10}),
-        (_("Measure"), {"ratio": 1, "min_width": 8}),
-        (_("%"), {"justify": "right", "no_wrap": True}),
-    ]
-    table = _table(con, *columns)
-    for t in tasks:
-        cells = [str(t["id"]), due_text(t, weekday=weekday), *([late_text(t)] if late else []),
-                 kind_label(t["kind"]), status_text(t["status"]), Foldable(t["unit"] or ""),
-                 Foldable(t["owner"] or ""), Foldable(t["title"]), str(t["progress"])]
-        table.add_row(*cells)
-    con.print(table)
-    shown_to = offset + len(tasks)
+def page_note(shown: int, total: int, offset: int, hint: str | None = None) -> None:
+    shown_to = offset + shown
     if shown_to < total or offset:
         note = _("Showing {first}-{last} of {total}.").format(first=offset + 1, last=shown_to, total=total)
         if shown_to < total:
             note += " " + (hint or _("{more} more: use --page or --limit.").format(more=total - shown_to))
-        console(stderr=True).print(note)
+        _note(note)
 
 
-def task_detail(task: dict) -> None:
+def detail_lines(task: dict, width: int, *, plain: bool = True) -> list[Text]:
+    """``rectify show``: the fields, the evidence, the kept cells, the
+    history. Every text of the user's wraps; none is cut."""
     task = printable_data(task)
-    con = console()
-    plain = con.color_system is None
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="" if plain else "bold", no_wrap=True)
-    grid.add_column()
+    bold = _bold(plain)
     problem = task.get("problem")
-    due = due_text(task)
+    due = dates.show_day(task.get("due"))
     if task.get("overdue"):
-        due.append("  " + dates.show_late(dates.days_late(task["due"])), style="bold red")
+        due += "  " + dates.show_late(task.get("days_late", 0))
     rows = [
-        (_("Measure"), task["title"]),
-        (_("Target"), task.get("target")),
-        (_("Problem"), (f"#{problem['id']} " + problem["description"]) if problem else None),
-        (_("Category"), task.get("category")),
-        (_("Kind"), kind_label(task.get("kind")) or _("unset")),
-        (_("Status"), status_text(task["status"])),
-        (_("Progress"), f"{task['progress']}%"),
-        (_("Due"), due if task.get("due") else _("none")),
-        (_("Leader"), task.get("leader")),
-        (_("Unit"), task.get("unit")),
-        (_("Owner"), task.get("owner")),
-        (_("Helpers"), task.get("helpers")),
-        (_("Note"), task.get("note")),
-        (_("Created"), dates.show_time(task.get("created"))),
+        (_("Measure"), task["title"], ""),
+        (_("Target"), task.get("target"), ""),
+        (_("Problem"), (f"#{problem['id']} " + problem["description"]) if problem else None, ""),
+        (_("Category"), task.get("category"), ""),
+        (_("Kind"), kind_label(task.get("kind")) or _("unset"), ""),
+        (_("Status"), status_label(task["status"]), STATUS_STYLES.get(task["status"], "")),
+        (_("Progress"), f"{task['progress']}%", ""),
+        (_("Due"), due if task.get("due") else _("none"),
+         "bold red" if task.get("overdue") else BAND_STYLES.get(task.get("band") or "", "")),
+        (_("Leader"), task.get("leader"), ""),
+        (_("Unit"), task.get("unit"), ""),
+        (_("Owner"), task.get("owner"), ""),
+        (_("Helpers"), task.get("helpers"), ""),
+        (_("Note"), task.get("note"), ""),
+        (_("Created"), dates.show_time(task.get("created")), ""),
         (_("Closed"), _("{when} by {checker}").format(when=dates.show_time(task["closed_at"]), checker=task["closed_by"])
-         if task.get("closed_at") else None),
-        *lookback_rows(task),
-        ("UID", task["uid"]),
+         if task.get("closed_at") else None, ""),
+        *((label, value, "") for label, value in lookback_rows(task)),
+        ("UID", task["uid"], ""),
     ]
-    for label, value in rows:
-        if value:
-            grid.add_row(label, value)
-    con.print(Text(_("Task {id}").format(id=task["id"]), style="" if plain else "bold underline"))
-    con.print(grid)
+    rows = [row for row in rows if row[1]]
+    lines = [Text(_("Task {id}").format(id=task["id"]), style="" if plain else "bold underline")]
+    lines += lay_out([Column("", [label for label, _v, _s in rows], styles=[bold] * len(rows)),
+                      Column("", [value for _l, value, _s in rows], role="text", styles=[s for _l, _v, s in rows])],
+                     width, header=False)
     evidence = task.get("evidence") or []
     if evidence:
-        con.print()
-        con.print(Text(_("Evidence"), style="" if plain else "bold"))
+        lines += [Text(""), Text(_("Evidence"), style=bold)]
         for ev in evidence:
-            line = ev["name"] or ev["note"] or ""
+            line = f"{dates.show_day(ev['added'])}  " + (ev["name"] or ev["note"] or "")
             if ev["sha256"]:
                 line += f"  sha256:{ev['sha256'][:12]}"
                 if ev["note"]:
                     line += f"  ({ev['note']})"
-            con.print(f"  {dates.show_day(ev['added'])}  {line}")
+            lines += paragraph(line, width, indent=2)
     kept = task.get("kept") or []
     if kept:
-        con.print()
-        con.print(Text(_("Cells kept from an import"), style="" if plain else "bold"))
+        lines += [Text(""), Text(_("Cells kept from an import"), style=bold)]
         for cell in kept:
             mark = _("to review") if cell["review"] else _("kept as text")
-            line = _("row {row}, {header} ({mark}): {text}").format(
-                row=cell["row"], header=cell["header"], mark=mark, text=cell["text"])
-            con.print(Text("  " + line))
+            lines += paragraph(_("row {row}, {header} ({mark}): {text}").format(
+                row=cell["row"], header=cell["header"], mark=mark, text=cell["text"]), width, indent=2)
             if cell["reason"]:
-                con.print(Text("    " + cell["reason"]))
+                lines += paragraph(cell["reason"], width, indent=4)
     if task.get("history"):
-        con.print()
-        history_table(task["history"], con=con)
+        lines.append(Text(""))
+        lines += history_lines(task["history"], width, header_style=bold)
+    return lines
+
+
+def task_detail(task: dict) -> None:
+    con = console()
+    show(text_of(detail_lines(task, con.width, plain=con.color_system is None), con))
 
 
 def lookback_rows(task: dict) -> list[tuple[str, str | None]]:
@@ -299,48 +331,62 @@ def _show_value(field: str | None, value: str | None) -> str | None:
     return value
 
 
-def history_table(events: list[dict], con: Console | None = None) -> None:
+def history_lines(events: list[dict], width: int, *, header_style: str = "") -> list[Text]:
+    """A task's history: when, what, by whom, the change in words (wrapped)."""
     events = printable_data(events)
-    con = con or console()
-    table = _table(con, (_("When"), {"no_wrap": True}), (_("Action"), {"no_wrap": True}),
-                   (_("By"), {"max_width": 12}), (_("Change"), {"ratio": 1}))
-    for ev in events:
-        action = ACTION_LABELS.get(ev["action"])
-        table.add_row(dates.show_time(ev["at"]), _(action) if action else ev["action"],
-                      ev["actor"] or "", describe_event(ev))
-    con.print(table)
+    actions = [ACTION_LABELS.get(ev["action"]) for ev in events]
+    return lay_out([
+        Column(_("When"), [dates.show_time(ev["at"]) for ev in events], short=[_when(ev["at"]) for ev in events]),
+        Column(_("Action"), [_(a) if a else ev["action"] for a, ev in zip(actions, events)], role="name"),
+        Column(_("By"), [ev["actor"] or "" for ev in events], role="name"),
+        Column(_("Change"), [describe_event(ev) for ev in events], role="text"),
+    ], width, header_style=header_style)
+
+
+def _when(at: str) -> str:
+    """A moment in a narrow history: ``9月16日 11:00`` this year in Chinese."""
+    clock = dates.show_time(at).rsplit(" ", 1)
+    return f"{dates.show_day(at, weekday=False, compact=True)} {clock[-1]}" if len(clock) == 2 else clock[0]
+
+
+def history_table(events: list[dict]) -> None:
+    con = console()
+    show(text_of(history_lines(events, con.width, header_style=_bold(con)), con))
 
 
 def problem_table(problems: list[dict]) -> None:
     problems = printable_data(problems)
-    con = console()
     if not problems:
-        console(stderr=True).print(_("No problems recorded."))
+        _note(_("No problems recorded."))
         return
-    table = _table(con, (_("ID"), {"justify": "right"}), (_("Code"), {"no_wrap": True}),
-                   (_("Category"), {"max_width": 14}), (_("Problem"), {"ratio": 1}),
-                   (_("Tasks"), {"justify": "right"}), (_("Closed"), {"justify": "right"}))
-    for p in problems:
-        table.add_row(str(p["id"]), p["code"] or "", p["category"] or "", p["description"],
-                      str(p["tasks"]), str(p["closed"] or 0))
-    con.print(table)
+    con = console()
+    show(text_of(_lay_out(con, [
+        Column(_("ID"), [str(p["id"]) for p in problems], right=True),
+        Column(_("Code"), [p["code"] or "" for p in problems]),
+        Column(_("Category"), [p["category"] or "" for p in problems], role="name"),
+        Column(_("Problem"), [p["description"] for p in problems], role="text"),
+        Column(_("Tasks"), [str(p["tasks"]) for p in problems], right=True),
+        Column(_("Closed"), [str(p["closed"] or 0) for p in problems], right=True),
+    ]), con))
 
 
 def round_table(rounds: list[dict]) -> None:
     from rectify.model import round_kind_label
 
-    con = console()
+    rounds = printable_data(rounds)
     if not rounds:
-        console(stderr=True).print(_("No rounds recorded: add one with `rectify round add NAME`."))
+        _note(_("No rounds recorded: add one with `rectify round add NAME`."))
         return
-    table = _table(con, (_("ID"), {"justify": "right"}), (_("Round"), {"ratio": 1}), (_("Kind"), {"no_wrap": True}),
-                   (_("Fed back"), {"no_wrap": True}), (_("Issued by"), {"max_width": 20}),
-                   (_("Problems"), {"justify": "right"}), (_("Tasks"), {"justify": "right"}))
-    for r in rounds:
-        table.add_row(str(r["id"]), r["name"], round_kind_label(r["kind"]),
-                      dates.show_date(r["fed_back"]) if r["fed_back"] else "", r["issuer"] or "",
-                      str(r["problems"]), str(r["tasks"]))
-    con.print(table)
+    con = console()
+    show(text_of(_lay_out(con, [
+        Column(_("ID"), [str(r["id"]) for r in rounds], right=True),
+        Column(_("Round"), [r["name"] for r in rounds], role="text"),
+        Column(_("Kind"), [round_kind_label(r["kind"]) for r in rounds]),
+        Column(_("Fed back"), [dates.show_date(r["fed_back"]) if r["fed_back"] else "" for r in rounds]),
+        Column(_("Issued by"), [r["issuer"] or "" for r in rounds], role="name"),
+        Column(_("Problems"), [str(r["problems"]) for r in rounds], right=True),
+        Column(_("Tasks"), [str(r["tasks"]) for r in rounds], right=True),
+    ]), con))
 
 
 def outcome_list(data: dict) -> None:
@@ -350,14 +396,12 @@ def outcome_list(data: dict) -> None:
     from rectify.render.report_text import print_table
     from rectify.rounds import yuan
 
-    con = console()
+    data = printable_data(data)
     if not data["outcomes"]:
-        console(stderr=True).print(_("No outcomes recorded."))
+        _note(_("No outcomes recorded."))
         return
-    table = _table(con, (_("ID"), {"justify": "right"}), (_("Task"), {"justify": "right"}),
-                   (_("Recorded"), {"no_wrap": True}), (_("Type"), {"no_wrap": True}), (_("Outcome"), {"ratio": 1}),
-                   (_("Unit"), {"max_width": 14}), (_("Category"), {"max_width": 14}))
     types = {"rule": _("rule"), "people": _("people"), "other": _("other")}
+    whats, kinds = [], []
     for o in data["outcomes"]:
         if o["type"] == "rule":
             what = "  ".join(x for x in (o["title"], o["doc_no"], dates.show_date(o["issued"]) if o["issued"] else None) if x)
@@ -368,50 +412,63 @@ def outcome_list(data: dict) -> None:
                 f"  {o['form']}" if o["form"] else "")
         else:
             what = o["text"]
-        kind = money_kind_label(o["money_type"]) if o["type"] == "money" else types[o["type"]]
-        table.add_row(str(o["id"]), str(o["task_id"]), dates.show_time(o["at"]), kind, what,
-                      o["unit"] or "", o["category"] or "")
-    con.print(table)
-    from rectify.render.report_text import file_console
-
-    plain = file_console(con.file, width=con.width) if con.color_system is None else con
-    print_table(plain, P.outcome_table({"outcomes": data["totals"]}), band_cells=())
+        whats.append(what)
+        kinds.append(money_kind_label(o["money_type"]) if o["type"] == "money" else types[o["type"]])
+    rows = data["outcomes"]
+    con = console()
+    text = text_of(_lay_out(con, [
+        Column(_("ID"), [str(o["id"]) for o in rows], right=True),
+        Column(_("Task"), [str(o["task_id"]) for o in rows], right=True),
+        Column(_("Recorded"), [dates.show_time(o["at"]) for o in rows]),
+        Column(_("Type"), kinds),
+        Column(_("Outcome"), whats, role="text"),
+        Column(_("Unit"), [o["unit"] or "" for o in rows], role="name"),
+        Column(_("Category"), [o["category"] or "" for o in rows], role="name"),
+    ]), con)
+    show(text + drawn(lambda c: print_table(c, P.outcome_table({"outcomes": data["totals"]}), band_cells=())))
 
 
 # -- the look-back and supervision ---------------------------------------------------
 
 
 def _nothing(message: str) -> None:
-    console(stderr=True).print(message)
+    _note(message)
 
 
 def recheck_table(tasks: list[dict]) -> None:
+    tasks = printable_data(tasks)
     if not tasks:
         _nothing(_("No re-check is due."))
         return
     con = console()
-    table = _table(con, (_("ID"), {"justify": "right"}), (_("Re-check due"), {"no_wrap": True}),
-                   (_("Closed"), {"no_wrap": True}), (_("Kind"), {"no_wrap": True}), (_("Unit"), {"max_width": 16}),
-                   (_("Owner"), {"max_width": 10}), (_("Measure"), {"ratio": 1}))
-    for t in tasks:
-        due = Text(dates.show_day(t["recheck_due"]), style=BAND_STYLES["red"] if t.get("recheck_overdue") else "")
-        table.add_row(str(t["id"]), due, dates.show_day(t["closed_at"]), kind_label(t["kind"]),
-                      Foldable(t["unit"] or ""), Foldable(t["owner"] or ""), Foldable(t["title"]))
-    con.print(table)
+    show(text_of(_lay_out(con, [
+        Column(_("ID"), [str(t["id"]) for t in tasks], right=True),
+        Column(_("Re-check due"), [dates.show_day(t["recheck_due"]) for t in tasks],
+               styles=[BAND_STYLES["red"] if t.get("recheck_overdue") else "" for t in tasks]),
+        Column(_("Closed"), [dates.show_day(t["closed_at"]) for t in tasks]),
+        Column(_("Kind"), [kind_label(t["kind"]) for t in tasks], short=[kind_label(t["kind"], short=True) for t in tasks]),
+        Column(_("Unit"), [t["unit"] or "" for t in tasks], role="name"),
+        Column(_("Owner"), [t["owner"] or "" for t in tasks], role="name"),
+        Column(_("Measure"), [t["title"] for t in tasks], role="text"),
+    ]), con))
 
 
 def sample_table(samples: list[dict]) -> None:
+    samples = printable_data(samples)
     if not samples:
         _nothing(_("No sample drawn yet: `rectify lookback sample --rate 20%`."))
         return
     con = console()
-    table = _table(con, (_("ID"), {"justify": "right"}), (_("Drawn"), {"no_wrap": True}), (_("Seed"), {}),
-                   (_("Sampled"), {"justify": "right"}), (_("Checked"), {"justify": "right"}),
-                   (_("Held"), {"justify": "right"}), (_("Relapsed"), {"justify": "right"}), (_("Note"), {"ratio": 1}))
-    for s in samples:
-        table.add_row(str(s["id"]), dates.show_day(s["at"]), s["seed"], f"{s['sampled']}/{s['population']}",
-                      str(s["checked"]), str(s["held"]), str(s["relapsed"]), s["note"] or "")
-    con.print(table)
+    show(text_of(_lay_out(con, [
+        Column(_("ID"), [str(s["id"]) for s in samples], right=True),
+        Column(_("Drawn"), [dates.show_day(s["at"]) for s in samples]),
+        Column(_("Seed"), [s["seed"] for s in samples]),
+        Column(_("Sampled"), [f"{s['sampled']}/{s['population']}" for s in samples], right=True),
+        Column(_("Checked"), [str(s["checked"]) for s in samples], right=True),
+        Column(_("Held"), [str(s["held"]) for s in samples], right=True),
+        Column(_("Relapsed"), [str(s["relapsed"]) for s in samples], right=True),
+        Column(_("Note"), [s["note"] or "" for s in samples], role="text"),
+    ]), con))
 
 
 def notice_state(n: dict) -> Text:
@@ -424,57 +481,75 @@ def notice_state(n: dict) -> Text:
     return Text(_("no reply asked"), style="dim")
 
 
-def notice_table(notices: list[dict]) -> None:
+def notice_columns(notices: list[dict]) -> list[Column]:
     from rectify.supervision import kind_label as notice_kind
 
+    states = [notice_state(n) for n in notices]
+    return [
+        Column(_("Number"), [n["number"] for n in notices]),
+        Column(_("Kind"), [notice_kind(n["kind"]) for n in notices]),
+        Column(_("Unit"), [n["unit"] or "" for n in notices], role="name"),
+        Column(_("Issued"), [dates.show_day(n["issued"]) for n in notices]),
+        Column(_("Reply by"), [dates.show_day(n["reply_by"]) if n["reply_by"] else "" for n in notices]),
+        Column(_("Tasks"), [str(len(n["tasks"])) for n in notices], right=True),
+        Column(_("State"), [s.plain for s in states], role="name", styles=[str(s.style) for s in states]),
+    ]
+
+
+def notice_table(notices: list[dict]) -> None:
+    notices = printable_data(notices)
     if not notices:
         _nothing(_("No notices."))
         return
     con = console()
-    table = _table(con, (_("Number"), {"no_wrap": True}), (_("Kind"), {"no_wrap": True}), (_("Unit"), {"max_width": 16}),
-                   (_("Issued"), {"no_wrap": True}), (_("Reply by"), {"no_wrap": True}), (_("Tasks"), {"justify": "right"}),
-                   (_("State"), {}))
-    for n in notices:
-        table.add_row(n["number"], notice_kind(n["kind"]), Foldable(n["unit"] or ""), dates.show_day(n["issued"]),
-                      dates.show_day(n["reply_by"]) if n["reply_by"] else "", str(len(n["tasks"])), notice_state(n))
-    con.print(table)
+    show(text_of(_lay_out(con, notice_columns(notices)), con))
 
 
 def notice_detail(notice: dict, tasks: list[dict]) -> None:
     from rectify.supervision import kind_label as notice_kind
 
+    notice = printable_data(notice)
     con = console()
     plain = con.color_system is None
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="" if plain else "bold", no_wrap=True)
-    grid.add_column()
-    rows = [(_("Kind"), notice_kind(notice["kind"])), (_("Unit"), notice["unit"]),
-            (_("Issued"), dates.show_time(notice["issued"])),
-            (_("Reply by"), dates.show_date(notice["reply_by"]) if notice["reply_by"] else None),
-            (_("State"), notice_state(notice)), (_("Reply"), notice["reply_note"]), (_("Replied by"), notice["replied_by"])]
-    for name, value in rows:
-        if value:
-            grid.add_row(name, value)
-    con.print(Text(_("Notice {number}").format(number=notice["number"]), style="" if plain else "bold underline"))
-    con.print(grid)
-    con.print()
-    task_table(tasks, len(tasks))
+    bold = _bold(con)
+    state = notice_state(notice)
+    rows = [(_("Kind"), notice_kind(notice["kind"]), ""), (_("Unit"), notice["unit"], ""),
+            (_("Issued"), dates.show_time(notice["issued"]), ""),
+            (_("Reply by"), dates.show_date(notice["reply_by"]) if notice["reply_by"] else None, ""),
+            (_("State"), state.plain, str(state.style)), (_("Reply"), notice["reply_note"], ""),
+            (_("Replied by"), notice["replied_by"], "")]
+    rows = [row for row in rows if row[1]]
+    lines = [Text(_("Notice {number}").format(number=notice["number"]), style="" if plain else "bold underline")]
+    lines += lay_out([Column("", [r[0] for r in rows], styles=[bold] * len(rows)),
+                      Column("", [r[1] for r in rows], role="text", styles=[r[2] for r in rows])],
+                     con.width, header=False)
+    if tasks:
+        lines.append(Text(""))
+        lines += task_lines(tasks, con.width, header_style=bold)
+    show(text_of(lines, con))
 
 
 def request_table(requests: list[dict]) -> None:
+    from rectify.supervision import STATUS_LABELS
+
+    requests = printable_data(requests)
     if not requests:
         _nothing(_("No extension requests."))
         return
-    con = console()
-    table = _table(con, (_("Request"), {"justify": "right"}), (_("Task"), {"justify": "right"}),
-                   (_("Requested"), {"no_wrap": True}), (_("From"), {"no_wrap": True}), (_("To"), {"no_wrap": True}),
-                   (_("State"), {"no_wrap": True}), (_("Unit"), {"max_width": 16}), (_("Reason"), {"ratio": 1}))
-    from rectify.supervision import STATUS_LABELS
-
+    states = []
     for r in requests:
         state = Text(_(STATUS_LABELS[r["status"]]))
         if r["late"]:
             state.append("  " + _("late"), style=BAND_STYLES["red"])
-        table.add_row(str(r["id"]), str(r["task_id"]), dates.show_day(r["at"]), dates.show_day(r["old_due"]),
-                      dates.show_day(r["new_due"]), state, Foldable(r["unit"] or ""), Foldable(r["reason"]))
-    con.print(table)
+        states.append(state)
+    con = console()
+    show(text_of(_lay_out(con, [
+        Column(_("Request"), [str(r["id"]) for r in requests], right=True),
+        Column(_("Task"), [str(r["task_id"]) for r in requests], right=True),
+        Column(_("Requested"), [dates.show_day(r["at"]) for r in requests]),
+        Column(_("From"), [dates.show_day(r["old_due"]) for r in requests]),
+        Column(_("To"), [dates.show_day(r["new_due"]) for r in requests]),
+        Column(_("State"), [s.plain for s in states], styles=[BAND_STYLES["red"] if r["late"] else "" for r in requests]),
+        Column(_("Unit"), [r["unit"] or "" for r in requests], role="name"),
+        Column(_("Reason"), [r["reason"] for r in requests], role="text"),
+    ]), con))
