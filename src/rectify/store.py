@@ -84,7 +84,7 @@ def _check_header(path: Path) -> tuple[int, int, bool] | None:
 
 
 # The schema version this release writes. A test keeps it equal to LATEST.
-KNOWN_SCHEMA = 6
+KNOWN_SCHEMA = 7
 
 
 def _connect(target: str, **options) -> sqlite3.Connection:
@@ -102,6 +102,8 @@ class Ledger:
         self.conn = conn
         self.exists = exists  # False: a read on a ledger not created yet
         self.clock_behind: tuple[str, str] | None = None  # see timestamp()
+        self._command: int | None = None  # the first event of the transaction under way, see record()
+        self._user: tuple[str | None, str | None] | None = None  # see user()
 
     # -- opening -----------------------------------------------------------
 
@@ -155,6 +157,7 @@ class Ledger:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
             raise LedgerError(_("The ledger {path} is busy or read-only: {reason}.").format(path=self.path, reason=reason(e))) from None
+        self._command = None  # one transaction is one command: its events are grouped
         try:
             yield self
         except BaseException:
@@ -191,11 +194,28 @@ class Ledger:
 
     def record(self, task_id: int, action: str, *, field: str | None = None, old=None, new=None,
                note: str | None = None, actor: str | None = None, at: str | None = None) -> None:
-        """Append one event. Call inside ``transaction()``."""
+        """Append one event. Call inside ``transaction()``. The events of one
+        transaction (one command) share ``command``, the id of the first of
+        them: ``history`` shows them as one action. An event without a
+        person is the ledger's user's (``user``)."""
+        if actor is None:
+            actor = self.user()[0]
+        if self._command is None:  # the id the first event will get (AUTOINCREMENT; the history is never rewritten)
+            seq = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'event'").fetchone()
+            top = self.conn.execute("SELECT max(id) FROM event").fetchone()[0]
+            self._command = max(seq[0] if seq else 0, top or 0) + 1
         self.conn.execute(
-            "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)",
-            (task_id, at or self.timestamp(), action, field, _text(old), _text(new), note, actor),
+            "INSERT INTO event (task_id, at, action, field, old, new, note, actor, command) VALUES (?,?,?,?,?,?,?,?,?)",
+            (task_id, at or self.timestamp(), action, field, _text(old), _text(new), note, actor, self._command),
         )
+
+    def user(self) -> tuple[str | None, str | None]:
+        """Who is making the changes, and where that came from (settings.current_user)."""
+        if self._user is None:
+            from rectify.settings import current_user
+
+            self._user = current_user(self)
+        return self._user
 
     def timestamp(self) -> str:
         """The moment to record a change at: the clock, but never earlier than

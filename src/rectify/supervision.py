@@ -90,7 +90,7 @@ def issue(ledger: Ledger, data: dict, only: str | None = None) -> dict:
         covered, escalated = _already(ledger, today), _escalated(ledger, today)
         year = int(today[:4])
         now = ledger.timestamp()
-        who = actor()
+        who = actor(ledger)
         sheets = []
         for sheet in data["sheets"]:
             groups: dict[str, list[dict]] = {}
@@ -167,7 +167,7 @@ def reply(ledger: Ledger, ref: str, note: str, by: str | None = None) -> dict:
             raise RuleError(_("Notice {number} was answered already, on {date}.").format(
                 number=notice["number"], date=dates.show_date(notice["replied_at"][:10])))
         now = ledger.timestamp()
-        who = by or actor()
+        who = by or actor(ledger)
         ledger.conn.execute("UPDATE notice SET replied_at = ?, reply_note = ?, replied_by = ? WHERE id = ?",
                             (now, note, who, notice["id"]))
         for task_id in notice["tasks"]:
@@ -191,7 +191,7 @@ def request_extension(ledger: Ledger, task_id: int, new_due: str, reason: str) -
                 id=task_id, request=pending))
         now = ledger.timestamp()
         late = bool(old["due"] and old["due"] < dates.today().isoformat())
-        who = actor()
+        who = actor(ledger)
         cur = ledger.conn.execute(
             "INSERT INTO extension_request (task_id, at, old_due, new_due, reason, requested_by, late) VALUES (?,?,?,?,?,?,?)",
             (task_id, now, old["due"], due, reason, who, int(late)))

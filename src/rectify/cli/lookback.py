@@ -63,7 +63,7 @@ def config_cmd(key: Optional[str] = typer.Argument(None, metavar=_("[KEY]")),
     item = S.setting(key)
     S.validate(item, value)  # before the ledger file is created
     with closing(open_ledger(write=True)) as led:
-        result = S.change(led, item.key, value, L.actor())
+        result = S.change(led, item.key, value, L.actor(led))
     if as_json:
         emit_json(result)
     elif result["changed"]:

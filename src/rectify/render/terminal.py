@@ -276,12 +276,42 @@ def describe_event(ev: dict) -> str:
         old, new = (_show_value(field, ev[k]) for k in ("old", "new"))
         text = _("{field}: {old} → {new}").format(field=field_label(field), old=old or "-", new=new or "-")
     if ev["note"] and action != "progress":
-        if action in ("reject", "reopen", "cancel", "extend"):
-            text += "  " + _("(reason: {reason})").format(reason=ev["note"])
-        elif ev["note"] == "auto" and action == "classify":
-            text += "  " + _("(proposed by classify --auto)")
-        else:
-            text += f"  ({ev['note']})"
+        text += "  " + _note_text(action, ev["note"])
+    return text
+
+
+def _note_text(action: str, note: str) -> str:
+    if action in ("reject", "reopen", "cancel", "extend"):
+        return _("(reason: {reason})").format(reason=note)
+    if note == "auto" and action == "classify":
+        return _("(proposed by classify --auto)")
+    return f"({note})"
+
+
+# Actions whose note is the reason or remark of the whole action, shown once
+# for the action (the other actions' notes are their content: a progress note).
+_SHARED_NOTE = ("edit", "classify", "start", "submit", "close", "reject", "reopen", "cancel", "extend", "round")
+
+
+def describe_action(events: list[dict]) -> str:
+    """One line of history for the events one command wrote: each change,
+    the reason once. The closing time is left out when it is the moment
+    of the action (the When column)."""
+    first = events[0]
+    if len(events) == 1:
+        return describe_event(first)
+    notes = {ev["note"] for ev in events if ev["action"] in _SHARED_NOTE and ev["note"]}
+    shared = notes.pop() if len(notes) == 1 else None
+    parts = []
+    for ev in events:
+        if ev["field"] == "closed_at" and ev["new"] == first["at"]:
+            continue
+        if shared is not None and ev["action"] in _SHARED_NOTE and ev["note"] == shared:
+            ev = {**ev, "note": None}
+        parts.append(describe_event(ev))
+    text = _("; ").join(parts)
+    if shared is not None:
+        text += "  " + _note_text(first["action"], shared)
     return text
 
 
@@ -304,10 +334,13 @@ def history_table(events: list[dict], con: Console | None = None) -> None:
     con = con or console()
     table = _table(con, (_("When"), {"no_wrap": True}), (_("Action"), {"no_wrap": True}),
                    (_("By"), {"max_width": 12}), (_("Change"), {"ratio": 1}))
-    for ev in events:
+    from rectify.ledger import actions
+
+    for group in actions(events):  # one line per user action
+        ev = group[0]
         action = ACTION_LABELS.get(ev["action"])
         table.add_row(dates.show_time(ev["at"]), _(action) if action else ev["action"],
-                      ev["actor"] or "", describe_event(ev))
+                      ev["actor"] or _("(unknown)"), describe_action(group))
     con.print(table)
 
 
