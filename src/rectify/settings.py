@@ -136,6 +136,13 @@ def describe(ledger, until: str | None = None) -> list[dict]:
 # RECTIFY_USER, the ledger's setting ``user``, the environment's $USER (or
 # LOGNAME, USERNAME), the login name of the process's user.
 USER_SOURCES = ("RECTIFY_USER", "config user", "$USER", "login name")
+_SOURCE_WORDS = {"config user": N_("`rectify config user`"), "login name": N_("the login name")}
+
+
+def user_source(source: str | None) -> str:
+    """Where the user's name came from, as a person reads it."""
+    word = _SOURCE_WORDS.get(source or "")
+    return _(word) if word else source or ""
 
 
 def current_user(ledger=None) -> tuple[str | None, str | None]:

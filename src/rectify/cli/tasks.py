@@ -505,6 +505,22 @@ def where_cmd() -> None:
     say(_("(from {source}; evidence in {evidence}; {state})").format(
         source=shown, evidence=evidence_dir(path),
         state=_("exists") if path.exists() else _("not created yet")))
+    say(user_line())
+
+
+def user_line() -> str:
+    """Who the changes are recorded as, and where the name comes from (settings.current_user)."""
+    from rectify.errors import RectifyError
+    from rectify.settings import current_user, user_source
+
+    try:
+        with closing(open_ledger()) as led:
+            name, source = current_user(led)
+    except RectifyError:  # a ledger that cannot be read: `where` still answers
+        name, source = current_user()
+    if name is None:
+        return _("Changes are recorded without a name: set one with `rectify config user NAME` or RECTIFY_USER.")
+    return _("Changes are recorded as {name} (from {source}).").format(name=name, source=user_source(source))
 
 
 @command("demo", help=_(
