@@ -9,7 +9,6 @@ import sqlite3
 import zipfile
 
 import pytest
-
 from conftest import run_process
 
 # -- item 3: the date a command resolved, with its weekday --------------------------
