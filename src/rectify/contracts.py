@@ -78,6 +78,7 @@ class Event(TypedDict):
     new: str | None
     note: str | None
     actor: str | None
+    command: int | None  # the first event of the command that wrote it: one user action (schema 7)
 
 
 class KeptCell(TypedDict):

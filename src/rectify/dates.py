@@ -237,6 +237,23 @@ def show_date(value: date | datetime | str | None) -> str:
     return _zh_date(d) if is_zh() else d.isoformat()
 
 
+_EN_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def show_date_weekday(value: date | datetime | str | None) -> str:
+    """A date a command resolved, with its weekday, to confirm it: ``Fri
+    2026-12-31``, or ``2026年12月31日（星期五）`` in Chinese."""
+    try:
+        d = _as_date(value)
+    except ValueError:
+        return _as_stored(value)
+    if d is None:
+        return ""
+    if is_zh():
+        return f"{_zh_date(d)}（星期{_ZH_WEEKDAYS[d.weekday()]}）"
+    return f"{_EN_DAY_NAMES[d.weekday()]} {d.isoformat()}"
+
+
 def show_day(value: date | datetime | str | None, today: date | None = None, *, weekday: bool = True,
              compact: bool = False) -> str:
     """A date in a table: ``2026-12-31``, or in Chinese ``12月31日(周四)`` this

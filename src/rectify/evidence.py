@@ -40,7 +40,7 @@ from rectify.i18n import reason as failure_reason
 from rectify.paths import WriteError, clean_leftovers, evidence_dir, make_folders, temp_name, writing
 
 __all__ = ["CHUNK", "MAX_STORED_NAME", "OUTSIDE", "EvidenceFile", "NotFollowed", "copy_checked", "copy_hashed",
-           "digest", "each_file", "evidence_dir", "evidence_file", "evidence_name_fault", "evidence_sources",
+           "digest", "drop_copy", "each_file", "evidence_dir", "evidence_file", "evidence_name_fault", "evidence_sources",
            "file_state", "folder_fault", "into_folder", "into_zip", "mark_unreadable", "place_evidence", "read_chunks",
            "sha256_stream", "staged_evidence", "stored_name", "zip_time"]
 
@@ -323,10 +323,18 @@ class staged_evidence:
 
 
 def place_evidence(staged: list) -> None:
-    """Move the staged files to their names, once their rows are committed."""
+    """Move the staged files to their names, once their rows are committed;
+    a copy dropped as a duplicate (``drop_copy``) is not placed."""
     for tmp, final, *_rest in staged:
+        if not tmp.exists():
+            continue
         os.replace(tmp, final)
         os.chmod(final, 0o600)
+
+
+def drop_copy(tmp: Path) -> None:
+    """Remove a staged copy that is not to be kept: the task has that file already."""
+    tmp.unlink(missing_ok=True)
 
 
 # -- verifying ---------------------------------------------------------------------
@@ -403,6 +411,8 @@ def into_zip(zf: zipfile.ZipFile, e: dict) -> None:
     all is marked unreadable; one that fails part-way stops the export, since
     half a member cannot be taken back out (nothing is written: the zip is
     built under a temporary name). An error writing the zip is a WriteError."""
+    if e["file"] in zf.NameToInfo:  # one stored file recorded twice (an older ledger): one member, no duplicate name
+        return
     info = zipfile.ZipInfo(e["file"], date_time=zip_time(e["date"]))
     info.compress_type = zipfile.ZIP_DEFLATED
     try:

@@ -8,7 +8,6 @@ file exactly as it was. Results are plain dicts: the JSON contract.
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING
 from rectify import dates
 from rectify.errors import InputError, NotFoundError, RuleError
 from rectify.i18n import _
-from rectify.evidence import evidence_dir, evidence_sources, place_evidence, staged_evidence  # noqa: F401
+from rectify.evidence import drop_copy, evidence_dir, evidence_sources, place_evidence, staged_evidence  # noqa: F401
 from rectify.model import ACTIVE, EDITABLE, parse_kind
 from rectify.rules import (MAX_TEXT, SUSPECT, check_due_edit, check_extension, check_move, clean_percent,  # noqa: F401
                            clean_text, needs_a_closer_look, person_key, reason_for, refuse_own_check, status_fields,
@@ -28,9 +27,14 @@ from rectify.vocabulary import ACTIVE_SQL, FINISHED_SQL, NO_KIND, WORKING_SQL
 if TYPE_CHECKING:
     from rectify.contracts import Event, KeptCell, ProblemRow, Task, TaskDetail
 
-def actor() -> str | None:
-    env = os.environ
-    return env.get("RECTIFY_USER") or env.get("USER") or env.get("LOGNAME") or env.get("USERNAME")
+def actor(ledger: Ledger | None = None) -> str | None:
+    """The person a change is recorded with: see ``settings.current_user``
+    (RECTIFY_USER, the setting ``user``, $USER, the login name)."""
+    if ledger is not None:
+        return ledger.user()[0]
+    from rectify.settings import current_user
+
+    return current_user()[0]
 
 
 def _due_text(value: date | str | None) -> str | None:
@@ -165,7 +169,7 @@ def mark_reviewed(ledger: Ledger, task_id: int) -> int:
         n = ledger.conn.execute("UPDATE import_cell SET review = 0 WHERE task_id = ? AND review = 1",
                                 (task_id,)).rowcount
         if n:
-            ledger.record(task_id, "reviewed", actor=actor())
+            ledger.record(task_id, "reviewed", actor=actor(ledger))
     return n
 
 
@@ -252,11 +256,33 @@ def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offse
 
 
 def history(ledger: Ledger, task_id: int) -> list[Event]:
-    """A task's events, generated notes in the reader's language (``notes.shown``)."""
+    """The task's events, oldest first, generated notes in the reader's
+    language (``notes.shown``). ``command`` is shared by the events one
+    command wrote (the id of the first), None before schema 8."""
     from rectify.notes import shown
 
     return [{**dict(r), "note": shown(r["note"])} for r in ledger.query(
-        "SELECT id, at, action, field, old, new, note, actor FROM event WHERE task_id = ? ORDER BY id", (task_id,))]
+        "SELECT id, at, action, field, old, new, note, actor, command FROM event WHERE task_id = ? ORDER BY id",
+        (task_id,))]
+
+
+def actions(events: list[Event]) -> list[list[Event]]:
+    """The events grouped by the user action that wrote them, in order: one
+    group per command (``command``); events written before commands were
+    recorded (NULL) go together when one after another they share the
+    moment, the person and the action (a close of that time wrote four rows
+    at one moment)."""
+    groups: list[list[Event]] = []
+    last = None
+    for ev in events:
+        command = ev.get("command")
+        key = ("command", command) if command is not None else ("moment", ev["at"], ev["actor"], ev["action"])
+        if groups and key == last and ev["action"] != "add":
+            groups[-1].append(ev)
+        else:
+            groups.append([ev])
+        last = key
+    return groups
 
 
 def get_problem(ledger: Ledger, problem_id: int) -> dict:
@@ -353,7 +379,7 @@ def insert_task(ledger: Ledger, fields: dict, *, problem_id: int | None = None, 
     cur = ledger.conn.execute(
         f"INSERT INTO task ({cols}) VALUES ({','.join('?' * len(row))})", tuple(row.values()))
     task_id = cur.lastrowid
-    ledger.record(task_id, "add", new=fields["title"], actor=who or actor(), at=now)
+    ledger.record(task_id, "add", new=fields["title"], actor=who or actor(ledger), at=now)
     return task_id
 
 
@@ -371,7 +397,7 @@ def apply_changes(ledger: Ledger, task_id: int, old: dict, changes: dict, action
                         (*changed.values(), now, task_id))
     for key, value in changed.items():
         ledger.record(task_id, action, field=key, old=old.get(key), new=value, note=note,
-                      actor=who or actor(), at=now)
+                      actor=who or actor(ledger), at=now)
     return list(changed)
 
 
@@ -391,12 +417,15 @@ def _unfinished(ledger: Ledger, task_id: int, refusal: str) -> dict:
 
 
 def edit_task(ledger: Ledger, task_id: int, fields: dict, *, problem_id: int | None = None,
-              new_problem: str | None = None, round_id: int | None = None) -> list[str]:
+              new_problem: str | None = None, round_id: int | None = None, reason: str | None = None) -> list[str]:
     """Change fields of a task; returns the names of those that changed.
-    A later deadline is an extension: it needs ``extend`` and a reason.
-    A new round moves the task's problem, with all its tasks, to that round."""
+    A later deadline, or none at all, is an extension (``deadline_change``):
+    refused without a ``reason``, recorded as one with it. The reason goes
+    with the other changes too. A new round moves the task's problem, with
+    all its tasks, to that round."""
     fields = prepare_fields(fields)
     new_problem = clean_text(new_problem, "problem description")
+    reason = clean_text(reason, "reason")
     with ledger.transaction():
         moved: list[str] = []
         if round_id is not None:  # which round a problem came from is not the work: closed tasks move too
@@ -404,8 +433,7 @@ def edit_task(ledger: Ledger, task_id: int, fields: dict, *, problem_id: int | N
             if not fields and problem_id is None and not new_problem:
                 return moved
         old = _unfinished(ledger, task_id, _("Task {id} is {status}: reopen it before changing it."))
-        if "due" in fields:
-            check_due_edit(task_id, old, fields["due"])
+        extension = deadline_change(ledger, task_id, old, fields, reason)
         if problem_id is not None:
             problem = get_problem(ledger, problem_id)
             fields["problem_id"] = problem_id
@@ -414,9 +442,25 @@ def edit_task(ledger: Ledger, task_id: int, fields: dict, *, problem_id: int | N
             fields["problem_id"] = _find_or_add_problem(ledger, new_problem, fields.get("category") or old["category"],
                                                         round_id=old["round_id"])
         kind_changes = {k: fields.pop(k) for k in ["kind"] if k in fields}
-        changed = apply_changes(ledger, task_id, old, fields, "edit")
-        changed += apply_changes(ledger, task_id, old, kind_changes, "classify")
+        changed = apply_changes(ledger, task_id, old, fields, "edit", note=reason)
+        changed += apply_changes(ledger, task_id, old, kind_changes, "classify", note=reason)
+        changed += apply_changes(ledger, task_id, old, extension, "extend", note=reason)
     return moved + changed
+
+
+def deadline_change(ledger: Ledger, task_id: int, old: dict, fields: dict, reason: str | None) -> dict:
+    """The rule of a deadline changed by ``edit`` (issue 18): a deadline
+    later than the task's, or than the last it had when it has none now, is
+    an extension, and so is clearing one; either needs a reason, and is
+    recorded as an ``extend`` event, which the weekly's list of extensions
+    shows. An earlier deadline, or a first one, is an edit. Takes the due
+    date out of ``fields`` when it is an extension, and returns it."""
+    if "due" not in fields:
+        return {}
+    before = old["due"] or ledger.scalar(
+        "SELECT old FROM event WHERE task_id = ? AND field = 'due' AND old IS NOT NULL ORDER BY id DESC LIMIT 1",
+        (task_id,))
+    return {"due": fields.pop("due")} if check_due_edit(task_id, old, fields["due"], before, reason) else {}
 
 
 def move_to_round(ledger: Ledger, task_id: int, round_id: int | None) -> list[str]:
@@ -450,7 +494,7 @@ def add_progress(ledger: Ledger, task_id: int, note: str, percent: int | None = 
         new_percent = old["progress"] if percent is None else percent
         ledger.conn.execute("UPDATE task SET progress = ?, updated = ? WHERE id = ?", (new_percent, now, task_id))
         ledger.record(task_id, "progress", field="progress", old=old["progress"], new=new_percent,
-                      note=note, actor=actor(), at=now)
+                      note=note, actor=actor(ledger), at=now)
         if old["status"] == "open":
             move(ledger, task_id, "start")
     return get_task(ledger, task_id)
@@ -474,22 +518,38 @@ def add_evidence(ledger: Ledger, task_id: int, files: list[str], note: str | Non
 
 def record_evidence(ledger: Ledger, task_id: int, staged: list, note: str | None, *,
                     who: str | None = None) -> list[dict]:
-    """The evidence rows and events of staged files (or of a note alone). Inside a transaction."""
+    """The evidence rows and events of staged files (or of a note alone). Inside a transaction.
+    A file whose content (sha256) the task has already, attached before or
+    given twice, is not recorded again (``already_attached``): its entry
+    says ``already`` (the earlier one's id and name), and its copy is dropped."""
     now = ledger.timestamp()
     added = []
-    for _tmp, final, sha, size, name in staged:
+    for tmp, final, sha, size, name in staged:
+        before = already_attached(ledger, task_id, sha)
+        if before is not None:
+            drop_copy(tmp)
+            added.append({"id": before["id"], "name": name, "path": before["path"], "sha256": sha, "size": size,
+                          "already": {"id": before["id"], "name": before["name"]}})
+            continue
         rel = final.relative_to(evidence_dir(ledger.path)).as_posix()
         cur = ledger.conn.execute(
             "INSERT INTO evidence (task_id, added, name, path, sha256, size, note) VALUES (?,?,?,?,?,?,?)",
             (task_id, now, name, rel, sha, size, note))
-        ledger.record(task_id, "evidence", new=name, note=sha, actor=who or actor(), at=now)
+        ledger.record(task_id, "evidence", new=name, note=sha, actor=who or actor(ledger), at=now)
         added.append({"id": cur.lastrowid, "name": name, "path": rel, "sha256": sha, "size": size})
     if not staged:
         cur = ledger.conn.execute(
             "INSERT INTO evidence (task_id, added, note) VALUES (?,?,?)", (task_id, now, note))
-        ledger.record(task_id, "evidence", note=note, actor=who or actor(), at=now)
+        ledger.record(task_id, "evidence", note=note, actor=who or actor(ledger), at=now)
         added.append({"id": cur.lastrowid, "name": None, "path": None, "sha256": None, "size": None})
     return added
+
+
+def already_attached(ledger: Ledger, task_id: int, sha: str) -> dict | None:
+    """The task's evidence with this content (sha256), the first attached, or None."""
+    row = ledger.conn.execute("SELECT id, name, path FROM evidence WHERE task_id = ? AND sha256 = ? ORDER BY id LIMIT 1",
+                              (task_id, sha)).fetchone()
+    return dict(row) if row else None
 
 
 def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None = None,
@@ -518,11 +578,24 @@ def move(ledger: Ledger, task_id: int, verb: str, *, reason: str | None = None, 
     target = check_move(task_id, old, verb, has_evidence=has_evidence, checker=checker)
     now = ledger.timestamp()  # one moment: the closing time is the close event's time
     recheck_due = _recheck_due(ledger, old["kind"], recheck) if verb == "close" else None
-    changes = status_fields(verb, now, checker=checker, recheck_due=recheck_due)
+    progress = progress_before_close(ledger, task_id) if verb == "reopen" else None
+    changes = status_fields(verb, now, checker=checker, recheck_due=recheck_due, progress_before=progress)
     who = checker or who
     apply_changes(ledger, task_id, old, {"status": target}, verb, note=reason, who=who, now=now)
     apply_changes(ledger, task_id, old, changes, verb, note=reason, who=who, now=now)
     return target
+
+
+def progress_before_close(ledger: Ledger, task_id: int) -> int:
+    """The progress a reopened task goes back to: the last percentage noted
+    before it was closed (a progress note, an import, an earlier reopen),
+    not the 100% the close set; 0% when none was ever noted."""
+    before = ledger.scalar("SELECT new FROM event WHERE task_id = ? AND field = 'progress' AND action != 'close' "
+                           "ORDER BY id DESC LIMIT 1", (task_id,))
+    try:
+        return min(100, max(0, int(before))) if before is not None else 0
+    except ValueError:
+        return 0
 
 
 def _recheck_due(ledger: Ledger, kind: str | None, recheck: str | int | bool | None) -> str | None:

@@ -211,7 +211,7 @@ def take_sample(ledger: Ledger, scope: dict, *, rate: float | None = None, n: in
         wanted = max(1, math.ceil(rate * len(tasks))) if rate is not None else min(n, len(tasks))
         picked = draw(tasks, wanted, seed)
         now = ledger.timestamp()
-        who = actor()
+        who = actor(ledger)
         cur = ledger.conn.execute(
             "INSERT INTO sample (at, seed, rate, requested, scope, population, note, actor) VALUES (?,?,?,?,?,?,?,?)",
             (now, seed, rate, n, json.dumps(scope, ensure_ascii=False, sort_keys=True), len(tasks), note, who))

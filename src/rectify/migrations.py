@@ -399,5 +399,19 @@ def m007_returns(db):
     )
 
 
+@migrations()
+def m008_event_command(db):
+    """Which command wrote an event (issue 18): ``command`` is the id of the
+    first event the same command wrote, so ``history`` shows one line per
+    action (a close writes the status, the closing time, the checker, the
+    progress and the re-check date). Events written before it have NULL, and
+    are grouped by moment, person and action instead (``ledger.actions``)."""
+    db.executescript(
+        """
+        ALTER TABLE event ADD COLUMN command INTEGER;
+        """
+    )
+
+
 MIGRATIONS = [m.name for m in migrations._migrations]
 LATEST = len(MIGRATIONS)

@@ -201,7 +201,7 @@ def add_outcome(ledger: Ledger, task_id: int, entry: dict) -> dict:
     with ledger.transaction():
         _current(ledger, task_id)
         now = ledger.timestamp()
-        who = actor()
+        who = actor(ledger)
         cols = ("task_id", "at", "type", "title", "doc_no", "issued", "fen", "money_kind", "people", "form", "actor")
         values = {**dict.fromkeys(cols), **row, "task_id": task_id, "at": now, "actor": who}
         cur = ledger.conn.execute(f"INSERT INTO outcome ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
@@ -249,5 +249,5 @@ def withdraw_outcome(ledger: Ledger, outcome_id: int, reason: str) -> dict:
             raise RuleError(_("Outcome {id} was withdrawn already.").format(id=outcome_id))
         now = ledger.timestamp()
         ledger.conn.execute("UPDATE outcome SET withdrawn = ? WHERE id = ?", (now, outcome_id))
-        ledger.record(outcome["task_id"], "withdraw", field="outcome", old=outcome_id, note=reason, actor=actor(), at=now)
+        ledger.record(outcome["task_id"], "withdraw", field="outcome", old=outcome_id, note=reason, actor=actor(ledger), at=now)
     return outcome

@@ -124,14 +124,17 @@ def check_move(task_id: int, old: dict, verb: str, *, has_evidence: bool, checke
     return target
 
 
-def status_fields(verb: str, now: str, *, checker: str | None = None, recheck_due: str | None = None) -> dict:
+def status_fields(verb: str, now: str, *, checker: str | None = None, recheck_due: str | None = None,
+                  progress_before: int | None = None) -> dict:
     """The fields that go with a state change, besides the state: a closing's
-    time (the close event's time), checker and 100%; a reopening clears them.
+    time (the close event's time), checker and 100%; a reopening clears them
+    and puts the progress back to ``progress_before``, the last percentage
+    noted before the close (0 when none was), not the 100% the close set.
     The one place ``closed_at`` is set."""
     if verb == "close":
         return {"closed_at": now, "closed_by": checker, "progress": 100, "recheck_due": recheck_due}
     if verb == "reopen":
-        return {"closed_at": None, "closed_by": None, "recheck_due": None}
+        return {"closed_at": None, "closed_by": None, "recheck_due": None, "progress": progress_before or 0}
     return {}
 
 
@@ -143,12 +146,24 @@ def unfinished(task_id: int, old: dict, refusal: str) -> dict:
     return old
 
 
-def check_due_edit(task_id: int, old: dict, due: str | None) -> None:
-    """An edit may bring a deadline forward; a later one is an extension."""
-    if old["due"] and due and due > old["due"]:
-        raise RuleError(
-            _("Moving the deadline of task {id} later is an extension: use `rectify extend {id} {due} --reason ...`.").format(
-                id=task_id, due=due))
+def check_due_edit(task_id: int, old: dict, due: str | None, before: str | None, reason: str | None) -> bool:
+    """The rule of a deadline changed by ``edit`` (issue 18). ``before`` is
+    the task's deadline, or the last it had when it has none now. A later
+    deadline than that, or clearing one, puts the task off: an extension,
+    which needs a reason and is recorded as ``extend`` (the weekly's list of
+    extensions shows it): True. An earlier deadline, or a first one, is an
+    edit: False. Without a reason, a RuleError."""
+    if due is None and old["due"]:
+        if not reason:
+            raise RuleError(_("Clearing the deadline of task {id} puts it off without end: give --reason, "
+                              "which is recorded as an extension.").format(id=task_id))
+        return True
+    if not (due and before and due > before):
+        return False
+    if not reason:
+        raise RuleError(_("Moving the deadline of task {id} later is an extension: use `rectify extend {id} {due} "
+                          "--reason ...`, or give --reason here.").format(id=task_id, due=due))
+    return True
 
 
 def check_extension(task_id: int, old: dict, due: str) -> dict:

@@ -12,6 +12,7 @@ after the moment, else the value now. Reports read them through
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass
 
@@ -43,6 +44,8 @@ SETTINGS = (
     Setting("notice_word_reminder", "提醒", N_("The word for a reminder in a notice number.")),
     Setting("notice_word_supervision", "督办", N_("The word for a supervision notice in a notice number.")),
     Setting("notice_word_warning", "告诫", N_("The word for a warning in a notice number.")),
+    Setting("user", "", N_("Who makes the changes, as history records them (RECTIFY_USER overrides it; "
+                           "unset: your login name).")),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 DEFAULTS = {s.key: s.default for s in SETTINGS}
@@ -127,6 +130,44 @@ def describe(ledger, until: str | None = None) -> list[dict]:
     values = settings_at(ledger, until)
     return [{"key": s.key, "value": values[s.key], "default": s.default, "is_default": values[s.key] == s.default,
              "help": _(s.help)} for s in SETTINGS]
+
+
+# Where the person recorded with a change comes from, first found first:
+# RECTIFY_USER, the ledger's setting ``user``, the environment's $USER (or
+# LOGNAME, USERNAME), the login name of the process's user.
+USER_SOURCES = ("RECTIFY_USER", "config user", "$USER", "login name")
+_SOURCE_WORDS = {"config user": N_("`rectify config user`"), "login name": N_("the login name")}
+
+
+def user_source(source: str | None) -> str:
+    """Where the user's name came from, as a person reads it."""
+    word = _SOURCE_WORDS.get(source or "")
+    return _(word) if word else source or ""
+
+
+def current_user(ledger=None) -> tuple[str | None, str | None]:
+    """Who is making the changes, and where the name came from (one of
+    USER_SOURCES); (None, None) when no source names anyone, which history
+    shows as an unknown person."""
+    env = os.environ
+    name = (env.get("RECTIFY_USER") or "").strip()
+    if name:
+        return name, "RECTIFY_USER"
+    if ledger is not None:
+        row = ledger.conn.execute("SELECT value FROM setting WHERE key = 'user'").fetchone()
+        if row and row[0].strip():
+            return row[0].strip(), "config user"
+    for var in ("USER", "LOGNAME", "USERNAME"):
+        name = (env.get(var) or "").strip()
+        if name:
+            return name, "$USER"
+    try:
+        import pwd
+
+        name = pwd.getpwuid(os.getuid()).pw_name.strip()
+    except (ImportError, KeyError, OSError, AttributeError):
+        name = ""
+    return (name, "login name") if name else (None, None)
 
 
 def recheck_days(values: dict, kind: str | None) -> int:

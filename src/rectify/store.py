@@ -84,9 +84,10 @@ def _check_header(path: Path) -> tuple[int, int, bool] | None:
 
 
 # The schema version this release writes. A test keeps it equal to LATEST.
-KNOWN_SCHEMA = 7
+KNOWN_SCHEMA = 8
 # The one statement that writes a task's event (``Ledger.record``, ``record_many``).
-INSERT_EVENT = "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)"
+INSERT_EVENT = ("INSERT INTO event (task_id, at, action, field, old, new, note, actor, command) "
+                "VALUES (?,?,?,?,?,?,?,?,?)")
 
 
 def _connect(target: str, **options) -> sqlite3.Connection:
@@ -104,6 +105,8 @@ class Ledger:
         self.conn = conn
         self.exists = exists  # False: a read on a ledger not created yet
         self.clock_behind: tuple[str, str] | None = None  # see timestamp()
+        self._command: int | None = None  # the first event of the transaction under way, see record()
+        self._user: tuple[str | None, str | None] | None = None  # see user()
 
     # -- opening -----------------------------------------------------------
 
@@ -157,6 +160,7 @@ class Ledger:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as e:
             raise LedgerError(_("The ledger {path} is busy or read-only: {reason}.").format(path=self.path, reason=reason(e))) from None
+        self._command = None  # one transaction is one command: its events are grouped
         try:
             yield self
         except BaseException:
@@ -201,14 +205,38 @@ class Ledger:
 
     def record(self, task_id: int, action: str, *, field: str | None = None, old=None, new=None,
                note: str | None = None, actor: str | None = None, at: str | None = None) -> None:
-        """Append one event. Call inside ``transaction()``."""
-        self.conn.execute(INSERT_EVENT, (task_id, at or self.timestamp(), action, field, _text(old), _text(new), note, actor))
+        """Append one event. Call inside ``transaction()``. The events of one
+        transaction (one command) share ``command``, the id of the first of
+        them: ``history`` shows them as one action. An event without a
+        person is the ledger's user's (``user``)."""
+        if actor is None:
+            actor = self.user()[0]
+        self.conn.execute(INSERT_EVENT, (task_id, at or self.timestamp(), action, field, _text(old), _text(new), note,
+                                         actor, self._command_id()))
+
+    def _command_id(self) -> int:
+        """The ``command`` of this transaction's events: the id the first of
+        them gets (AUTOINCREMENT; the history is never rewritten)."""
+        if self._command is None:
+            seq = self.conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'event'").fetchone()
+            top = self.conn.execute("SELECT max(id) FROM event").fetchone()[0]
+            self._command = max(seq[0] if seq else 0, top or 0) + 1
+        return self._command
 
     def record_many(self, events) -> None:
         """Append events given as (task_id, at, action, field, old, new, note,
         actor) tuples, old and new as text: a bulk import's events, through
-        the same statement as ``record``. Call inside ``transaction()``."""
-        self.conn.executemany(INSERT_EVENT, events)
+        the same statement as ``record``, one command. Call inside ``transaction()``."""
+        command = self._command_id()
+        self.conn.executemany(INSERT_EVENT, (event + (command,) for event in events))
+
+    def user(self) -> tuple[str | None, str | None]:
+        """Who is making the changes, and where that came from (settings.current_user)."""
+        if self._user is None:
+            from rectify.settings import current_user
+
+            self._user = current_user(self)
+        return self._user
 
     def timestamp(self) -> str:
         """The moment to record a change at: the clock, but never earlier than

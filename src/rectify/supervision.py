@@ -91,7 +91,7 @@ def issue(ledger: Ledger, data: dict, only: str | None = None) -> dict:
         covered, escalated = _already(ledger, today), _escalated(ledger, today)
         year = int(today[:4])
         now = ledger.timestamp()
-        who = actor()
+        who = actor(ledger)
         sheets = []
         for sheet in data["sheets"]:
             groups: dict[str, list[dict]] = {}
@@ -168,7 +168,7 @@ def reply(ledger: Ledger, ref: str, note: str, by: str | None = None) -> dict:
             raise RuleError(_("Notice {number} was answered already, on {date}.").format(
                 number=notice["number"], date=dates.show_date(notice["replied_at"][:10])))
         now = ledger.timestamp()
-        who = by or actor()
+        who = by or actor(ledger)
         ledger.conn.execute("UPDATE notice SET replied_at = ?, reply_note = ?, replied_by = ? WHERE id = ?",
                             (now, note, who, notice["id"]))
         for task_id in notice["tasks"]:
@@ -185,7 +185,7 @@ def request_extension(ledger: Ledger, task_id: int, new_due: str, reason: str) -
     reason = clean_text(reason, "reason", required=True)
     due = dates.parse_date(new_due).isoformat()
     with ledger.transaction():
-        request_id = file_request(ledger, task_id, due, reason, actor())
+        request_id = file_request(ledger, task_id, due, reason, actor(ledger))
     return get_request(ledger, request_id)
 
 

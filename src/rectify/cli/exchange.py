@@ -275,7 +275,7 @@ def _import(run: Run, file: str, dry_run: bool, sheet: str | None, skip_bad: boo
             from rectify import ledger as L
             from rectify import returns
 
-            returns.record(led, source, plan, L.actor())
+            returns.record(led, source, plan, L.actor(led))
     _report(source, plan, dry_run=False, as_json=as_json)
 
 

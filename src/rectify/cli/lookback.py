@@ -62,7 +62,7 @@ def config_cmd(run: Run, key: Optional[str] = typer.Argument(None, metavar=N_("[
     item = S.setting(key)
     S.validate(item, value)  # before the ledger file is created
     with closing(open_ledger(run, write=True)) as led:
-        result = S.change(led, item.key, value, L.actor())
+        result = S.change(led, item.key, value, L.actor(led))
     if as_json:
         emit_json(result)
     elif result["changed"]:

@@ -59,10 +59,25 @@ def add_cmd(
         chosen = find_round(led, round_)
         task_id = L.add_task(led, fields, problem_id=task.problem, new_problem=new_problem,
                              round_id=chosen["id"] if chosen else None)
+        added = L.get_task(led, task_id)
         if as_json:
-            emit_json(L.get_task(led, task_id))
+            emit_json(added)
+        elif added["due"]:
+            from rectify.dates import show_date_weekday
+
+            print(_("Added task {id}, due {date}.").format(id=task_id, date=show_date_weekday(added["due"])))
         else:
             print(_("Added task {id}.").format(id=task_id))
+    _warn_past(added["due"])
+
+
+def _warn_past(due: str | None) -> None:
+    """A warning on stderr when a deadline just set is already past (it is taken: a ledger records what was fixed)."""
+    from rectify import dates
+
+    if due and due < dates.today().isoformat():
+        say(_("Warning: the deadline {date} is already past; the task is overdue.").format(
+            date=dates.show_date_weekday(due)))
 
 
 @command("list", help=N_(
@@ -129,7 +144,8 @@ def show_cmd(run: Run, task_id: int = typer.Argument(..., metavar=N_("ID")),
 
 
 @command("edit", help=N_(
-    "Change fields of a task. An empty value clears a field. A later deadline is an extension: use `extend`.\n\n"
+    "Change fields of a task. An empty value clears a field. A later deadline, or clearing it, is an extension: "
+    "use `extend`, or give --reason.\n\n"
     "Example: rectify edit 12 --owner \"Wang Fang\" --target \"All receipts filed\""))
 def edit_cmd(
     run: Run,
@@ -140,6 +156,8 @@ def edit_cmd(
     new_problem: Optional[str] = typer.Option(None, "--new-problem", help=N_("Attach to a new problem with this text.")),
     round_: Optional[str] = typer.Option(None, "--round", "-r", metavar=N_("ROUND"), help=N_(
         "Move the task's problem, with all its tasks, to this round.")),
+    reason: Optional[str] = typer.Option(None, "--reason", help=N_(
+        "Why: needed to move the deadline later or clear it (recorded as an extension).")),
 ) -> None:
     from rectify import ledger as L
 
@@ -153,11 +171,14 @@ def edit_cmd(
     with closing(open_ledger(run, write=True)) as led:
         chosen = find_round(led, round_)
         changed = L.edit_task(led, task_id, fields, problem_id=problem, new_problem=new_problem,
-                              round_id=chosen["id"] if chosen else None)
+                              round_id=chosen["id"] if chosen else None, reason=reason)
+        after = L.get_task(led, task_id)
     if changed:
         from rectify.model import field_label
 
         say(_("Task {id}: changed {fields}.").format(id=task_id, fields=_(", ").join(field_label(f) for f in changed)))
+        if "due" in changed:
+            _say_due(task_id, after["due"])
     else:
         say(_("Task {id}: nothing changed.").format(id=task_id))
 
@@ -251,7 +272,10 @@ def evidence_cmd(
     with closing(open_ledger(run, write=True)) as led:
         added = L.add_evidence(led, task_id, files or [], note)
     for ev in added:
-        if ev["name"]:
+        if ev.get("already"):
+            say(_("Task {id}: {name} is already attached as {earlier} (evidence {n}, sha256 {sha}); not added again.").format(
+                id=task_id, name=ev["name"], earlier=ev["already"]["name"], n=ev["already"]["id"], sha=ev["sha256"][:12]))
+        elif ev["name"]:
             say(_("Task {id}: attached {name} (sha256 {sha}).").format(id=task_id, name=ev["name"], sha=ev["sha256"][:12]))
         else:
             say(_("Task {id}: evidence note recorded.").format(id=task_id))
@@ -410,8 +434,20 @@ def extend_cmd(run: Run, target: str = typer.Argument(..., metavar=N_("ID|approv
         task = L.extend(led, task_id, new_due, reason)
     if as_json:
         emit_json(task)
+        _warn_past(task["due"])
         return
-    say(_("Task {id} is now due {due}.").format(id=task_id, due=show_date(task["due"])))
+    _say_due(task_id, task["due"])
+
+
+def _say_due(task_id: int, due: str | None) -> None:
+    """The deadline a command set, with its weekday; a warning when it is past."""
+    from rectify.dates import show_date_weekday
+
+    if due:
+        say(_("Task {id} is now due {due}.").format(id=task_id, due=show_date_weekday(due)))
+    else:
+        say(_("Task {id} has no deadline now.").format(id=task_id))
+    _warn_past(due)
 
 
 @command("history", help=N_("Show every recorded change to a task.\n\nExample: rectify history 12"))
@@ -455,6 +491,22 @@ def where_cmd(run: Run) -> None:
     say(_("(from {source}; evidence in {evidence}; {state})").format(
         source=shown, evidence=evidence_dir(path),
         state=_("exists") if path.exists() else _("not created yet")))
+    say(user_line(run))
+
+
+def user_line(run: Run) -> str:
+    """Who the changes are recorded as, and where the name comes from (settings.current_user)."""
+    from rectify.errors import RectifyError
+    from rectify.settings import current_user, user_source
+
+    try:
+        with closing(open_ledger(run)) as led:
+            name, source = current_user(led)
+    except RectifyError:  # a ledger that cannot be read: `where` still answers
+        name, source = current_user()
+    if name is None:
+        return _("Changes are recorded without a name: set one with `rectify config user NAME` or RECTIFY_USER.")
+    return _("Changes are recorded as {name} (from {source}).").format(name=name, source=user_source(source))
 
 
 @command("demo", help=N_(

@@ -58,7 +58,7 @@ def json_objects(ledger, tasks: list[Task]) -> list[ExportedTask]:
     ids = {t["id"] for t in tasks}
     evidence = _evidence(ledger, ids)
     history = _by_task(ledger.query(
-        "SELECT id, task_id, at, action, field, old, new, note, actor FROM event ORDER BY task_id, id"), ids)
+        "SELECT id, task_id, at, action, field, old, new, note, actor, command FROM event ORDER BY task_id, id"), ids)
     out = []
     for task in tasks:
         ev = [{k: v for k, v in e.items() if k != "task_id"} for e in evidence.get(task["id"], [])]

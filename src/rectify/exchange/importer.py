@@ -571,7 +571,7 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
     # pages to the WAL again and again inside the one transaction.
     conn.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB at most, used only as needed
     now = ledger.timestamp()
-    who = L.actor()
+    who = L.actor(ledger)
     note = notes.note("import", name=source_name)
     problems = _add_problems(conn, plan, now)
     total = len(plan.adds) + len(plan.updates)

@@ -308,12 +308,42 @@ def describe_event(ev: dict) -> str:
         old, new = (_show_value(field, ev[k]) for k in ("old", "new"))
         text = _("{field}: {old} → {new}").format(field=field_label(field), old=old or "-", new=new or "-")
     if ev["note"] and action != "progress":
-        if action in ("reject", "reopen", "cancel", "extend"):
-            text += "  " + _("(reason: {reason})").format(reason=ev["note"])
-        elif ev["note"] == "auto" and action == "classify":
-            text += "  " + _("(proposed by classify --auto)")
-        else:
-            text += f"  ({ev['note']})"
+        text += "  " + _note_text(action, ev["note"])
+    return text
+
+
+def _note_text(action: str, note: str) -> str:
+    if action in ("reject", "reopen", "cancel", "extend"):
+        return _("(reason: {reason})").format(reason=note)
+    if note == "auto" and action == "classify":
+        return _("(proposed by classify --auto)")
+    return f"({note})"
+
+
+# Actions whose note is the reason or remark of the whole action, shown once
+# for the action (the other actions' notes are their content: a progress note).
+_SHARED_NOTE = ("edit", "classify", "start", "submit", "close", "reject", "reopen", "cancel", "extend", "round")
+
+
+def describe_action(events: list[dict]) -> str:
+    """One line of history for the events one command wrote: each change,
+    the reason once. The closing time is left out when it is the moment
+    of the action (the When column)."""
+    first = events[0]
+    if len(events) == 1:
+        return describe_event(first)
+    notes = {ev["note"] for ev in events if ev["action"] in _SHARED_NOTE and ev["note"]}
+    shared = notes.pop() if len(notes) == 1 else None
+    parts = []
+    for ev in events:
+        if ev["field"] == "closed_at" and ev["new"] == first["at"]:
+            continue
+        if shared is not None and ev["action"] in _SHARED_NOTE and ev["note"] == shared:
+            ev = {**ev, "note": None}
+        parts.append(describe_event(ev))
+    text = _("; ").join(parts)
+    if shared is not None:
+        text += "  " + _note_text(first["action"], shared)
     return text
 
 
@@ -334,12 +364,15 @@ def _show_value(field: str | None, value: str | None) -> str | None:
 def history_lines(events: list[dict], width: int, *, header_style: str = "") -> list[Text]:
     """A task's history: when, what, by whom, the change in words (wrapped)."""
     events = printable_data(events)
-    actions = [ACTION_LABELS.get(ev["action"]) for ev in events]
+    from rectify.ledger import actions
+
+    groups = actions(events)  # one line per user action
+    labels = [ACTION_LABELS.get(group[0]["action"]) for group in groups]
     return lay_out([
-        Column(_("When"), [dates.show_time(ev["at"]) for ev in events], short=[_when(ev["at"]) for ev in events]),
-        Column(_("Action"), [_(a) if a else ev["action"] for a, ev in zip(actions, events)], role="name"),
-        Column(_("By"), [ev["actor"] or "" for ev in events], role="name"),
-        Column(_("Change"), [describe_event(ev) for ev in events], role="text"),
+        Column(_("When"), [dates.show_time(g[0]["at"]) for g in groups], short=[_when(g[0]["at"]) for g in groups]),
+        Column(_("Action"), [_(a) if a else g[0]["action"] for a, g in zip(labels, groups)], role="name"),
+        Column(_("By"), [g[0]["actor"] or _("(unknown)") for g in groups], role="name"),
+        Column(_("Change"), [describe_action(g) for g in groups], role="text"),
     ], width, header_style=header_style)
 
 
