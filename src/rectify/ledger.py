@@ -12,11 +12,13 @@ import os
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from rectify import dates
-from rectify.errors import InputError, NotFoundError, RuleError
+from rectify.errors import InputError, NotFoundError, RectifyError, RuleError
 from rectify.i18n import _
 from rectify.model import ACTIVE, EDITABLE, FINISHED, field_label, parse_kind, status_label, transition
 from rectify.evidence import evidence_dir, evidence_sources, place_evidence, staged_evidence
@@ -257,6 +259,10 @@ def filters_sql(f: dict, today: date) -> tuple[str, dict]:
         where.append(f"t.due >= :f_today AND t.due <= :f_until AND t.status IN {ACTIVE_SQL}")
         params["f_today"] = today.isoformat()
         params["f_until"] = (today + timedelta(days=f["due_within"])).isoformat()
+    for name, op in (("due_before", "<="), ("due_after", ">=")):
+        if f.get(name):
+            where.append(f"t.due {op} :f_{name}")
+            params[f"f_{name}"] = f[name]
     if f.get("kind"):
         if f["kind"] == NO_KIND:
             where.append("t.kind IS NULL")
@@ -286,6 +292,38 @@ def filters_sql(f: dict, today: date) -> tuple[str, dict]:
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
+# The keys of ``list --sort``: each an SQL expression over ``task t`` (a
+# missing value sorts last either way), then the deadline and the id.
+SORT_KEYS = {
+    "due": "t.due",
+    "late": f"CASE WHEN t.due < :today AND t.status IN {ACTIVE_SQL} THEN t.due END",
+    "unit": "t.unit", "owner": "t.owner", "kind": "t.kind",
+    "status": "instr('open in_progress submitted closed cancelled', t.status)",
+    "id": "t.id", "updated": "t.updated",
+}  # fmt: skip
+
+
+def parse_sort(text: str | None) -> tuple[str, bool]:
+    """``--sort KEY`` or ``-KEY`` (reversed) -> (key, reversed); InputError for an unknown key."""
+    word = (text or "due").strip().lower()
+    reverse = word.startswith("-")
+    key = word.lstrip("-").strip()
+    if key not in SORT_KEYS:
+        raise InputError(_("Cannot sort by {key!r}: use one of {keys} (a leading - reverses).").format(
+            key=text, keys=", ".join(SORT_KEYS)))
+    return key, reverse
+
+
+def sort_order(key: str | None, reverse: bool = False) -> str:
+    """The ORDER BY terms of ``list --sort KEY`` (default: by deadline)."""
+    key = key or "due"
+    way = " DESC" if reverse else ""
+    terms = [] if key == "id" else [f"({SORT_KEYS[key]}) IS NULL", f"({SORT_KEYS[key]}){way}"]
+    if key not in ("due", "id"):
+        terms += ["t.due IS NULL", f"t.due{way}"]
+    return ", ".join(terms + [f"t.id{way}"])
+
+
 def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offset: int = 0,
                today: date | None = None) -> tuple[list[Task], int]:
     """Tasks matching ``filters``, by due date (undated last), and how many match in all.
@@ -298,7 +336,7 @@ def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offse
     params.update(band_params(today, settings_at(ledger)))
     join = " LEFT JOIN problem p ON p.id = t.problem_id"
     matching = join if filters.get("search") else ""
-    order = " ORDER BY t.due IS NULL, t.due, t.id"
+    order = " ORDER BY " + sort_order(filters.get("sort"), filters.get("reverse", False))
     columns = f"SELECT {TASK_COLUMNS}, {band_sql()} AS band"
     if limit is None:
         rows = ledger.conn.execute(f"{columns} FROM task t{join}{where}{order}", params).fetchall()
@@ -564,7 +602,7 @@ def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None
     needs_reason = verb in ("reject", "reopen", "cancel")
     reason = clean_text(reason, "reason", required=needs_reason)
     checker = clean_text(checker, "checker", required=verb == "close")
-    with ledger.transaction():
+    with _within(ledger):
         old = _current(ledger, task_id)
         target = transition(verb, old["status"])
         changes: dict = {"status": target}
@@ -582,6 +620,34 @@ def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None
         _apply_changes(ledger, task_id, old, status_change, verb, note=reason, who=checker, now=now)
         _apply_changes(ledger, task_id, old, changes, verb, note=reason, who=checker, now=now)
     return get_task(ledger, task_id)
+
+
+def change_status_many(ledger: Ledger, task_ids: list[int], verb: str, *, reason: str | None = None,
+                       checker: str | None = None, recheck: str | int | None = None) -> list[dict]:
+    """``change_status`` for several tasks, all or nothing: one transaction;
+    the first refusal names its task and nothing is changed."""
+    ids = list(dict.fromkeys(task_ids))  # the same id twice is one change
+    if len(ids) == 1:
+        return [change_status(ledger, ids[0], verb, reason=reason, checker=checker, recheck=recheck)]
+    done = []
+    with ledger.transaction():
+        for task_id in ids:
+            try:
+                done.append(change_status(ledger, task_id, verb, reason=reason, checker=checker, recheck=recheck))
+            except RectifyError as e:
+                e.message = _("Task {id}: {message} Nothing was changed.").format(id=task_id, message=e.message)
+                raise
+    return done
+
+
+@contextmanager
+def _within(ledger: Ledger) -> Iterator[None]:
+    """A transaction, unless one is already open (``change_status_many``)."""
+    if ledger.conn.in_transaction:
+        yield
+        return
+    with ledger.transaction():
+        yield
 
 
 def _recheck_due(ledger: Ledger, kind: str | None, recheck: str | int | bool | None) -> str | None:

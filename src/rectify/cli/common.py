@@ -269,7 +269,8 @@ class progress_bar:
 
 
 def list_filters(*, overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
-                 leader=None, problem=None, category=None, search=None, all_=False, review=False) -> dict:
+                 leader=None, problem=None, category=None, search=None, all_=False, review=False,
+                 due_before=None, due_after=None) -> dict:
     """The filters of ``list``, validated; shared by every command that takes them."""
     from rectify import dates
     from rectify.model import parse_status
@@ -282,4 +283,6 @@ def list_filters(*, overdue=False, due_within=None, kind=None, status=None, unit
         "status": [parse_status(s) for s in status] if status else None,
         "unit": unit, "owner": owner, "leader": leader, "problem": problem, "category": category,
         "search": search, "all": all_ or bool(status) or review, "review": review,
+        "due_before": dates.parse_date(due_before).isoformat() if due_before else None,
+        "due_after": dates.parse_date(due_after).isoformat() if due_after else None,
     }

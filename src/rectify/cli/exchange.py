@@ -107,6 +107,9 @@ def export_cmd(
                            owner=owner, leader=leader, problem=problem, category=category, search=search, all_=True)
     today = dates.today()
     with closing(open_ledger()) as led:
+        from rectify.filters import check
+
+        check(led, filters)
         chosen = find_round(led, round_)
         filters["round"] = chosen["id"] if chosen else None
         tasks = exporter.select(led, filters, today)

@@ -96,6 +96,13 @@ def list_cmd(
     all_: bool = typer.Option(False, "--all", "-a", help=_("Every state, closed and cancelled too.")),
     review: bool = typer.Option(False, "--review", help=_(
         "Only tasks awaiting review: an import kept a cell of theirs it could not read (every state).")),
+    due_before: Optional[str] = typer.Option(None, "--due-before", metavar=_("DATE"), help=_(
+        "Only tasks due on or before this day, in any form `add --due` takes: eom, next friday, 2027-03-31.")),
+    due_after: Optional[str] = typer.Option(None, "--due-after", metavar=_("DATE"), help=_(
+        "Only tasks due on or after this day.")),
+    sort: Optional[str] = typer.Option(None, "--sort", metavar=_("KEY"), help=_(
+        "Order by due (default), late, unit, owner, status, kind, id or updated; -KEY reverses.")),
+    reverse: bool = typer.Option(False, "--reverse", help=_("Reverse the order.")),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", help=_("Page size (default 50 on screen; 0 = no limit).")),
     page: int = typer.Option(1, "--page", min=1, help=_("Which page to show.")),
     as_json: bool = typer.Option(False, "--json", help=_("Print a JSON array of tasks (no paging unless --limit).")),
@@ -104,7 +111,9 @@ def list_cmd(
 
     filters = list_filters(overdue=overdue, due_within=due_within, kind=kind, status=status, unit=unit,
                            owner=owner, leader=leader, problem=problem, category=category, search=search, all_=all_,
-                           review=review)
+                           review=review, due_before=due_before, due_after=due_after)
+    filters["sort"], reversed_ = L.parse_sort(sort)
+    filters["reverse"] = reversed_ != reverse
     if limit is not None and limit < 0:
         raise InputError(_("--limit must be 0 or more."))
     size = limit if limit is not None else (None if as_json else 50)
@@ -112,11 +121,18 @@ def list_cmd(
         size = None
     offset = (page - 1) * size if size else 0
     with closing(open_ledger()) as led:
+        from rectify import filters as F
+
+        F.check(led, filters)
         chosen = find_round(led, round_)
         filters["round"] = chosen["id"] if chosen else None
         tasks, total = L.list_tasks(led, filters, limit=size, offset=offset)
+        empty = not total and F.is_empty(led)
     if as_json:
         emit_json(tasks)
+        return
+    if empty:
+        say(F.empty_hint())
         return
     from rectify.render.terminal import task_table
 
@@ -271,37 +287,43 @@ def evidence_cmd(
             say(_("Task {id}: evidence note recorded.").format(id=task_id))
 
 
-def _status_command(verb: str, task_id: int, *, reason: str | None = None, checker: str | None = None,
+IDS = typer.Argument(..., metavar=_("ID..."), help=_(
+    "One task id or several: all change, or none (a refusal names the task)."))
+
+
+def _status_command(verb: str, task_ids: list[int], *, reason: str | None = None, checker: str | None = None,
                     recheck=None) -> None:
+    """A state change of one task or several, all or nothing."""
     from rectify import ledger as L
     from rectify.model import status_label
 
     with closing(open_ledger(write=True)) as led:
-        task = L.change_status(led, task_id, verb, reason=reason, checker=checker, recheck=recheck)
-    say(_("Task {id} is now {status}.").format(id=task_id, status=status_label(task["status"])))
-    if verb == "close" and task["recheck_due"]:
-        from rectify.dates import show_date
+        tasks = L.change_status_many(led, task_ids, verb, reason=reason, checker=checker, recheck=recheck)
+    for task in tasks:
+        say(_("Task {id} is now {status}.").format(id=task["id"], status=status_label(task["status"])))
+        if verb == "close" and task["recheck_due"]:
+            from rectify.dates import show_date
 
-        say(_("To be checked again by {date} (`rectify recheck`).").format(date=show_date(task["recheck_due"])))
+            say(_("To be checked again by {date} (`rectify recheck`).").format(date=show_date(task["recheck_due"])))
 
 
-@command("start", help=_("Mark a task as in progress.\n\nExample: rectify start 12"))
-def start_cmd(task_id: int = typer.Argument(..., metavar=_("ID"))) -> None:
-    _status_command("start", task_id)
+@command("start", help=_("Mark tasks as in progress.\n\nExample: rectify start 12 13"))
+def start_cmd(task_ids: List[int] = IDS) -> None:
+    _status_command("start", task_ids)
 
 
 @command("submit", help=_(
-    "Submit a task for verification. It needs at least one piece of evidence.\n\nExample: rectify submit 12"))
-def submit_cmd(task_id: int = typer.Argument(..., metavar=_("ID"))) -> None:
-    _status_command("submit", task_id)
+    "Submit tasks for verification. Each needs at least one piece of evidence.\n\nExample: rectify submit 12"))
+def submit_cmd(task_ids: List[int] = IDS) -> None:
+    _status_command("submit", task_ids)
 
 
 @command("close", help=_(
     "Close a submitted task after checking its evidence. The checker must not be the person responsible. "
     "The task is to be checked again after the ledger's period for its kind (`rectify config`), "
     "unless --recheck-in, --recheck-on or --no-recheck says otherwise.\n\n"
-    "Example: rectify close 12 --by \"Chen Jing\" --recheck-in 60d"))
-def close_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
+    "Example: rectify close 12 13 --by \"Chen Jing\" --recheck-in 60d"))
+def close_cmd(task_ids: List[int] = IDS,
               by: str = typer.Option(..., "--by", help=_("The checker, who verifies the evidence.")),
               note: Optional[str] = typer.Option(None, "--note", help=_("The checker's remark.")),
               recheck_in: Optional[str] = typer.Option(None, "--recheck-in", metavar=_("SPAN"),
@@ -324,16 +346,16 @@ def close_cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
         recheck = day.isoformat()
     elif no_recheck:
         recheck = False
-    _status_command("close", task_id, checker=by, reason=note, recheck=recheck)
+    _status_command("close", task_ids, checker=by, reason=note, recheck=recheck)
 
 
 def _reason_command(verb: str, help: str, reason_help: str) -> Callable[..., None]:
     """A state change that takes only an id and a reason: reject, reopen, cancel."""
 
     @command(verb, help=help)
-    def cmd(task_id: int = typer.Argument(..., metavar=_("ID")),
+    def cmd(task_ids: List[int] = IDS,
             reason: str = typer.Option(..., "--reason", "-r", help=reason_help)) -> None:
-        _status_command(verb, task_id, reason=reason)
+        _status_command(verb, task_ids, reason=reason)
 
     return cmd
 
@@ -487,8 +509,8 @@ def demo_cmd(path: Optional[str] = typer.Argument(None, metavar=_("PATH"),
     say(_("Try: rectify --db {path} list --overdue").format(path=target))
     use_ledger(str(target))
     list_cmd.__wrapped__(overdue=False, due_within=None, kind=None, status=None, unit=None, owner=None,
-                         leader=None, problem=None, category=None, search=None, round_=None, all_=False, review=False, limit=None,
-                         page=1, as_json=False)
+                         leader=None, problem=None, category=None, search=None, round_=None, all_=False, review=False,
+                         due_before=None, due_after=None, sort=None, reverse=False, limit=None, page=1, as_json=False)
     from rectify.cli.reports import print_summary
 
     print()
