@@ -39,7 +39,7 @@ def test_close_spellings_owner_and_category(cli, two_units):
 def test_nothing_near_points_to_the_summary(cli, two_units):
     res = cli("list", "--unit", "Zoology")
     assert res.exit_code == 3, res
-    assert "No task has the unit 'Zoology'. See `rectify summary --by unit` for the values." in res.stderr
+    assert "No task has the unit 'Zoology'. See `rectify summary` for the values." in res.stderr
 
 
 def test_a_known_value_with_no_match_is_not_an_error(cli, two_units):

@@ -68,3 +68,8 @@ def test_the_week_after_next_as_a_week():
     from rectify import dates
 
     assert dates.iso_week("下下周", dates.parse_date("2026-11-25"))[0].isoformat() == "2026-12-07"
+
+
+def test_sort_keys_in_chinese(cli, four):
+    assert _ids(cli, "--sort", "编号") == _ids(cli, "--sort", "id")
+    assert _ids(cli, "--sort", "-逾期") == _ids(cli, "--sort", "-late")

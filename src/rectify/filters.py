@@ -64,8 +64,8 @@ def check(ledger: Ledger, given: dict) -> None:
         if near:
             raise NotFoundError(_("No task has the {field} '{value}'. Did you mean {names}?").format(
                 field=field_label(field), value=value, names=_(" or ").join(_("'{value}'").format(value=v) for v in near)))
-        raise NotFoundError(_("No task has the {field} '{value}'. See `rectify summary --by {by}` for the values.").format(
-            field=field_label(field), value=value, by=field))
+        raise NotFoundError(_("No task has the {field} '{value}'. See `rectify summary` for the values.").format(
+            field=field_label(field), value=value))
 
 
 def is_empty(ledger: Ledger) -> bool:

@@ -303,11 +303,17 @@ SORT_KEYS = {
 }  # fmt: skip
 
 
+# The same keys in Chinese, as the ledger's other words are typed in either language.
+SORT_WORDS = {"时限": "due", "整改时限": "due", "逾期": "late", "单位": "unit", "责任单位": "unit",
+              "责任人": "owner", "状态": "status", "类型": "kind", "编号": "id", "更新": "updated"}
+
+
 def parse_sort(text: str | None) -> tuple[str, bool]:
     """``--sort KEY`` or ``-KEY`` (reversed) -> (key, reversed); InputError for an unknown key."""
     word = (text or "due").strip().lower()
     reverse = word.startswith("-")
     key = word.lstrip("-").strip()
+    key = SORT_WORDS.get(key, key)
     if key not in SORT_KEYS:
         raise InputError(_("Cannot sort by {key!r}: use one of {keys} (a leading - reverses).").format(
             key=text, keys=", ".join(SORT_KEYS)))
