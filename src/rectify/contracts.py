@@ -37,6 +37,7 @@ class Task(TypedDict):
     status: str  # vocabulary.STATES
     due: str | None  # YYYY-MM-DD
     overdue: bool
+    days_late: int  # whole days past the deadline as of today; 0 when not overdue
     band: str | None  # "red", "yellow", "blue"
     unit: str | None
     leader: str | None
@@ -78,7 +79,7 @@ class Event(TypedDict):
     new: str | None
     note: str | None
     actor: str | None
-    command: int | None  # the first event of the command that wrote it: one user action (schema 7)
+    command: int | None  # the first event of the command that wrote it: one user action (schema 8)
 
 
 class KeptCell(TypedDict):

@@ -38,7 +38,8 @@ Relative forms
     ``10天内`` (today + 10), ``两周后``, ``一个月后``, ``半年后``, ``2年后``.
     ``周五`` / ``本周五`` / ``这周五`` / ``星期五`` / ``礼拜五``: this ISO week's
     Friday (unlike English ``friday``); ``下周五``: next ISO week's; ``上周五``:
-    last ISO week's; ``周日`` / ``周天`` / ``星期天`` mean Sunday.
+    last ISO week's; ``下下周五`` / ``上上周五``: two weeks on or back (and
+    ``下下个月底``, ``下下季度末``); ``周日`` / ``周天`` / ``星期天`` mean Sunday.
     ``周末`` / ``本周末``: this Sunday; ``月底`` / ``月末`` / ``下个月底``;
     ``季末`` / ``季度末`` / ``下季度末``; ``年底`` / ``年末`` / ``明年底``.
 
@@ -49,8 +50,8 @@ a band's horizon) stays within what Python and SQLite can count.
 
 ``parse_duration_days`` reads ``7``, ``7d``, ``2w``, ``1m`` (30 days), ``1y``
 (365 days), ``7天``, ``2周``, ``两周``, ``1个月``; ``iso_week`` reads
-``2026-W48``, ``2026W48``, ``2026年第48周``, ``this week``, ``本周``, ``下周``
-or any date, and gives the Monday and Sunday of that ISO week.
+``2026-W48``, ``2026W48``, ``2026年第48周``, ``this week``, ``本周``, ``下周``,
+``下下周`` or any date, and gives the Monday and Sunday of that ISO week.
 """
 
 from __future__ import annotations
@@ -440,7 +441,7 @@ _MD = r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})"
 _YEAR = r"([0-9]{4}|[〇零一二三四五六七八九]{4})"
 _AFTER = r"(?:后|後|以后|以後|之后|之後)"
 _WITHIN = r"(?:内|內|以内|以內|之内|之內)"
-_THIS_NEXT_LAST = r"(?:(本|这|這|下|上)个?)?"
+_THIS_NEXT_LAST = r"(?:(本|这|這|下下|上上|下|上)个?)?"
 _WEEK_WORD = r"(?:周|週|星期|礼拜|禮拜)"
 
 _EN_UNITS = r"(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)"
@@ -456,7 +457,7 @@ _EN_MONTHS = {
     "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
 }  # fmt: skip
 _CN_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
-_CN_SHIFT = {None: 0, "本": 0, "这": 0, "這": 0, "下": 1, "上": -1}
+_CN_SHIFT = {None: 0, "本": 0, "这": 0, "這": 0, "下": 1, "上": -1, "下下": 2, "上上": -2}
 _CN_YEAR_SHIFT = {None: 0, "今": 0, "本": 0, "明": 1, "去": -1}
 _CN_UNITS = {
     "天": "d", "日": "d", "周": "w", "週": "w", "星期": "w", "个星期": "w",
@@ -775,6 +776,7 @@ _RELATIVE_WEEKS = {
     "本周": 0, "这周": 0, "这个星期": 0, "本星期": 0, "这个礼拜": 0,
     "下周": 1, "下个星期": 1, "下星期": 1, "下个礼拜": 1, "下礼拜": 1,
     "上周": -1, "上个星期": -1, "上星期": -1, "上个礼拜": -1, "上礼拜": -1,
+    "下下周": 2, "下下个星期": 2, "下下星期": 2, "上上周": -2, "上上个星期": -2, "上上星期": -2,
 }  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from rectify import dates
-from rectify.errors import InputError, NotFoundError, RuleError
+from rectify.errors import InputError, NotFoundError, RectifyError, RuleError
 from rectify.i18n import _
 from rectify.evidence import drop_copy, evidence_dir, evidence_sources, place_evidence, staged_evidence  # noqa: F401
 from rectify.model import ACTIVE, EDITABLE, parse_kind
@@ -196,6 +196,10 @@ def filters_sql(f: dict, today: date) -> tuple[str, dict]:
         where.append(f"t.due >= :f_today AND t.due <= :f_until AND t.status IN {ACTIVE_SQL}")
         params["f_today"] = today.isoformat()
         params["f_until"] = (today + timedelta(days=f["due_within"])).isoformat()
+    for name, op in (("due_before", "<="), ("due_after", ">=")):
+        if f.get(name):
+            where.append(f"t.due {op} :f_{name}")
+            params[f"f_{name}"] = f[name]
     if f.get("kind"):
         if f["kind"] == NO_KIND:
             where.append("t.kind IS NULL")
@@ -227,6 +231,44 @@ def filters_sql(f: dict, today: date) -> tuple[str, dict]:
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
+# The keys of ``list --sort``: each an SQL expression over ``task t`` (a
+# missing value sorts last either way), then the deadline and the id.
+SORT_KEYS = {
+    "due": "t.due",
+    "late": f"CASE WHEN t.due < :today AND t.status IN {ACTIVE_SQL} THEN t.due END",
+    "unit": "t.unit", "owner": "t.owner", "kind": "t.kind",
+    "status": "instr('open in_progress submitted closed cancelled', t.status)",
+    "id": "t.id", "updated": "t.updated",
+}  # fmt: skip
+
+
+# The same keys in Chinese, as the ledger's other words are typed in either language.
+SORT_WORDS = {"时限": "due", "整改时限": "due", "逾期": "late", "单位": "unit", "责任单位": "unit",
+              "责任人": "owner", "状态": "status", "类型": "kind", "编号": "id", "更新": "updated"}
+
+
+def parse_sort(text: str | None) -> tuple[str, bool]:
+    """``--sort KEY`` or ``-KEY`` (reversed) -> (key, reversed); InputError for an unknown key."""
+    word = (text or "due").strip().lower()
+    reverse = word.startswith("-")
+    key = word.lstrip("-").strip()
+    key = SORT_WORDS.get(key, key)
+    if key not in SORT_KEYS:
+        raise InputError(_("Cannot sort by {key!r}: use one of {keys} (a leading - reverses).").format(
+            key=text, keys=", ".join(SORT_KEYS)))
+    return key, reverse
+
+
+def sort_order(key: str | None, reverse: bool = False) -> str:
+    """The ORDER BY terms of ``list --sort KEY`` (default: by deadline)."""
+    key = key or "due"
+    way = " DESC" if reverse else ""
+    terms = [] if key == "id" else [f"({SORT_KEYS[key]}) IS NULL", f"({SORT_KEYS[key]}){way}"]
+    if key not in ("due", "id"):
+        terms += ["t.due IS NULL", f"t.due{way}"]
+    return ", ".join(terms + [f"t.id{way}"])
+
+
 def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offset: int = 0,
                today: date | None = None) -> tuple[list[Task], int]:
     """Tasks matching ``filters``, by due date (undated last), and how many match in all.
@@ -239,7 +281,7 @@ def list_tasks(ledger: Ledger, filters: dict, *, limit: int | None = None, offse
     params.update(band_params(today, settings_at(ledger)))
     join = " LEFT JOIN problem p ON p.id = t.problem_id"
     matching = join if filters.get("search") else ""
-    order = " ORDER BY t.due IS NULL, t.due, t.id"
+    order = " ORDER BY " + sort_order(filters.get("sort"), filters.get("reverse", False))
     columns = f"SELECT {TASK_COLUMNS}, {band_sql()} AS band"
     if limit is None:
         rows = ledger.conn.execute(f"{columns} FROM task t{join}{where}{order}", params).fetchall()
@@ -596,6 +638,25 @@ def progress_before_close(ledger: Ledger, task_id: int) -> int:
         return min(100, max(0, int(before))) if before is not None else 0
     except ValueError:
         return 0
+
+
+def change_status_many(ledger: Ledger, task_ids: list[int], verb: str, *, reason: str | None = None,
+                       checker: str | None = None, recheck: str | int | None = None) -> list[Task]:
+    """``change_status`` for several tasks, all or nothing: one transaction
+    (one action in the history, one ``undo``); the first refusal names its
+    task and nothing is changed."""
+    ids = list(dict.fromkeys(task_ids))  # the same id twice is one change
+    reason = reason_for(verb, reason)
+    checker = clean_text(checker, "checker", required=verb == "close")
+    with ledger.transaction():
+        for task_id in ids:
+            try:
+                move(ledger, task_id, verb, reason=reason, checker=checker, recheck=recheck)
+            except RectifyError as e:
+                if len(ids) > 1:
+                    e.message = _("Task {id}: {message} Nothing was changed.").format(id=task_id, message=e.message)
+                raise
+    return [get_task(ledger, task_id) for task_id in ids]
 
 
 def _recheck_due(ledger: Ledger, kind: str | None, recheck: str | int | bool | None) -> str | None:

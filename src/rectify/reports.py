@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from rectify import dates
-from rectify.errors import InputError, NotFoundError
+from rectify.errors import InputError
 from rectify.i18n import _
 from rectify.ledger import band_params, band_sql, task_dict
 from rectify.settings import settings_at
@@ -572,8 +572,10 @@ def sheets(ledger, unit: str | None = None, round: dict | None = None, within: i
         f"status IN {ACTIVE_SQL} AND due <= :sheet_until{only}",
         f"r.status IN {ACTIVE_SQL} AND r.due <= :sheet_until" + (" AND r.unit = :unit" if unit is not None else ""),
         "r.unit IS NULL, r.unit, r.due, r.id", p)
-    if unit is not None and not tasks and not ledger.scalar("SELECT 1 FROM task WHERE unit = ?", (unit,)):
-        raise NotFoundError(_("No task has the unit {unit!r}. See `rectify summary` for the units.").format(unit=unit))
+    if unit is not None and not tasks:
+        from rectify.filters import check
+
+        check(ledger, {"unit": unit})
     by_unit: dict = {}
     for task in tasks:
         due = dates.day_or_none(task["due"])

@@ -101,6 +101,9 @@ def export_cmd(
     wanted = filters.validated(all_=True)
     today = run.today()
     with closing(open_ledger(run)) as led:
+        from rectify.filters import check
+
+        check(led, wanted)
         chosen = find_round(led, filters.round)
         wanted["round"] = chosen["id"] if chosen else None
         tasks = exporter.select(led, wanted, today)

@@ -68,6 +68,10 @@ class TaskFilters:
     search: Annotated[Optional[str], typer.Option(
         "--search", "-S", help=N_("Text in the measure, target, problem, unit or people."))] = None
     round: Round = None
+    due_before: Annotated[Optional[str], typer.Option("--due-before", metavar=N_("DATE"), help=N_(
+        "Only tasks due on or before this day, in any form `add --due` takes: eom, next friday, 2027-03-31."))] = None
+    due_after: Annotated[Optional[str], typer.Option("--due-after", metavar=N_("DATE"), help=N_(
+        "Only tasks due on or after this day."))] = None
 
     def validated(self, *, all_: bool = False, review: bool = False) -> dict[str, Any]:
         """The filters for ``ledger.list_tasks``, checked (the round is found
@@ -85,6 +89,8 @@ class TaskFilters:
             "unit": self.unit, "owner": self.owner, "leader": self.leader, "problem": self.problem,
             "category": self.category, "search": self.search,
             "all": all_ or bool(self.status) or review, "review": review,
+            "due_before": dates.parse_date(self.due_before).isoformat() if self.due_before else None,
+            "due_after": dates.parse_date(self.due_after).isoformat() if self.due_after else None,
         }
 
 

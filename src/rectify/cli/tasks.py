@@ -93,21 +93,27 @@ def list_cmd(
         "Only tasks awaiting review: an import kept a cell of theirs it could not read (every state).")),
     claimed: bool = typer.Option(False, "--claimed", help=N_(
         "Only tasks a returned sheet says are done that have no evidence yet (claims done, awaiting evidence).")),
+    sort: Optional[str] = typer.Option(None, "--sort", metavar=N_("KEY"), help=N_(
+        "Order by due (default), late, unit, owner, status, kind, id or updated; -KEY reverses.")),
+    reverse: bool = typer.Option(False, "--reverse", help=N_("Reverse the order.")),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", help=N_("Page size (default 50 on screen; 0 = no limit).")),
     page: int = typer.Option(1, "--page", min=1, help=N_("Which page to show.")),
     as_json: bool = typer.Option(False, "--json", help=N_("Print a JSON array of tasks (no paging unless --limit).")),
 ) -> None:
-    show_list(run, filters, all_=all_, review=review, claimed=claimed, limit=limit, page=page, as_json=as_json)
+    show_list(run, filters, all_=all_, review=review, claimed=claimed, sort=sort, reverse=reverse, limit=limit,
+              page=page, as_json=as_json)
 
 
 def show_list(run: Run, filters: TaskFilters, *, all_: bool = False, review: bool = False, claimed: bool = False,
-              limit: int | None = None,
+              sort: str | None = None, reverse: bool = False, limit: int | None = None,
               page: int = 1, as_json: bool = False) -> None:
     """``rectify list``: also shown by ``rectify demo``."""
     from rectify import ledger as L
 
     wanted = filters.validated(all_=all_, review=review)
     wanted["claimed"] = claimed
+    wanted["sort"], reversed_ = L.parse_sort(sort)
+    wanted["reverse"] = reversed_ != reverse
     if limit is not None and limit < 0:
         raise InputError(_("--limit must be 0 or more."))
     size = limit if limit is not None else (None if as_json else 50)
@@ -115,11 +121,18 @@ def show_list(run: Run, filters: TaskFilters, *, all_: bool = False, review: boo
         size = None
     offset = (page - 1) * size if size else 0
     with closing(open_ledger(run)) as led:
+        from rectify import filters as F
+
+        F.check(led, wanted)
         chosen = find_round(led, filters.round)
         wanted["round"] = chosen["id"] if chosen else None
         tasks, total = L.list_tasks(led, wanted, limit=size, offset=offset)
+        empty = not total and F.is_empty(led)
     if as_json:
         emit_json(tasks)
+        return
+    if empty:
+        say(F.empty_hint())
         return
     from rectify.render.terminal import task_table
 
@@ -281,37 +294,43 @@ def evidence_cmd(
             say(_("Task {id}: evidence note recorded.").format(id=task_id))
 
 
-def _status_command(run: Run, verb: str, task_id: int, *, reason: str | None = None, checker: str | None = None,
+IDS = typer.Argument(..., metavar=N_("ID..."), help=N_(
+    "One task id or several: all change, or none (a refusal names the task)."))
+
+
+def _status_command(run: Run, verb: str, task_ids: list[int], *, reason: str | None = None, checker: str | None = None,
                     recheck=None) -> None:
+    """A state change of one task or several, all or nothing."""
     from rectify import ledger as L
     from rectify.model import status_label
 
     with closing(open_ledger(run, write=True)) as led:
-        task = L.change_status(led, task_id, verb, reason=reason, checker=checker, recheck=recheck)
-    say(_("Task {id} is now {status}.").format(id=task_id, status=status_label(task["status"])))
-    if verb == "close" and task["recheck_due"]:
-        from rectify.dates import show_date
+        tasks = L.change_status_many(led, task_ids, verb, reason=reason, checker=checker, recheck=recheck)
+    for task in tasks:
+        say(_("Task {id} is now {status}.").format(id=task["id"], status=status_label(task["status"])))
+        if verb == "close" and task["recheck_due"]:
+            from rectify.dates import show_date
 
-        say(_("To be checked again by {date} (`rectify recheck`).").format(date=show_date(task["recheck_due"])))
+            say(_("To be checked again by {date} (`rectify recheck`).").format(date=show_date(task["recheck_due"])))
 
 
-@command("start", help=N_("Mark a task as in progress.\n\nExample: rectify start 12"))
-def start_cmd(run: Run, task_id: int = typer.Argument(..., metavar=N_("ID"))) -> None:
-    _status_command(run, "start", task_id)
+@command("start", help=N_("Mark tasks as in progress.\n\nExample: rectify start 12 13"))
+def start_cmd(run: Run, task_ids: List[int] = IDS) -> None:
+    _status_command(run, "start", task_ids)
 
 
 @command("submit", help=N_(
-    "Submit a task for verification. It needs at least one piece of evidence.\n\nExample: rectify submit 12"))
-def submit_cmd(run: Run, task_id: int = typer.Argument(..., metavar=N_("ID"))) -> None:
-    _status_command(run, "submit", task_id)
+    "Submit tasks for verification. Each needs at least one piece of evidence.\n\nExample: rectify submit 12"))
+def submit_cmd(run: Run, task_ids: List[int] = IDS) -> None:
+    _status_command(run, "submit", task_ids)
 
 
 @command("close", help=N_(
     "Close a submitted task after checking its evidence. The checker must not be the person responsible. "
     "The task is to be checked again after the ledger's period for its kind (`rectify config`), "
     "unless --recheck-in, --recheck-on or --no-recheck says otherwise.\n\n"
-    "Example: rectify close 12 --by \"Chen Jing\" --recheck-in 60d"))
-def close_cmd(run: Run, task_id: int = typer.Argument(..., metavar=N_("ID")),
+    "Example: rectify close 12 13 --by \"Chen Jing\" --recheck-in 60d"))
+def close_cmd(run: Run, task_ids: List[int] = IDS,
               by: str = typer.Option(..., "--by", help=N_("The checker, who verifies the evidence.")),
               note: Optional[str] = typer.Option(None, "--note", help=N_("The checker's remark.")),
               recheck_in: Optional[str] = typer.Option(None, "--recheck-in", metavar=N_("SPAN"),
@@ -334,16 +353,16 @@ def close_cmd(run: Run, task_id: int = typer.Argument(..., metavar=N_("ID")),
         recheck = day.isoformat()
     elif no_recheck:
         recheck = False
-    _status_command(run, "close", task_id, checker=by, reason=note, recheck=recheck)
+    _status_command(run, "close", task_ids, checker=by, reason=note, recheck=recheck)
 
 
 def _reason_command(verb: str, help: str, reason_help: str) -> Callable[..., None]:
     """A state change that takes only an id and a reason: reject, reopen, cancel."""
 
     @command(verb, help=help)
-    def cmd(run: Run, task_id: int = typer.Argument(..., metavar=_("ID")),
+    def cmd(run: Run, task_ids: List[int] = IDS,
             reason: str = typer.Option(..., "--reason", "-r", help=reason_help)) -> None:
-        _status_command(run, verb, task_id, reason=reason)
+        _status_command(run, verb, task_ids, reason=reason)
 
     return cmd
 
