@@ -135,6 +135,10 @@ def test_done_without_evidence_is_a_claim_and_with_evidence_a_submission(cli, tm
     dry = cli.ok("import", out, "--dry-run")
     assert f"claims done: task {ids['凭证']} (no evidence yet" in dry.stdout
     assert f"claims done: task {ids['制度']}, with evidence: submitted for checking" in dry.stdout
+    # Every updated task says what changes for it: never an empty list of fields.
+    assert "()" not in dry.stdout
+    training = [line for line in dry.stdout.splitlines() if f"task {ids['培训']} (" in line]
+    assert training and "claims done, awaiting evidence" in training[0], dry.stdout
     cli.ok("import", out)
     status = {k: cli.json("show", v)["status"] for k, v in ids.items()}
     assert status == {"凭证": "in_progress", "制度": "submitted", "培训": "in_progress", "资产": "open"}
@@ -384,4 +388,7 @@ def test_the_register_lists_who_returned_and_who_did_not(cli, tmp_path, monkeypa
     assert cli.json("returns", "--since", "2026-11-27")["returned"] == []
     text = cli.ok("returns", "--since", "2026-11-23").stdout
     assert "财务处" in text and "国资处" in text
+    # Nothing returned is "none" (无), not a field left unset (未设).
+    quiet = cli.zh.ok("returns", "--since", "2026-11-27").stdout.splitlines()
+    assert quiet[1].strip() == "无" and "未设" not in "".join(quiet), quiet
     assert cli("returns", "--since", "someday").exit_code == 2

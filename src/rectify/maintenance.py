@@ -37,7 +37,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from rectify.errors import InputError, LedgerError
-from rectify.i18n import N_, _, reason
+from rectify.i18n import N_, _, pgettext, reason
 from rectify.evidence import OUTSIDE, copy_hashed, digest, each_file, evidence_dir
 from rectify.paths import SIDECARS, WriteError, guard_output, remove, temp_name
 
@@ -122,7 +122,7 @@ def _evidence_fault(row, found: tuple[str, int] | None) -> Fault | None:
             evidence=head, size=size, recorded=row["size"]), **where)
     if sha != row["sha256"]:
         return Fault("evidence", _("{evidence} has changed: its sha256 is {sha}, the ledger recorded {recorded}.").format(
-            evidence=head, sha=sha[:12], recorded=(row["sha256"] or _("none"))[:12]), **where)
+            evidence=head, sha=sha[:12], recorded=(row["sha256"] or pgettext("nothing", "none"))[:12]), **where)
     return None
 
 

@@ -398,10 +398,22 @@ def _report(source, plan, *, dry_run: bool, as_json: bool) -> None:
             out("  " + _("add     {unit} {row}: {title}").format(unit=unit, row=rec.row, title=_one_line(rec.values["title"])))
         _more(len(plan.adds))
         notes = {t for t, _n in plan.progress_notes} | {t for t, _n in plan.evidence}
+        found: dict[int, set[str]] = {}
+        for finding in plan.findings:
+            found.setdefault(finding["task"], set()).add(finding["what"])
         for rec, old, changes in plan.updates[:SHOWN_ROWS]:
             fields = [field_label(k) for k in changes]
+            what = found.get(old["id"], set())
             if old["id"] in notes:
                 fields.append(_("progress note or evidence"))
+            if what & {"start", "submit"} and "status" not in changes:
+                fields.append(field_label("status"))
+            if "claim" in what:
+                fields.append(_("claims done, awaiting evidence"))
+            if "extension" in what:
+                fields.append(_("extension requested"))
+            if not fields:  # only cells kept as text on the task
+                fields.append(_("cells kept as text"))
             out("  " + _("update  {unit} {row}: task {id} ({fields})").format(
                 unit=unit, row=rec.row, id=old["id"], fields=_(", ").join(fields)))
         _more(len(plan.updates))

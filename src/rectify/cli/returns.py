@@ -10,7 +10,7 @@ from rectify.cli.common import closing, command, emit_json, open_ledger, out, sa
 from rectify.cli.common import register as add_commands
 from rectify.cli.context import Run
 from rectify.cli.options import JSON_HELP
-from rectify.i18n import N_, _, ngettext
+from rectify.i18n import N_, _, ngettext, pgettext
 
 
 @command("returns", help=N_(
@@ -40,12 +40,12 @@ def returns_cmd(
             stamp=_("exported {at}").format(at=dates.show_time(r["exported_at"])) if r["exported_at"]
             else _("no export stamp")))
     if not data["returned"]:
-        out("  " + _("none"))
+        out("  " + pgettext("nothing", "none"))
     out(_("Not returned:"))
     for unit in data["missing"]:
         out("  " + unit)
     if not data["missing"]:
-        out("  " + _("none"))
+        out("  " + pgettext("nothing", "none"))
     say(ngettext("{n} unit with unfinished tasks has not returned a sheet.",
                  "{n} units with unfinished tasks have not returned a sheet.", len(data["missing"])).format(
         n=len(data["missing"])))

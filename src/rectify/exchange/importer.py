@@ -27,7 +27,7 @@ from rectify.errors import ImportFileError, InputError
 from rectify.exchange import columns
 from rectify.exchange.records import Kept, Record, Source
 from rectify.exchange.sheet import HEADER_SCAN_ROWS, read_grid
-from rectify.i18n import _, ngettext
+from rectify.i18n import _, ngettext, pgettext
 from rectify.model import FINISHED, status_label
 from rectify.vocabulary import SHEET_STATUS_WORDS
 
@@ -246,7 +246,7 @@ def build_plan(ledger, source: Source, round_id: int | None = None) -> Plan:
     for rec in source.records:
         if rec.round is not None and rec.round not in rounds:
             plan.bad.append((rec.row, _("no round {name!r} in the ledger; the rounds are: {names}. Add it with `rectify round add`.").format(
-                name=rec.round, names=_(", ").join(rounds) or _("none"))))
+                name=rec.round, names=_(", ").join(rounds) or pgettext("nothing", "none"))))
             continue
         rec.round_id = rounds[rec.round] if rec.round is not None else round_id
         title = rec.values["title"]
