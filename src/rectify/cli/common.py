@@ -90,6 +90,8 @@ def command(name: str, **kw: Any) -> Callable[[Callable[..., None]], Callable[..
     in its place. Errors of the tool become one line and an exit code."""
 
     def decorate(fn: Callable[..., None]) -> Callable[..., None]:
+        from rectify.cli.complete import declare
+
         hints = typing.get_type_hints(fn, include_extras=True)
         shown = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)]
         sets: dict[str, Any] = {}
@@ -100,7 +102,8 @@ def command(name: str, **kw: Any) -> Callable[[Callable[..., None]], Callable[..
                 shown += [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, annotation=f.type,
                                             default=f.default) for f in dataclasses.fields(annotation)]
             else:
-                shown.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=annotation))
+                shown.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
+                                           default=declare(name, param.name, param.default)))
 
         def run_command(ctx: typer.Context, **kwargs: Any) -> None:
             run: Run = ctx.obj
