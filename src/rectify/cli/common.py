@@ -87,7 +87,9 @@ def command(name: str, **kw: Any) -> Callable[[Callable[..., None]], Callable[..
     ``ctx.obj``) as its first parameter, and each parameter annotated with an
     option set (a dataclass of ``rectify.cli.options``) as one object: the
     set's options are declared once, there, and appear on the command line
-    in its place. Errors of the tool become one line and an exit code."""
+    in its place. Errors of the tool become one line and an exit code. A
+    parameter rectify knows how to complete in a shell (a task id, --unit
+    ...) gets its completion here (``complete.declare``)."""
 
     def decorate(fn: Callable[..., None]) -> Callable[..., None]:
         from rectify.cli.complete import declare
