@@ -75,6 +75,19 @@ def test_task_ids_complete_and_a_state_change_offers_only_the_tasks_it_applies_t
     assert bash_complete("rectify show x", db=ledger) == []
 
 
+def test_extend_approve_offers_the_pending_requests(cli, db):
+    cli.add("Revise the rules", "--due", "2026-12-31")
+    cli.add("File the receipts", "--due", "2026-12-31")
+    cli.ok("extend", "1", "--to", "2027-03-31", "--reason", "Awaiting the provincial rules", "--request")
+    cli.ok("extend", "2", "--to", "2027-01-31", "--reason", "Auditor away", "--request")
+    cli.ok("extend", "approve", "2", "--by", "Chen Jing")
+    assert bash_complete("rectify extend approve ", db=db) == ["1"]
+    assert bash_complete("rectify extend refuse ", db=db) == ["1"]
+    assert bash_complete("rectify extend 1 ", db=db) == []  # a new deadline is typed, not offered
+    assert menu("fish", "rectify extend approve ", db) == ["1\t#1 → 2027-03-31 · Revise the rules"]
+    assert menu("fish", "rectify extend approve ", db, lang="zh") == ["1\t#1 → 2027年3月31日 · Revise the rules"]
+
+
 def test_units_owners_categories_kinds_and_states_complete(ledger):
     assert bash_complete("rectify list --unit ", db=ledger) == ["Finance", "IT\\ Center", "采购中心"]
     assert bash_complete("rectify list --unit I", db=ledger) == ["IT\\ Center"]

@@ -304,6 +304,18 @@ def words(metavar: str) -> Completer:
 WORDS = re.compile(r"[a-z_]+(\|[a-z_]+)+")
 
 
+def extend_values(ctx: Any, incomplete: str) -> list[Candidate]:
+    """``extend approve|refuse REQ``: a request still pending, with its task and the deadline asked for."""
+    if (ctx.params.get("target") or "").strip().lower() not in ("approve", "refuse"):
+        return []
+    rows = ledger_rows(ctx, "SELECT r.id, r.task_id, r.new_due, t.title FROM extension_request r "
+                            "JOIN task t ON t.id = r.task_id WHERE r.status = 'pending' ORDER BY r.id")
+    from rectify.dates import show_date
+
+    return [(str(i), f"#{task} → {show_date(due)} · {menu_text(title, MENU_CELLS - 16)}")
+            for i, task, due, title in rows]
+
+
 def outcome_targets(ctx: Any, incomplete: str) -> list[Candidate]:
     """``outcome add ID``: a task (``withdraw`` takes an outcome's number, not completed)."""
     return task_ids()(ctx, incomplete) if (ctx.params.get("action") or "").strip().lower() == "add" else []
@@ -322,6 +334,7 @@ BY_OPTION: dict[str, Completer] = {
 # A parameter of one command: (command, parameter) -> what it takes.
 BY_COMMAND: dict[tuple[str, str], Completer] = {
     ("extend", "target"): extend_targets,
+    ("extend", "value"): extend_values,
     ("close", "by"): people,
     ("outcome", "target"): outcome_targets,
     ("round", "name"): round_names,
