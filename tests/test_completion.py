@@ -120,6 +120,16 @@ def test_zsh_and_fish_show_each_id_with_its_measure_cut_for_the_menu(ledger):
     assert menu("fish", "rectify list --unit ", ledger, lang="zh")[0] == "Finance\t2 项任务"
 
 
+def test_commands_in_a_chinese_menu_show_their_help_cut_to_the_width(ledger):
+    from rectify.render.layout import cells
+
+    commands = [line.split("\t") for line in menu("fish", "rectify ", ledger, lang="zh")]
+    assert {"show", "close", "completion"} <= {name for name, _help in commands}
+    for name, help_ in commands:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in help_), (name, help_)  # not click's bare "..."
+        assert cells(help_) <= 48, (name, help_)
+
+
 def test_a_missing_or_foreign_ledger_completes_nothing_and_says_nothing(tmp_path):
     missing = tmp_path / "none" / "ledger.db"
     assert bash_complete("rectify show ", db=missing) == []

@@ -39,7 +39,7 @@ from typing import Any, Optional
 
 from typer.models import ArgumentInfo, OptionInfo, ParameterInfo
 
-from rectify.i18n import _, ngettext
+from rectify.i18n import _, is_zh, ngettext
 
 SHELLS = ("bash", "zsh", "fish")
 ACTIONS = ("source", "complete")
@@ -82,6 +82,8 @@ def respond(cli: Any, ctx_args: MutableMapping[str, Any], prog_name: str, comple
             "(or bash_complete, zsh_complete, fish_complete).").format(name=complete_var, value=instruction)) + "\n")
         sys.exit(2)
     shell, action = parts
+    if action == "complete":
+        menu_helps(cli)
     shell_class = completion_class(shell)
     answer = shell_class(cli, ctx_args, prog_name, complete_var)
     if action == "source":
@@ -89,6 +91,18 @@ def respond(cli: Any, ctx_args: MutableMapping[str, Any], prog_name: str, comple
         sys.exit(0)
     sys.stdout.write(quietly(answer.complete))
     sys.exit(0)
+
+
+def menu_helps(group: Any) -> None:
+    """Each command's help in a menu, in Chinese too: click cuts a help to
+    its first 45 characters at a space, and a Chinese sentence has none (it
+    shows ``...`` or a line twice as wide); in Chinese the first sentence is
+    cut here, by terminal cells."""
+    for sub in getattr(group, "commands", {}).values():
+        if is_zh() and not sub.short_help and sub.help:
+            first = sub.help.strip().split("\n")[0]
+            sub.short_help = menu_text(first.split("。")[0], 48)
+        menu_helps(sub)
 
 
 def quietly(complete: Callable[[], str]) -> str:
