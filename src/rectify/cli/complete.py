@@ -77,19 +77,23 @@ def respond(cli: Any, ctx_args: MutableMapping[str, Any], prog_name: str, comple
         return
     parts = instruction_parts(instruction)
     if parts is None:
-        sys.stderr.write(_("rectify: error: {message}").format(message=_(
-            "{name}={value} is not a completion instruction: use bash_source, zsh_source or fish_source "
-            "(or bash_complete, zsh_complete, fish_complete).").format(name=complete_var, value=instruction)) + "\n")
+        from rectify.text import printable
+
+        message = _("{name}={value} is not a completion instruction: use bash_source, zsh_source or fish_source "
+                    "(or bash_complete, zsh_complete, fish_complete).").format(name=complete_var, value=instruction)
+        sys.stderr.write(_("rectify: error: {message}").format(message=printable(message, newlines=False)) + "\n")
         sys.exit(2)
     shell, action = parts
-    if action == "complete":
-        menu_helps(cli)
-    shell_class = completion_class(shell)
-    answer = shell_class(cli, ctx_args, prog_name, complete_var)
+    answer = completion_class(shell)(cli, ctx_args, prog_name, complete_var)
     if action == "source":
         sys.stdout.write(answer.source() + "\n")
         sys.exit(0)
-    sys.stdout.write(quietly(answer.complete))
+
+    def complete() -> str:
+        menu_helps(cli)
+        return str(answer.complete())
+
+    sys.stdout.write(quietly(complete))
     sys.exit(0)
 
 
