@@ -719,6 +719,7 @@ ALLOWED = [
     r"(?<![\w-])--?[A-Za-z][\w-]*",  # option names
     r"\b(?:rectify|sha256|UID|uid|JSON|SQLite|README|zh|en|xlsx|csv|json|zip|CSV|UTF|BOM|GB18030|WPS|Excel)\b",
     r"\b(?:html|md|docx|Markdown)\b",  # report formats, named as typed
+    r"\b(?:bash|zsh|fish|Tab)\b|~/\.(?:bashrc|zshrc)\b",  # the shells `completion` serves, their files, the key
     r"\bRECTIFY_\w+",
     r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",  # uid
     r"\b[0-9a-f]{12,64}\b",  # sha256

@@ -19,7 +19,7 @@ from typing import Optional
 import typer
 
 from rectify import __version__
-from rectify.cli import admin, exchange, lookback, reports, returns, rounds, tasks
+from rectify.cli import admin, complete, completion, exchange, lookback, reports, returns, rounds, tasks
 from rectify.cli.common import AppGroup
 from rectify.cli.context import Run
 from rectify.cli.wording import localize
@@ -73,6 +73,11 @@ def build_app(language: str = "en") -> typer.Typer:
             localize(self)
             return super().main(*args, **kwargs)
 
+        def _main_shell_completion(self, ctx_args, prog_name, complete_var=None):
+            # A shell asking what may follow (_RECTIFY_COMPLETE): click's
+            # protocol, answered by `complete` (typer's would refuse bash_source).
+            complete.respond(self, ctx_args, prog_name, complete_var)
+
     if language == "zh":
         from rectify import rich_cjk
 
@@ -124,6 +129,7 @@ def build_app(language: str = "en") -> typer.Typer:
     returns.register(app)
     rounds.register(app)
     lookback.register(app)
+    completion.register(app)
     return app
 
 

@@ -87,9 +87,13 @@ def command(name: str, **kw: Any) -> Callable[[Callable[..., None]], Callable[..
     ``ctx.obj``) as its first parameter, and each parameter annotated with an
     option set (a dataclass of ``rectify.cli.options``) as one object: the
     set's options are declared once, there, and appear on the command line
-    in its place. Errors of the tool become one line and an exit code."""
+    in its place. Errors of the tool become one line and an exit code. A
+    parameter rectify knows how to complete in a shell (a task id, --unit
+    ...) gets its completion here (``complete.declare``)."""
 
     def decorate(fn: Callable[..., None]) -> Callable[..., None]:
+        from rectify.cli.complete import declare
+
         hints = typing.get_type_hints(fn, include_extras=True)
         shown = [inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)]
         sets: dict[str, Any] = {}
@@ -100,7 +104,8 @@ def command(name: str, **kw: Any) -> Callable[[Callable[..., None]], Callable[..
                 shown += [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, annotation=f.type,
                                             default=f.default) for f in dataclasses.fields(annotation)]
             else:
-                shown.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=annotation))
+                shown.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=annotation,
+                                           default=declare(name, param.name, param.default)))
 
         def run_command(ctx: typer.Context, **kwargs: Any) -> None:
             run: Run = ctx.obj
