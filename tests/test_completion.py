@@ -199,3 +199,12 @@ def test_bash_sources_the_script_and_completes_through_it(ledger, tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == "complete -o default -F _rectify_completion rectify"
     assert lines[1:] == ["<Finance>", "<IT\\ Center>", "<采购中心>"]
+
+
+@pytest.mark.parametrize("option", ["--install-completion", "--show-completion"])
+def test_typers_own_completion_options_point_to_the_completion_command(option):
+    result = run_process(option)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("rectify: error:") and "rectify completion bash" in result.stderr
+    zh = run_process(option, env={"RECTIFY_LANG": "zh"})
+    assert zh.returncode == 2 and "命令补全" in zh.stderr and "does not" not in zh.stderr

@@ -62,6 +62,18 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _typer_completion(value: bool) -> None:
+    """typer's own --install-completion/--show-completion: rectify prints its
+    script with ``rectify completion SHELL`` instead (it is added where the
+    user chooses, and shows the ledger's ids, units and owners)."""
+    if value:
+        from rectify.errors import InputError
+
+        raise InputError(_("rectify does not install its completion itself: add the output of "
+                           "`rectify completion bash` (or zsh, fish) to your shell's start-up file; "
+                           "see `rectify completion --help`."))
+
+
 def build_app(language: str = "en") -> typer.Typer:
     """The application in ``language`` ("en" or "zh"), every command registered."""
     language = normalize(language) or "en"
@@ -111,6 +123,8 @@ def build_app(language: str = "en") -> typer.Typer:
         version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                      help=N_("Show the version and exit.")),
         no_pager: bool = typer.Option(False, "--no-pager", help=N_("Never page long output (see RECTIFY_PAGER).")),
+        install_completion: bool = typer.Option(False, "--install-completion", "--show-completion", hidden=True,
+                                                callback=_typer_completion, is_eager=True),
     ) -> None:
         from rectify.render import pager
 
