@@ -53,10 +53,11 @@ def _fill(grid: list[list], merges, *, tall_only: bool) -> list[list]:
     ranges spanning rows, with ``tall_only``), clipped to the cells in use."""
     out = [list(r) for r in grid] if not tall_only else grid
     width = max((len(r) for r in out), default=0)
+    rows = len(out)
     for r1, c1, r2, c2 in merges:
-        if tall_only and r1 == r2:
+        if r1 > rows or (tall_only and r1 == r2):
             continue
-        r2, c2 = min(r2, len(out)), min(c2, width)
+        r2, c2 = min(r2, rows), min(c2, width)
         if r1 > r2 or c1 > c2:
             continue
         value = out[r1 - 1][c1 - 1] if c1 - 1 < len(out[r1 - 1]) else None
@@ -64,8 +65,10 @@ def _fill(grid: list[list], merges, *, tall_only: bool) -> list[list]:
             row = out[r - 1]
             if len(row) < c2:
                 row.extend([None] * (c2 - len(row)))
-            for c in range(c1, c2 + 1):
-                row[c - 1] = value
+            if c1 == c2:  # one column (a problem merged over its measures): most ranges
+                row[c1 - 1] = value
+            else:
+                row[c1 - 1:c2] = [value] * (c2 - c1 + 1)
     return out
 
 
