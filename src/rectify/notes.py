@@ -22,8 +22,26 @@ TEXTS = {
 }
 
 
+_MEMO: dict[tuple, str] = {}  # (code, *params) -> stored form, for text parameters
+_MEMO_SIZE = 4096
+
+
 def note(code: str, **params: object) -> str:
-    """The stored form of the generated text ``code`` with ``params``."""
+    """The stored form of the generated text ``code`` with ``params``. Made
+    once for each distinct text: an import writes the same note on thousands
+    of tasks (JSON encoding it each time was 4% of a 5,000-row import)."""
+    if not all(v is None or type(v) is str for v in params.values()):  # 1, 1.0 and True are one key
+        return _stored(code, params)
+    key = (code, *params.items())
+    stored = _MEMO.get(key)
+    if stored is None:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        stored = _MEMO[key] = _stored(code, params)
+    return stored
+
+
+def _stored(code: str, params: dict[str, object]) -> str:
     return f"{PREFIX}{code} " + json.dumps(params, ensure_ascii=False, sort_keys=True)
 
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterable
+from functools import cache
 from types import ModuleType
 from typing import Any
 
@@ -38,18 +39,25 @@ from rectify.i18n import is_zh
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _CLOSING = "，。、；：！？）」』》〉】〕”’…,.;:!?)\\]"
 _OPENING = "（「『《〈【〔“‘(\\["
-WORD = re.compile(rf"\s*[{_OPENING}]*(?:(?![{_CLOSING}{_OPENING}])[{_CJK}]|[^\s{_CJK}]+|\S)[{_CLOSING}]*\s*")
+
+
+@cache
+def _word() -> re.Pattern[str]:
+    """One piece a line may break after. Compiled when rich first wraps a
+    line, not at start-up: its ranges of Chinese cost 10 to 20 ms to compile."""
+    return re.compile(rf"\s*[{_OPENING}]*(?:(?![{_CLOSING}{_OPENING}])[{_CJK}]|[^\s{_CJK}]+|\S)[{_CLOSING}]*\s*")
 
 
 def cjk_words(text: str) -> Iterable[tuple[int, int, str]]:
     """``rich._wrap.words`` for Chinese: (start, end, word) for each piece a
     line may break after, its trailing spaces included."""
+    word = _word()
     position = 0
-    match = WORD.match(text, position)
+    match = word.match(text, position)
     while match is not None and match.end() > position:
         yield match.start(), match.end(), match.group(0)
         position = match.end()
-        match = WORD.match(text, position)
+        match = word.match(text, position)
 
 
 def _patch(wrap: ModuleType) -> None:

@@ -19,10 +19,14 @@ import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from rectify import dates
 from rectify.errors import LedgerError
 from rectify.i18n import _, reason
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 APPLICATION_ID = 0x52435446  # "RCTF"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -88,6 +92,14 @@ KNOWN_SCHEMA = 8
 # The one statement that writes a task's event (``Ledger.record``, ``record_many``).
 INSERT_EVENT = ("INSERT INTO event (task_id, at, action, field, old, new, note, actor, command) "
                 "VALUES (?,?,?,?,?,?,?,?,?)")
+
+
+# A None parameter is bound as NULL either way. Without an adapter of its own,
+# the sqlite3 module looks for one through its adaptation protocol, whose
+# attribute look-up on a type raises and clears an AttributeError for each None
+# bound: about 1 µs each, 58,000 of them (a sixth of the writing) in an import
+# of 5,000 rows. An empty dict's ``get`` answers None at once, in C.
+sqlite3.register_adapter(type(None), cast("Callable[[None], None]", {}.get))
 
 
 def _connect(target: str, **options) -> sqlite3.Connection:

@@ -156,6 +156,7 @@ FILL_IN_TEXT = {
     },
 }
 STAMP_KEY = "rectify-export"  # words every interface language shows as they are (a name, a command)
+STAMP_SHEET = "rectify"  # the hidden sheet of an exported workbook that holds the stamp (xlsx.py writes it)
 
 
 def header(field: str, lang: str) -> str:

@@ -84,12 +84,10 @@ _NOT_LEDGER = {columns.FILL_IN_TEXT[lang]["sheet"] for lang in columns.FILL_IN_T
 def _without_stamp(tables: list[Table]) -> tuple[list[Table], dict | None]:
     """The workbook's tables less the export stamp's hidden sheet and a
     fill-in workbook's instructions; and the stamp, if it is there."""
-    from rectify.exchange.xlsx import STAMP_SHEET
-
     stamp = None
     kept = []
     for table in tables:
-        if table.name == STAMP_SHEET:
+        if table.name == columns.STAMP_SHEET:
             pairs = {str(row[0]).strip(): row[1] for row in table.grid if len(row) > 1 and row[0] is not None}
             stamp = _stamp(pairs.get(columns.STAMP_KEY), pairs.get("unit"))
         elif table.name not in _NOT_LEDGER or len(tables) == 1:

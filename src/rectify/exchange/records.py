@@ -364,6 +364,8 @@ def _verbatim(value) -> str:
 
 # Cell types a reading is remembered for (see ``convert``'s ``memo``).
 _MEMO_TYPES = frozenset((str, int, float, bool, date, datetime, type(None)))
+# The fields read as plain text.
+_TEXT_FIELDS = ("title", "target", "unit", "leader", "owner", "helpers", "note", "category", "closed_by")
 
 
 def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = True, extra: dict | None = None,
@@ -412,9 +414,12 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
             rec.kept.append(Kept(name, head(name), _verbatim(value), True, str(e)))
             return default
 
-    for name in ("title", "target", "unit", "leader", "owner", "helpers", "note", "category", "closed_by"):
+    for name in _TEXT_FIELDS:
         if name in raw:
-            values[name] = read(name, _text)
+            # A reading remembered, without calling ``read`` (most cells of a sheet).
+            value = raw[name]
+            known = memo.get((name, type(value), value)) if memo is not None and type(value) in _MEMO_TYPES else None
+            values[name] = known[1] if known is not None and known[0] else read(name, _text)
     if "title" in values and values["title"] is None:
         raise RowError(_("{column} is empty: every row needs a measure.").format(column=head("title")))
     if split and values.get("unit"):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from rectify.exchange import columns
@@ -52,10 +53,11 @@ def _fill(grid: list[list], merges, *, tall_only: bool) -> list[list]:
     ranges spanning rows, with ``tall_only``), clipped to the cells in use."""
     out = [list(r) for r in grid] if not tall_only else grid
     width = max((len(r) for r in out), default=0)
+    rows = len(out)
     for r1, c1, r2, c2 in merges:
-        if tall_only and r1 == r2:
+        if r1 > rows or (tall_only and r1 == r2):
             continue
-        r2, c2 = min(r2, len(out)), min(c2, width)
+        r2, c2 = min(r2, rows), min(c2, width)
         if r1 > r2 or c1 > c2:
             continue
         value = out[r1 - 1][c1 - 1] if c1 - 1 < len(out[r1 - 1]) else None
@@ -63,8 +65,10 @@ def _fill(grid: list[list], merges, *, tall_only: bool) -> list[list]:
             row = out[r - 1]
             if len(row) < c2:
                 row.extend([None] * (c2 - len(row)))
-            for c in range(c1, c2 + 1):
-                row[c - 1] = value
+            if c1 == c2:  # one column (a problem merged over its measures): most ranges
+                row[c1 - 1] = value
+            else:
+                row[c1 - 1:c2] = [value] * (c2 - c1 + 1)
     return out
 
 
@@ -165,6 +169,14 @@ def _row_text(values: list) -> str:
 
 
 _SAME = frozenset(columns.SAME_ABOVE + columns.SAME_LEFT)
+# What a text cell is to the filler (``_Filler.fill``): 同上 / 同左, blank, or other text.
+_TEXT, _ABOVE, _LEFT, _EMPTY = 0, 1, 2, 3
+
+
+def _text_kind(value: str) -> int:
+    if len(value) < 20 and (word := value.strip().lower()) in _SAME:
+        return _ABOVE if word in columns.SAME_ABOVE else _LEFT
+    return _TEXT if value.strip() else _EMPTY
 
 
 class _Filler:
@@ -181,6 +193,7 @@ class _Filler:
         self.within: dict[str, object] = {}  # field -> the value blanks take, within this problem or group
         # (field, never filled, a blank takes the value within), in column order
         self.plan = [(name, name in self.fixed, name in self.blanks_fill) for _c, name in self.order]
+        self.kinds: dict[str, int] = {}  # text -> _text_kind(text): a sheet repeats its texts
 
     def group(self) -> None:
         """A group row: problems, their people and the category start afresh."""
@@ -194,29 +207,36 @@ class _Filler:
             for name in FILL_WITHIN:  # a new problem: its people are its own
                 self.within.pop(name, None)
         left = None
-        blanks_fill, within = self.blanks_fill, self.within
+        above, within, kinds = self.above, self.within, self.kinds
         for name, fixed, fills in self.plan:
             value = raw.get(name)
             if fixed:
                 left = value
                 continue
             if isinstance(value, str):
-                if len(value) < 20 and (word := value.strip().lower()) in _SAME:
-                    copied = self.above.get(name) if word in columns.SAME_ABOVE else left
+                kind = kinds.get(value)
+                if kind is None:
+                    kind = kinds[value] = _text_kind(value)
+                if kind == _EMPTY:
+                    if fills:
+                        value = raw[name] = within.get(name)
+                elif kind != _TEXT:
+                    copied = above.get(name) if kind == _ABOVE else left
                     if _blank(copied):
                         unresolved.append(name)
                     else:
                         value = raw[name] = copied
-                elif fills and not value.strip():
+                    if fills:  # the row's own value, as filled, is what the blanks under it take
+                        within[name] = value
+                elif fills:
+                    within[name] = value
+            elif value is None:
+                if fills:
                     value = raw[name] = within.get(name)
-            elif value is None and fills:
-                value = raw[name] = within.get(name)
+            elif fills:
+                within[name] = value
             left = value
         self.above = raw
-        for name in blanks_fill:
-            value = raw.get(name)
-            if value is not None and not (isinstance(value, str) and not value.strip()):
-                within[name] = value
         return unresolved
 
 
@@ -256,20 +276,28 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
     key = "title" if "title" in source.present else "problem"
     rows: list[tuple[int, str, Any]] = []  # (index, kind, payload)
     columns = list(mapping.items())
+    fields = [f for _c, f in columns]
+    # A row as wide as the mapped columns reads them in one call (most rows).
+    reach = max(mapping) + 1
+    cells = itemgetter(*mapping)  # two columns at least (find_header): a tuple
     for i in range(hr + 1, len(data)):
         values = data[i]
-        filled = [v for v in values if v is not None and not (isinstance(v, str) and not v.strip())]
-        if not filled:
+        for first in values:  # the first cell that is not blank
+            if first is not None and (not isinstance(first, str) or first.strip()):
+                break
+        else:
             rows.append((i, "blank", None))
             continue
         width = len(values)
-        raw = {f: (values[c] if c < width else None) for c, f in columns}
-        first = str(filled[0]).strip()
+        raw = dict(zip(fields, cells(values))) if width >= reach else {
+            f: (values[c] if c < width else None) for c, f in columns}
+        first = str(first).strip()
         if _FOOTNOTE.match(first):
             rows.append((i, "footnote", _row_text(values)))
         elif _is_repeat(values, mapping):
             rows.append((i, "repeat", None))
-        elif (_GROUP.search(first) and len({str(v).strip() for v in filled}) == 1
+        elif (_GROUP.search(first)
+              and len({str(v).strip() for v in values if v is not None and not (isinstance(v, str) and not v.strip())}) == 1
               and (heading := _heading(values, mapping)) is not None):
             rows.append((i, "heading", heading))
         elif not _blank(raw.get(key)):
@@ -305,8 +333,7 @@ def read_grid(source: Source, grid: list[list], merges, today: date) -> bool:
             source.bad.append((i + 1, _("{column} is empty: every row needs a measure.").format(
                 column=heads.get(key, key))))
         else:
-            raw, extra = payload
-            raw = dict(raw)
+            raw, extra = payload  # this row's own dict: filled in place
             unresolved = filler.fill(raw)
             if category and ("category" not in raw or _blank(raw["category"])):
                 raw["category"] = category

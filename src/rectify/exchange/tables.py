@@ -34,6 +34,7 @@ import struct
 import zipfile
 from dataclasses import dataclass, field
 from datetime import time, timedelta
+from operator import itemgetter
 from pathlib import Path
 
 from rectify.errors import ImportFileError
@@ -213,6 +214,7 @@ _REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)([0-9]*)\s*["']""")
 _EMPTY_CELL = re.compile(rb"<c [^>]*/>")
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _ODD_CELL = re.compile(rb"<c[>/\t\n\r]")  # a cell tag not followed by a space
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def _col_number(letters: bytes) -> int:
@@ -241,9 +243,9 @@ class _Extent:
         if not self.exact and b":c" not in data:
             refs = _CELL_REF.findall(data)
             if len(refs) == data.count(b"<c ") and not _ODD_CELL.search(data):
-                if refs:
-                    self.rows = max(self.rows, max(int(r) for r in {r for _c, r in refs}))
-                    self.cols = max(self.cols, max(_col_number(c) for c in {c for c, _r in refs}))
+                if refs:  # the distinct row numbers and column letters, gathered in C
+                    self.rows = max(self.rows, max(map(int, set(map(_SECOND, refs)))))
+                    self.cols = max(self.cols, max(map(_col_number, set(map(_FIRST, refs)))))
                     self.rough = self.rough or _EMPTY_CELL.search(data) is not None
                 last = _TAG.match(data, max(data.rfind(b"<row"), data.rfind(b"<c ")))
                 if last:  # where a later cell without a reference would go

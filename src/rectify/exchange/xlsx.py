@@ -25,7 +25,10 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
+
+from rectify.exchange import columns
 
 BAND_FILLS = {"red": "FFC7CE", "yellow": "FFEB9C", "blue": "DDEBF7"}
 HEADER_FILL = "D9D9D9"
@@ -51,18 +54,22 @@ PRINT_FLOOR = 10  # a column is narrowed for printing down to this width at most
 MAX_FLOOR = 14  # or to its longest Latin word, up to this width
 
 
-# East Asian wide and fullwidth characters (CJK, kana, hangul, fullwidth
-# forms, emoji): two columns each. A regex counts them at C speed.
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001f64f"
-                   "\U0001f900-\U0001f9ff\U00020000-\U0003fffd]")
+@cache
+def _wide() -> re.Pattern[str]:
+    """East Asian wide and fullwidth characters (CJK, kana, hangul, fullwidth
+    forms, emoji): two columns each. A regex counts them at C speed. Compiled
+    at first use, not when the module loads (an import reads the stamp sheet's
+    name from here): the ranges cost 10 to 25 ms to compile."""
+    return re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                      "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001f64f"
+                      "\U0001f900-\U0001f9ff\U00020000-\U0003fffd]")
 
 
 def display_width(text: str) -> int:
     """Columns a text takes in a sheet: CJK characters count two."""
     if text.isascii():
         return max(len(line) for line in text.split("\n"))
-    return max(len(line) + len(_WIDE.findall(line)) for line in text.split("\n"))
+    return max(len(line) + len(_wide().findall(line)) for line in text.split("\n"))
 
 
 def _widths(headers: list[str], rows: list[list], minimum: list[int], printed: int | None = None) -> list[float]:
@@ -111,7 +118,7 @@ def _units(text: str) -> float:
              + 0.25 * len(_CAPITAL.findall(text)))
     if text.isascii():
         return latin
-    return latin + (WIDE_UNITS - 1) * len(_WIDE.findall(text))
+    return latin + (WIDE_UNITS - 1) * len(_wide().findall(text))
 
 
 def _wrapped(text: str, room: float) -> int:
@@ -193,7 +200,7 @@ class Layout:
     instructions: tuple[str, list[str]] | None = None
 
 
-STAMP_SHEET = "rectify"
+STAMP_SHEET = columns.STAMP_SHEET
 
 
 def write(path: Path, layout: Layout) -> None:
