@@ -452,6 +452,9 @@ def _current(ledger: Ledger, task_id: int) -> dict:
     return dict(row)
 
 
+task_row = _current  # the stored row of a task (every column); NotFoundError when there is none
+
+
 def _unfinished(ledger: Ledger, task_id: int, refusal: str) -> dict:
     """The task's row, or ``refusal`` (a message with {id} and {status}) as a
     RuleError when it is closed or cancelled."""
