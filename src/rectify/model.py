@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "closed_at": N_("closed on"),
     "closed_by": N_("closed by"),
     "problem description": N_("problem description"),
+    "problem_description": N_("problem description"),  # an event's field: the text of the task's problem
     "source": N_("source"),
     "code": N_("code"),
     "progress note": N_("progress note"),
@@ -142,7 +143,8 @@ ACTION_LABELS = {
     "notice_reply": N_("notice reply"), "extend_request": N_("extension requested"),
     "extend_approve": N_("extension approved"), "extend_refuse": N_("extension refused"),
     "claim": N_("claims done"),  # a returned sheet's word of done, awaiting evidence (rules.judge_claim)
-    "undo": N_("undone"),  # `rectify undo`: a compensating change, the undone action named in its note
+    "undo": N_("undone"),
+    "problem": N_("problem edited"),  # `rectify problem edit`: the problem's text or category  # `rectify undo`: a compensating change, the undone action named in its note
 }
 ACTIONS = tuple(ACTION_LABELS)
 
@@ -166,7 +168,8 @@ EDITABLE = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "du
 # Fields whose changes land in the event history, so past reports can be rebuilt.
 TRACKED = EDITABLE + ("status", "progress", "problem_id", "round_id")
 # Every field an event may name.
-EVENT_FIELDS = TRACKED + ("category", "closed_at", "closed_by", "recheck_due", "relapse_of", "outcome")
+EVENT_FIELDS = TRACKED + ("category", "closed_at", "closed_by", "recheck_due", "relapse_of", "outcome",
+                          "problem_description")
 
 # -- rounds and outcomes --------------------------------------------------------
 

@@ -48,6 +48,7 @@ REFUSALS = {
     "evidence": N_("evidence once attached stays on record with its file; attach the right file, and say in a "
                    "progress note which one counts"),
     "outcome": N_("withdraw the outcome instead: `rectify outcome withdraw ID --reason ...`"),
+    "problem": N_("edit the problem back instead: `rectify problem edit ID --text ...`"),
     "round": N_("a round move changes the problem and all its tasks; move it back with `rectify edit ID --round ...`"),
 }
 OTHER_REFUSAL = N_("it records more than a task's fields (a look-back, a notice, an extension request, a review); "

@@ -19,7 +19,7 @@ from typing import Optional
 import typer
 
 from rectify import __version__
-from rectify.cli import admin, exchange, lookback, reports, returns, rounds, tasks, undo
+from rectify.cli import admin, exchange, lookback, problems, reports, returns, rounds, tasks, undo
 from rectify.cli.common import AppGroup
 from rectify.cli.context import Run
 from rectify.cli.wording import localize
@@ -125,6 +125,7 @@ def build_app(language: str = "en") -> typer.Typer:
     rounds.register(app)
     lookback.register(app)
     undo.register(app)
+    problems.register(app)
     return app
 
 
