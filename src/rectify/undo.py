@@ -44,7 +44,7 @@ UNDOABLE = {
 # Why an action of another kind is not undone, and what to do instead.
 REFUSALS = {
     "import": N_("an import changes many tasks at once and records the sheet; to take it back, restore the "
-                 "backup made before it (`rectify backup`, see README \"Backups\")"),
+                 "backup made before it (`rectify backup`, see README \"Backup and check\")"),
     "evidence": N_("evidence once attached stays on record with its file; attach the right file, and say in a "
                    "progress note which one counts"),
     "outcome": N_("withdraw the outcome instead: `rectify outcome withdraw ID --reason ...`"),
@@ -161,9 +161,9 @@ def _conflict(ledger: Ledger, task_id: int, fields: set[str] | None, last: int, 
               undone: set[int]) -> None:
     """A RuleError naming the first later change to these fields of the task
     (any change, for ``fields`` None) that is not itself undone."""
-    for ev in ledger.query("SELECT id, at, action, field, old, new, note, actor, command FROM event "
+    for row in ledger.query("SELECT id, at, action, field, old, new, note, actor, command FROM event "
                            "WHERE task_id = ? AND id > ? ORDER BY id", (task_id, last)):
-        ev = dict(ev)
+        ev = dict(row)
         if _neutral(ev, start, undone) or (fields is not None and ev["field"] not in fields):
             continue
         label = _(ACTION_LABELS[ev["action"]]) if ev["action"] in ACTION_LABELS else ev["action"]
