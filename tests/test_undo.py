@@ -196,3 +196,19 @@ def test_in_chinese(cli, monkeypatch):
     res = cli.zh("undo")
     assert res.exit_code == 4 and res.stderr.startswith("rectify：错误："), res
     assert not any(c.isascii() and c.isalpha() for c in res.stderr.replace("rectify", "")), res
+
+
+def test_a_returned_sheet_that_only_moved_a_state_is_an_import(cli, db, tmp_path):
+    """A returned sheet writes the events a command would (a state moved by
+    its verb): the return register tells it for an import."""
+    task = cli.add("Clear the backlog", "--unit", "Finance")
+    sheet = tmp_path / "finance.csv"
+    cli.ok("export", "--format", "csv", "--output", str(sheet))
+    text = sheet.read_text(encoding="utf-8-sig")
+    assert ",open," in text
+    sheet.write_text(text.replace(",open,", ",in progress,"), encoding="utf-8-sig")
+    cli.ok("import", str(sheet))
+    assert cli.json("show", task)["status"] == "in_progress"
+    before = dump(db, register=True)
+    _refused(cli("undo"), "import", "backup")
+    assert dump(db, register=True) == before

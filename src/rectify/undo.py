@@ -128,10 +128,28 @@ def describe(action: str, tasks: list[int]) -> str:
     return _("{action} of {tasks}").format(action=_(word) if word else action, tasks=_tasks_phrase(tasks))
 
 
-def _refuse_kind(events: list[dict]) -> None:
+def _imported(ledger: Ledger, events: list[dict]) -> bool:
+    """Whether the events are an import's: one of them has a note the importer
+    generated, or the return register has a sheet imported by the same
+    person at that moment (a returned sheet that only moved a state or added
+    a progress note writes the events any command would; the register row
+    is written in the same transaction, within a second or two of them)."""
+    if any((ev["note"] or "").startswith(notes.PREFIX) for ev in events):
+        return True
+    from datetime import datetime, timedelta
+
+    try:
+        start, end = (datetime.fromisoformat(events[i]["at"]) for i in (0, -1))
+    except ValueError:
+        return False
+    slack = timedelta(seconds=2)
+    return bool(ledger.scalar("SELECT count(*) FROM returned_sheet WHERE actor IS ? AND at BETWEEN ? AND ?",
+                              (events[0]["actor"], (start - slack).isoformat(), (end + slack).isoformat())))
+
+
+def _refuse_kind(ledger: Ledger, events: list[dict]) -> None:
     first = events[0]
-    # An import's events are "add", "import" or "claim", with a note it generated.
-    imported = any((ev["note"] or "").startswith(notes.PREFIX) for ev in events)
+    imported = _imported(ledger, events)
     odd = "import" if imported else next((ev["action"] for ev in events if ev["action"] not in UNDOABLE), None)
     if odd is None:
         return
@@ -179,7 +197,7 @@ def plan(ledger: Ledger, user: str | None) -> tuple[list[dict], Undone, dict[int
     RuleError when it cannot be undone."""
     undone = _undone(ledger)
     events = last_action(ledger, user, undone)
-    _refuse_kind(events)
+    _refuse_kind(ledger, events)
     first, last = events[0], events[-1]["id"]
     tasks = list(dict.fromkeys(ev["task_id"] for ev in events))
     added = [ev["task_id"] for ev in events if ev["action"] == "add"]
