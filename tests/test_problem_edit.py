@@ -7,6 +7,8 @@ import re
 import sqlite3
 
 from conftest import dump
+from rectify import contracts
+from test_contracts import mismatches
 
 
 def _english(text: str) -> bool:
@@ -49,6 +51,7 @@ def test_source_code_and_clearing(cli):
     cli.add("A task", "--new-problem", "Receipts not filed")
     data = cli.json("problem", "edit", "1", "--code", "3-1", "--source", "2026 audit report")
     assert (data["code"], data["source"], data["changed"]) == ("3-1", "2026 audit report", ["source", "code"])
+    assert mismatches(data, contracts.ProblemEdited) == []
     data = cli.json("problem", "edit", "1", "--code", "")
     assert data["code"] is None and data["changed"] == ["code"]
     res = cli.ok("problem", "edit", "1", "--text", "Receipts not filed")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import sqlite3
 
 from conftest import dump
+from rectify import contracts
+from test_contracts import mismatches
 
 
 def _events(db) -> list[tuple]:
@@ -139,6 +141,7 @@ def test_json(cli):
     cli.ok("start", a, b)
     data = cli.json("undo")
     assert set(data) == {"command", "action", "at", "actor", "tasks", "changes", "cancels", "dry_run"}
+    assert mismatches(data, contracts.UndoResult) == []
     assert (data["action"], data["tasks"], data["actor"], data["dry_run"]) == ("start", [a, b], "tester", False)
     assert data["changes"] == [{"task": a, "field": "status", "old": "in_progress", "new": "open"},
                                {"task": b, "field": "status", "old": "in_progress", "new": "open"}]

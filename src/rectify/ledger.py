@@ -328,6 +328,7 @@ def actions(events: list[Event]) -> list[list[Event]]:
 
 
 def get_problem(ledger: Ledger, problem_id: int) -> dict:
+    """The problem's stored row (the keys of contracts.ProblemEdited but ``changed``)."""
     row = ledger.conn.execute("SELECT * FROM problem WHERE id = ?", (problem_id,)).fetchone()
     if row is None:
         raise NotFoundError(_("No problem with id {id}. See `rectify problems`.").format(id=problem_id))

@@ -22,7 +22,7 @@ closed or cancelled task that the action did not close or cancel.
 from __future__ import annotations
 
 import json
-from typing import TypedDict
+from typing import TYPE_CHECKING
 
 from rectify import ledger as L
 from rectify import notes
@@ -31,6 +31,9 @@ from rectify.i18n import N_, _, ngettext
 from rectify.model import ACTION_LABELS, FINISHED, TRANSITIONS, UNDO_MOVES, field_label, status_label
 from rectify.rules import check_move
 from rectify.store import Ledger
+
+if TYPE_CHECKING:
+    from rectify.contracts import UndoChange, UndoResult
 
 # The actions an undo takes back, with the word for one in a message
 # ("Undone: close of task 4"). What a command of any other action wrote
@@ -55,26 +58,6 @@ OTHER_REFUSAL = N_("it records more than a task's fields (a look-back, a notice,
                    "record what corrects it instead")
 
 UNDO_NOTE = "undo"  # the code of an undo's note (rectify.notes)
-
-
-class Change(TypedDict):
-    task: int
-    field: str
-    old: str | None  # the value now
-    new: str | None  # the value the undo restores
-
-
-class Undone(TypedDict):
-    """What ``rectify undo --json`` prints (stable; grows only additively)."""
-
-    command: int  # the undone action: the id of its first event
-    action: str  # its action (model.ACTIONS), the first event's
-    at: str  # when it was recorded
-    actor: str | None  # as whom
-    tasks: list[int]  # the tasks it changed, in order
-    changes: list[Change]  # what the undo changes: per task and field, the value now and the value restored
-    cancels: list[int]  # tasks the undone action added: the undo cancels them (their history is kept)
-    dry_run: bool  # True: nothing was changed
 
 
 def _target(note: str | None) -> int | None:
@@ -191,7 +174,7 @@ def _conflict(ledger: Ledger, task_id: int, fields: set[str] | None, last: int, 
             id=task_id, name=ev["actor"] or _("(unknown)"), label=label, what=what, when=_moment(ev["at"])))
 
 
-def plan(ledger: Ledger, user: str | None) -> tuple[list[dict], Undone, dict[int, dict]]:
+def plan(ledger: Ledger, user: str | None) -> tuple[list[dict], UndoResult, dict[int, dict]]:
     """What undoing the user's last action would change: (its events, the
     JSON result with ``dry_run`` True, the restored fields per task). A
     RuleError when it cannot be undone."""
@@ -202,7 +185,7 @@ def plan(ledger: Ledger, user: str | None) -> tuple[list[dict], Undone, dict[int
     tasks = list(dict.fromkeys(ev["task_id"] for ev in events))
     added = [ev["task_id"] for ev in events if ev["action"] == "add"]
     restore: dict[int, dict] = {}
-    changes: list[Change] = []
+    changes: list[UndoChange] = []
     for task_id in tasks:
         current = L.task_row(ledger, task_id)
         mine = [ev for ev in events if ev["task_id"] == task_id and ev["field"]]
@@ -231,12 +214,12 @@ def plan(ledger: Ledger, user: str | None) -> tuple[list[dict], Undone, dict[int
         restore[task_id] = wanted
         changes += [{"task": task_id, "field": f, "old": _text(current.get(f)), "new": v}
                     for f, v in wanted.items() if _text(current.get(f)) != v]
-    result: Undone = {"command": first["command"], "action": first["action"], "at": first["at"],
+    result: UndoResult = {"command": first["command"], "action": first["action"], "at": first["at"],
                       "actor": first["actor"], "tasks": tasks, "changes": changes, "cancels": added, "dry_run": True}
     return events, result, restore
 
 
-def undo(ledger: Ledger, *, dry_run: bool = False) -> Undone:
+def undo(ledger: Ledger, *, dry_run: bool = False) -> UndoResult:
     """Undo the ledger user's last action (see the module's text); with
     ``dry_run``, only say what it would change."""
     user = ledger.user()[0]

@@ -5,7 +5,7 @@ text, category, source or code, with the change in the history (see
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -15,6 +15,9 @@ from rectify.cli.context import Run
 from rectify.cli.options import AsJson
 from rectify.errors import InputError
 from rectify.i18n import N_, _
+
+if TYPE_CHECKING:
+    from rectify.contracts import ProblemEdited
 
 PROBLEM_HELP = N_("Correct a problem (a finding) as it was fed back. The problems are listed by `rectify problems`.\n\n"
                   "Example: rectify problem edit 3 --text \"Procurement rules not revised since 2019\"")
@@ -48,7 +51,8 @@ def edit_cmd(
         changed = L.edit_problem(led, problem_id, changes)
         problem = L.get_problem(led, problem_id)
     if as_json:
-        emit_json({**problem, "changed": changed})
+        edited: ProblemEdited = {**problem, "changed": changed}  # type: ignore[typeddict-item]
+        emit_json(edited)
         return
     if changed:
         from rectify.model import field_label
