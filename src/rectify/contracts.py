@@ -120,8 +120,8 @@ class ExportedTask(Task):
     history: list[Event]
 
 
-class ProblemRow(TypedDict):
-    """One item of ``problems --json``."""
+class _Problem(TypedDict):
+    """A problem's own fields."""
 
     id: int
     uid: str
@@ -130,21 +130,19 @@ class ProblemRow(TypedDict):
     category: str | None
     source: str | None
     created: str
+
+
+class ProblemRow(_Problem):
+    """One item of ``problems --json``."""
+
     tasks: int
     closed: int | None  # None for a problem with no task
     cancelled: int | None
 
 
-class ProblemEdited(TypedDict):
+class ProblemEdited(_Problem):
     """``problem edit --json``: the problem as it is now, and what changed."""
 
-    id: int
-    uid: str
-    code: str | None
-    description: str
-    category: str | None
-    source: str | None
-    created: str
     round_id: int | None
     changed: list[str]  # of description, category, source, code
 
