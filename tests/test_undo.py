@@ -215,3 +215,16 @@ def test_a_returned_sheet_that_only_moved_a_state_is_an_import(cli, db, tmp_path
     before = dump(db, register=True)
     _refused(cli("undo"), "import", "backup")
     assert dump(db, register=True) == before
+
+
+def test_a_state_acted_on_since_stays(cli, db, monkeypatch):
+    """A close that a look-back sample has drawn since is not taken back: the sample built on it."""
+    (task,) = _submitted(cli, "one")
+    monkeypatch.setenv("RECTIFY_USER", "Chen Jing")
+    cli.ok("close", task, "--by", "Chen Jing")
+    monkeypatch.setenv("RECTIFY_USER", "Zhao Lei")
+    cli.ok("lookback", "sample", "--n", "1", "--seed", "7")
+    monkeypatch.setenv("RECTIFY_USER", "Chen Jing")
+    before = dump(db)
+    _refused(cli("undo"), f"task {task} was changed since by Zhao Lei")
+    assert dump(db) == before

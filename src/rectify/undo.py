@@ -14,7 +14,8 @@ both. A state goes back only the way a transition came (``model.UNDO_MOVES``);
 an undone ``add`` cancels the task (its history is kept). Refused, with one
 line and nothing changed: nothing to undo; a field the action changed was
 changed since by another action that is not itself undone (the message says
-by whom and how); an action that wrote more than task fields (evidence, an
+by whom and how), or, when the action changed a state, the task was acted
+on at all since; an action that wrote more than task fields (evidence, an
 import, an outcome, a look-back record, a round move ...); a change to a
 closed or cancelled task that the action did not close or cancel.
 """
@@ -168,10 +169,10 @@ def _conflict(ledger: Ledger, task_id: int, fields: set[str] | None, last: int, 
         if _neutral(ev, start, undone) or (fields is not None and ev["field"] not in fields):
             continue
         label = _(ACTION_LABELS[ev["action"]]) if ev["action"] in ACTION_LABELS else ev["action"]
-        what = field_label(ev["field"]) if ev["field"] else label
-        raise RuleError(_("Cannot undo: task {id} was changed since by {name} ({label}, {what}, {when}); undo only "
-                          "takes back your own last action while no later action changed the same fields.").format(
-            id=task_id, name=ev["actor"] or _("(unknown)"), label=label, what=what, when=_moment(ev["at"])))
+        details = [label] + ([field_label(ev["field"])] if ev["field"] else []) + [_moment(ev["at"])]
+        raise RuleError(_("Cannot undo: task {id} was changed since by {name} ({details}); undo only takes back your "
+                          "own last action while no later action changed the same fields.").format(
+            id=task_id, name=ev["actor"] or _("(unknown)"), details=_(", ").join(details)))
 
 
 def plan(ledger: Ledger, user: str | None) -> tuple[list[dict], UndoResult, dict[int, dict]]:
@@ -195,7 +196,8 @@ def plan(ledger: Ledger, user: str | None) -> tuple[list[dict], UndoResult, dict
             wanted = {"status": TRANSITIONS["cancel"][1]}
         else:
             fields = {ev["field"] for ev in mine}
-            _conflict(ledger, task_id, fields, last, first["command"], undone)
+            # A state is what later work builds on (a re-check, a sample, a notice, a note): any later action stands in the way.
+            _conflict(ledger, task_id, None if "status" in fields else fields, last, first["command"], undone)
             wanted = {}
             for ev in mine:  # the value before the action: the first event's old, per field
                 wanted.setdefault(ev["field"], ev["old"])
