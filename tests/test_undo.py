@@ -228,3 +228,30 @@ def test_a_state_acted_on_since_stays(cli, db, monkeypatch):
     before = dump(db)
     _refused(cli("undo"), f"task {task} was changed since by Zhao Lei")
     assert dump(db) == before
+
+
+def test_the_readers_of_the_history_leave_an_undone_action_out(cli, monkeypatch, tmp_path):
+    """An undone extension is no extension in the weekly; an undone progress
+    note is not the latest in an export; the closing remark of a task whose
+    reopening was undone is its checker's, not the undo's."""
+    task = cli.add("Clear the backlog", "--due", "2026-12-01", "--owner", "Li Hua")
+    cli.ok("progress", task, "first note", "--percent", "20")
+    cli.ok("extend", task, "2026-12-20", "--reason", "awaiting the rules")
+    assert [t["id"] for t in cli.json("weekly")["extended"]] == [task]
+    cli.ok("undo")
+    assert cli.json("weekly")["extended"] == []
+    cli.ok("progress", task, "second note")
+    assert "second note" in cli.ok("export", "--format", "csv").stdout
+    cli.ok("undo")
+    sheet = cli.ok("export", "--format", "csv").stdout
+    assert "first note" in sheet and "second note" not in sheet
+    cli.ok("evidence", task, "--note", "minutes")
+    cli.ok("submit", task)
+    monkeypatch.setenv("RECTIFY_USER", "Chen Jing")
+    cli.ok("close", task, "--by", "Chen Jing", "--note", "all receipts filed")
+    cli.ok("reopen", task, "--reason", "a receipt missing")
+    cli.ok("undo")
+    assert cli.json("show", task)["status"] == "closed"
+    cli.ok("report", "--output", str(tmp_path / "report.md"))
+    text = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "all receipts filed" in text and "takes back" not in text and "rectify:" not in text, text

@@ -61,6 +61,31 @@ OTHER_REFUSAL = N_("it records more than a task's fields (a look-back, a notice,
 UNDO_NOTE = "undo"  # the code of an undo's note (rectify.notes)
 
 
+# The commands undone so far, as an SQL subquery, for the readers of the
+# history that take an action's events as they were recorded (the weekly's
+# extensions granted, the report's progress notes, an export's latest note):
+# ``not_undone()`` leaves out the events of an undone action. The note is
+# ``notes.note``'s JSON, whose "command" is read as the number after its key.
+# An undo counts where it names an earlier command that wrote on the same
+# task: the ids in the notes of a history brought in by a JSON import are
+# those of the ledger it came from, and name nothing here.
+def undone_sql(until: str | None = None) -> str:
+    """The subquery of the commands undone (by the moment the parameter
+    ``until`` names, when given: a report of a past day)."""
+    bound = f" AND at <= :{until}" if until else ""
+    return f"""(SELECT u.target FROM (
+        SELECT task_id, command, CAST(substr(note, instr(note, '"command": ') + 11) AS INTEGER) AS target
+        FROM event WHERE action = 'undo'{bound}) u
+    WHERE u.target < u.command AND EXISTS (SELECT 1 FROM event d WHERE d.task_id = u.task_id AND d.command = u.target))"""
+
+
+def not_undone(alias: str = "", until: str | None = None) -> str:
+    """An SQL condition on ``event`` (as ``alias``): the event's action was
+    not undone (by the moment the parameter ``until`` names)."""
+    a = f"{alias}." if alias else ""
+    return f"({a}command IS NULL OR {a}command NOT IN {undone_sql(until)})"
+
+
 def _target(note: str | None) -> int | None:
     """The command an undo event's stored note names."""
     prefix = f"{notes.PREFIX}{UNDO_NOTE} "
@@ -75,8 +100,7 @@ def _target(note: str | None) -> int | None:
 
 def _undone(ledger: Ledger) -> set[int]:
     """The commands undone so far."""
-    return {c for (note,) in ledger.conn.execute("SELECT note FROM event WHERE action = 'undo'")
-            if (c := _target(note)) is not None}
+    return {c for (c,) in ledger.conn.execute(undone_sql()[1:-1]) if c}
 
 
 def _text(value: object) -> str | None:
@@ -156,7 +180,7 @@ def _neutral(ev: dict, start: int, undone: set[int]) -> bool:
     if ev["command"] in undone and ev["command"] > start:
         return True
     target = _target(ev["note"]) if ev["action"] == "undo" else None
-    return target is not None and target > start
+    return target is not None and target in undone and target > start
 
 
 def _conflict(ledger: Ledger, task_id: int, fields: set[str] | None, last: int, start: int,
