@@ -255,3 +255,25 @@ def test_the_readers_of_the_history_leave_an_undone_action_out(cli, monkeypatch,
     cli.ok("report", "--output", str(tmp_path / "report.md"))
     text = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "all receipts filed" in text and "takes back" not in text and "rectify:" not in text, text
+
+
+def test_the_undos_of_an_imported_history_name_nothing_here(cli, tmp_path, monkeypatch):
+    """A JSON export keeps its undo events, whose notes name commands of the
+    ledger it came from: brought into another ledger they undo nothing there."""
+    from conftest import Cli
+
+    other = Cli(tmp_path / "other.db")
+    monkeypatch.setenv("RECTIFY_USER", "alice")  # its history, imported with its names, is not ours
+    task = other.add("Elsewhere")
+    other.ok("edit", task, "--owner", "Li Hua")
+    other.ok("undo")
+    exported = tmp_path / "other.json"
+    other.ok("export", "--format", "json", "--output", str(exported))
+    monkeypatch.setenv("RECTIFY_USER", "tester")
+    mine = cli.add("Here")
+    cli.ok("edit", mine, "--owner", "Wang Fang")  # the same command ids as the edit undone elsewhere
+    monkeypatch.setenv("RECTIFY_USER", "clerk")
+    cli.ok("import", str(exported))
+    monkeypatch.setenv("RECTIFY_USER", "tester")
+    assert cli.ok("undo").stderr.startswith(f"Undone: edit of task {mine}")
+    assert cli.json("show", mine)["owner"] is None
