@@ -277,3 +277,23 @@ def test_the_undos_of_an_imported_history_name_nothing_here(cli, tmp_path, monke
     monkeypatch.setenv("RECTIFY_USER", "tester")
     assert cli.ok("undo").stderr.startswith(f"Undone: edit of task {mine}")
     assert cli.json("show", mine)["owner"] is None
+
+
+def test_an_action_of_an_older_ledger_is_not_undone(tmp_path, monkeypatch):
+    """Events written before schema 8 carry no command: which of them one
+    action wrote is not known, so none is taken back."""
+    import shutil
+    from pathlib import Path
+
+    from conftest import Cli
+
+    fixtures = Path(__file__).parent / "fixtures" / "schema"
+    db = tmp_path / "ledger.db"
+    shutil.copy(fixtures / "v3.sqlite", db)
+    shutil.copytree(fixtures / "v3.evidence", tmp_path / "ledger.evidence")
+    old = Cli(db)
+    monkeypatch.setenv("RECTIFY_USER", "clerk")
+    old.ok("list")  # upgraded in place
+    before = dump(db)
+    _refused(old("undo"), "predates the grouping of actions")
+    assert dump(db) == before
