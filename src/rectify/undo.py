@@ -241,7 +241,8 @@ def plan(ledger: Ledger, user: str | None) -> tuple[list[dict], UndoResult, dict
         changes += [{"task": task_id, "field": f, "old": _text(current.get(f)), "new": v}
                     for f, v in wanted.items() if _text(current.get(f)) != v]
     result: UndoResult = {"command": first["command"], "action": first["action"], "at": first["at"],
-                      "actor": first["actor"], "tasks": tasks, "changes": changes, "cancels": added, "dry_run": True}
+                          "actor": first["actor"], "tasks": tasks, "changes": changes, "cancels": added,
+                          "dry_run": True}
     return events, result, restore
 
 
