@@ -120,8 +120,8 @@ class ExportedTask(Task):
     history: list[Event]
 
 
-class ProblemRow(TypedDict):
-    """One item of ``problems --json``."""
+class _Problem(TypedDict):
+    """A problem's own fields."""
 
     id: int
     uid: str
@@ -130,9 +130,46 @@ class ProblemRow(TypedDict):
     category: str | None
     source: str | None
     created: str
+
+
+class ProblemRow(_Problem):
+    """One item of ``problems --json``."""
+
     tasks: int
     closed: int | None  # None for a problem with no task
     cancelled: int | None
+
+
+class ProblemEdited(_Problem):
+    """``problem edit --json``: the problem as it is now, and what changed."""
+
+    round_id: int | None
+    changed: list[str]  # of description, category, source, code
+
+
+# -- undo ------------------------------------------------------------------------
+
+
+class UndoChange(TypedDict):
+    """A field an undo puts back."""
+
+    task: int
+    field: str
+    old: str | None  # the value now (as history stores values: text)
+    new: str | None  # the value the undo restores
+
+
+class UndoResult(TypedDict):
+    """``undo --json``."""
+
+    command: int  # the undone action: the id of its first event (``history --json`` "command")
+    action: str  # its action (the first event's), model.ACTIONS
+    at: str  # when it was recorded
+    actor: str | None  # as whom
+    tasks: list[int]  # the tasks it changed, in order
+    changes: list[UndoChange]  # what the undo changes (would change, with --dry-run)
+    cancels: list[int]  # tasks the undone action added: the undo cancels them, their history kept
+    dry_run: bool  # True: nothing was changed
 
 
 # -- summary and weekly --------------------------------------------------------

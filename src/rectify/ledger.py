@@ -328,6 +328,7 @@ def actions(events: list[Event]) -> list[list[Event]]:
 
 
 def get_problem(ledger: Ledger, problem_id: int) -> dict:
+    """The problem's stored row (the keys of contracts.ProblemEdited but ``changed``)."""
     row = ledger.conn.execute("SELECT * FROM problem WHERE id = ?", (problem_id,)).fetchone()
     if row is None:
         raise NotFoundError(_("No problem with id {id}. See `rectify problems`.").format(id=problem_id))
@@ -371,6 +372,50 @@ def add_problem(ledger: Ledger, description: str, *, category: str | None = None
     code = clean_text(code, "code")
     with ledger.transaction():
         return _find_or_add_problem(ledger, description, category, source, code, round_id)
+
+
+# What ``problem edit`` sets on a problem, as ``clean_text`` names each.
+PROBLEM_FIELDS = {"description": "problem description", "category": "category", "source": "source", "code": "code"}
+
+
+def edit_problem(ledger: Ledger, problem_id: int, changes: dict) -> list[str]:
+    """Change a problem's text, category, source or code (``changes``: those
+    given; "" clears all but the text, which is required). Returns the names
+    of those that changed. A text another problem of the same round already
+    has is refused: the two are one problem, merged by moving the tasks
+    (``edit TASK --problem``). One transaction records each change as a
+    ``problem`` event of the ledger (subject: the problem's id, note: the
+    field), and on every task of the problem as a ``problem`` event: the
+    text as ``problem_description``, the category on the tasks that had the
+    problem's category (they follow it, closed ones too: it is how the
+    finding is filed, not the work)."""
+    clean = {key: clean_text(value, PROBLEM_FIELDS[key], required=key == "description")
+             for key, value in changes.items() if value is not None}
+    with ledger.transaction():
+        old = get_problem(ledger, problem_id)
+        changed = {k: v for k, v in clean.items() if old[k] != v}
+        if "description" in changed:
+            twin = ledger.scalar("SELECT id FROM problem WHERE description = ? AND round_id IS ? AND id != ?",
+                                 (changed["description"], old["round_id"], problem_id))
+            if twin is not None:
+                raise RuleError(_("Problem {other} already has this text: to merge the two, move the tasks of problem "
+                                  "{id} to it with `rectify edit TASK --problem {other}`.").format(
+                    other=twin, id=problem_id))
+        if not changed:
+            return []
+        now = ledger.timestamp()
+        who = actor(ledger)
+        ledger.conn.execute("UPDATE problem SET %s WHERE id = ?" % ", ".join(f"{k} = ?" for k in changed),
+                            (*changed.values(), problem_id))
+        for key, value in changed.items():
+            ledger.record_ledger("problem", subject=str(problem_id), old=old[key], new=value, note=key, actor=who, at=now)
+        for task in ledger.query("SELECT * FROM task WHERE problem_id = ? ORDER BY id", (problem_id,)):
+            if "description" in changed:
+                ledger.record(task["id"], "problem", field="problem_description", old=old["description"],
+                              new=changed["description"], actor=who, at=now)
+            if "category" in changed and task["category"] == old["category"]:
+                apply_changes(ledger, task["id"], dict(task), {"category": changed["category"]}, "problem", who=who, now=now)
+    return list(changed)
 
 
 def prepare_fields(fields: dict) -> dict:
@@ -450,6 +495,9 @@ def _current(ledger: Ledger, task_id: int) -> dict:
     if row is None:
         raise NotFoundError(_("No task with id {id}. See `rectify list --all`.").format(id=task_id))
     return dict(row)
+
+
+task_row = _current  # the stored row of a task (every column); NotFoundError when there is none
 
 
 def _unfinished(ledger: Ledger, task_id: int, refusal: str) -> dict:

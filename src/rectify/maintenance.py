@@ -328,12 +328,13 @@ def _rules(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
     happened elsewhere), and a task whose last closing was by no checker, by
     its own person responsible, or at another time than its closing time."""
     from rectify.ledger import person_key
-    from rectify.model import STATUS_LABELS, TRANSITIONS, VERB_LABELS
+    from rectify.model import STATUS_LABELS, TRANSITIONS, UNDO_MOVES, VERB_LABELS
 
     def state(value):
         return _(STATUS_LABELS[value]) if value in STATUS_LABELS else _shown(value)
 
     allowed = [(verb, old, target) for verb, (sources, target) in TRANSITIONS.items() for old in sources]
+    allowed += [("undo", old, new) for old, new in sorted(UNDO_MOVES)]  # `rectify undo`: a transition taken back
     values = ",".join("(?,?,?)" for _a in allowed)
     params = [x for triple in allowed for x in triple]
     faults = [Fault("rules", _("task {task}: event {event} changes its state from {old} to {new} "

@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "closed_at": N_("closed on"),
     "closed_by": N_("closed by"),
     "problem description": N_("problem description"),
+    "problem_description": N_("problem description"),  # an event's field: the text of the task's problem
     "source": N_("source"),
     "code": N_("code"),
     "progress note": N_("progress note"),
@@ -105,6 +106,14 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+# The state changes `rectify undo` makes: each transition taken back (to the
+# state it left), and a task just added withdrawn (an undone ``add`` is
+# cancelled, its history kept).
+UNDO_MOVES: frozenset[tuple[str, str]] = frozenset(
+    [(target, old) for sources, target in TRANSITIONS.values() for old in sources]
+    + [(old, TRANSITIONS["cancel"][1]) for old in TRANSITIONS["cancel"][0]])
+
+
 def transition(verb: str, current: str) -> str:
     """The state ``verb`` leads to from ``current``, or a RuleError saying why not."""
     allowed, target = TRANSITIONS[verb]
@@ -134,15 +143,20 @@ ACTION_LABELS = {
     "notice_reply": N_("notice reply"), "extend_request": N_("extension requested"),
     "extend_approve": N_("extension approved"), "extend_refuse": N_("extension refused"),
     "claim": N_("claims done"),  # a returned sheet's word of done, awaiting evidence (rules.judge_claim)
+    "undo": N_("undone"),
+    "problem": N_("problem edited"),  # `rectify problem edit`: the problem's text or category  # `rectify undo`: a compensating change, the undone action named in its note
 }
 ACTIONS = tuple(ACTION_LABELS)
 
 def allowed_change(action: str, old: str | None, new: str | None) -> bool:
     """Whether a recorded state change keeps the rules: a verb's, as
     TRANSITIONS allows it; an import's, any (a sheet records what happened
-    elsewhere); no other action changes the state."""
+    elsewhere); an undo's, the way back of a transition (``UNDO_MOVES``);
+    no other action changes the state."""
     if action == "import":
         return True
+    if action == "undo":
+        return (old, new) in UNDO_MOVES
     if action not in TRANSITIONS:
         return False
     allowed, target = TRANSITIONS[action]
@@ -154,7 +168,8 @@ EDITABLE = ("title", "target", "kind", "unit", "leader", "owner", "helpers", "du
 # Fields whose changes land in the event history, so past reports can be rebuilt.
 TRACKED = EDITABLE + ("status", "progress", "problem_id", "round_id")
 # Every field an event may name.
-EVENT_FIELDS = TRACKED + ("category", "closed_at", "closed_by", "recheck_due", "relapse_of", "outcome")
+EVENT_FIELDS = TRACKED + ("category", "closed_at", "closed_by", "recheck_due", "relapse_of", "outcome",
+                          "problem_description")
 
 # -- rounds and outcomes --------------------------------------------------------
 

@@ -19,6 +19,7 @@ TEXTS = {
     "own_checker": N_("{name} names the person responsible as checker ({checker}): not closed; awaiting a checker"),
     "claim": N_("the returned sheet {name} says {word}: claims done, awaiting evidence"),
     "extension": N_("later deadline asked in the returned sheet {name}"),
+    "undo": N_("takes back the {action} of {at}"),  # rectify.undo; params: command, action, at
 }
 
 
@@ -55,6 +56,10 @@ def shown(stored: str | None) -> str | None:
         return stored
     try:
         params = json.loads(rest) if rest else {}
+        if code == "undo":
+            from rectify.undo import shown_params
+
+            params = shown_params(params)
         return _(text).format(**{k: ("" if v is None else v) for k, v in params.items()})
     except (ValueError, KeyError, IndexError, AttributeError, TypeError):
         return stored

@@ -480,7 +480,9 @@ def _extensions(ledger, snap: Snapshot, p: dict, limit: int | None) -> tuple[lis
     from rectify.notes import shown
 
     params = {**snap.params, **p}
-    granted = "FROM event WHERE field = 'due' AND action = 'extend' AND at >= :start AND at <= :until"
+    from rectify.undo import not_undone
+
+    granted = f"FROM event WHERE field = 'due' AND action = 'extend' AND at >= :start AND at <= :until AND {not_undone(until='until')}"
     if snap.round is not None:
         granted += f" AND task_id IN (SELECT r.id FROM {snap.source('1')} r)"
     total = ledger.scalar(f"SELECT count(*) {granted}", params)
@@ -507,7 +509,8 @@ def _add_outcomes(ledger, tasks: list[dict], at: Moment) -> None:
     remarks = dict(ledger.query(
         f"""SELECT task_id, note FROM (SELECT task_id, note, row_number() OVER
                 (PARTITION BY task_id ORDER BY at DESC, id DESC) AS nth
-            FROM event WHERE task_id IN ({ids}) AND field = 'status' AND new = 'closed' AND at <= :until)
+            FROM event WHERE task_id IN ({ids}) AND field = 'status' AND new = 'closed' AND action != 'undo'
+                AND at <= :until)
             WHERE nth = 1""", params))
     for task in tasks:
         task["evidence"] = evidence.get(task["id"], [])
@@ -747,6 +750,8 @@ def report(ledger, at: Moment, round: dict | None = None, *, interim: bool = Fal
     ``summary`` for the same round and moment, and, per category, each
     problem with its tasks as they stood, their progress notes, closing
     remarks and outcomes by then; and the tasks still open."""
+    from rectify.undo import not_undone
+
     snap = Snapshot(ledger, at, round=round)
     figures = _summary(snap, "category")
     problems = problem_rows(snap)
@@ -756,8 +761,8 @@ def report(ledger, at: Moment, round: dict | None = None, *, interim: bool = Fal
     remarks: dict = {}
     for row in ledger.query(
             f"""SELECT task_id, at, action, field, new, note FROM event WHERE task_id IN ({ids}) AND at <= :until
-                AND ((action = 'progress' AND field = 'progress' AND note IS NOT NULL)
-                     OR (field = 'status' AND new = 'closed'))
+                AND ((action = 'progress' AND field = 'progress' AND note IS NOT NULL AND {not_undone(until='until')})
+                     OR (field = 'status' AND new = 'closed' AND action != 'undo'))
                 ORDER BY at, id""", snap.params):
         if row["field"] == "progress":
             notes.setdefault(row["task_id"], []).append({"at": row["at"], "note": row["note"]})

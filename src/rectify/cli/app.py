@@ -19,7 +19,7 @@ from typing import Optional
 import typer
 
 from rectify import __version__
-from rectify.cli import admin, complete, completion, exchange, lookback, reports, returns, rounds, tasks
+from rectify.cli import admin, complete, completion, exchange, lookback, problems, reports, returns, rounds, tasks, undo
 from rectify.cli.common import AppGroup
 from rectify.cli.context import Run
 from rectify.cli.wording import localize
@@ -143,6 +143,8 @@ def build_app(language: str = "en") -> typer.Typer:
     returns.register(app)
     rounds.register(app)
     lookback.register(app)
+    undo.register(app)
+    problems.register(app)
     completion.register(app)
     return app
 

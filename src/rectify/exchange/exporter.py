@@ -68,9 +68,11 @@ def json_objects(ledger, tasks: list[Task]) -> list[ExportedTask]:
 
 
 def _latest_notes(ledger, ids: set[int]) -> dict[int, str]:
+    from rectify.undo import not_undone
+
     rows = ledger.query(
         "SELECT task_id, note FROM event WHERE id IN (SELECT max(id) FROM event WHERE action = 'progress' "
-        "AND note IS NOT NULL GROUP BY task_id)")
+        f"AND note IS NOT NULL AND {not_undone()} GROUP BY task_id)")
     return {r["task_id"]: r["note"] for r in rows if r["task_id"] in ids}
 
 

@@ -294,6 +294,8 @@ def describe_event(ev: dict) -> str:
         return text
     if action == "evidence":
         return _("evidence: {what}").format(what=ev["new"] or ev["note"] or "")
+    if action == "undo" and field is None:  # an undone action that changed no field (a progress note alone)
+        return ev["note"] or _("nothing to put back")
     if action == "reviewed":
         return _("the cells kept from the import were read and the fields set")
     if action == "outcome":
@@ -322,7 +324,7 @@ def _note_text(action: str, note: str) -> str:
 
 # Actions whose note is the reason or remark of the whole action, shown once
 # for the action (the other actions' notes are their content: a progress note).
-_SHARED_NOTE = ("edit", "classify", "start", "submit", "close", "reject", "reopen", "cancel", "extend", "round")
+_SHARED_NOTE = ("edit", "classify", "start", "submit", "close", "reject", "reopen", "cancel", "extend", "round", "undo")
 
 
 def describe_action(events: list[dict]) -> str:
