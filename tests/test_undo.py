@@ -297,3 +297,19 @@ def test_an_action_of_an_older_ledger_is_not_undone(tmp_path, monkeypatch):
     before = dump(db)
     _refused(old("undo"), "predates the grouping of actions")
     assert dump(db) == before
+
+
+def test_a_close_typed_by_a_clerk_points_to_its_checker(cli, monkeypatch):
+    """The clerk types `close --by 陈静`: the close is the checker's action, so
+    the clerk's own undo (of the submit before it) is refused, and the
+    refusal says how the close is taken back."""
+    (task,) = _submitted(cli, "one")
+    cli.ok("close", task, "--by", "Chen Jing")
+    res = cli("undo")
+    _refused(res, "Chen Jing")
+    assert 'RECTIFY_USER="Chen Jing" rectify undo' in res.stderr, res
+    zh = cli.zh("undo")
+    assert zh.exit_code == 4 and "销号记在复核人名下" in zh.stderr, zh
+    monkeypatch.setenv("RECTIFY_USER", "Chen Jing")
+    assert cli.ok("undo").stderr.startswith(f"Undone: close of task {task}")
+    assert cli.json("show", task)["status"] == "submitted"

@@ -194,9 +194,13 @@ def _conflict(ledger: Ledger, task_id: int, fields: set[str] | None, last: int, 
             continue
         label = _(ACTION_LABELS[ev["action"]]) if ev["action"] in ACTION_LABELS else ev["action"]
         details = [label] + ([field_label(ev["field"])] if ev["field"] else []) + [_moment(ev["at"])]
-        raise RuleError(_("Cannot undo: task {id} was changed since by {name} ({details}); undo only takes back your "
-                          "own last action while no later action changed the same fields.").format(
-            id=task_id, name=ev["actor"] or _("(unknown)"), details=_(", ").join(details)))
+        message = _("Cannot undo: task {id} was changed since by {name} ({details}); undo only takes back your "
+                    "own last action while no later action changed the same fields.").format(
+            id=task_id, name=ev["actor"] or _("(unknown)"), details=_(", ").join(details))
+        if ev["action"] == "close" and ev["actor"]:  # typed by a clerk, recorded as the checker's
+            message += " " + _("A close is recorded as its checker's action: to take it back, undo as {name} "
+                               "(RECTIFY_USER=\"{name}\" rectify undo), or reopen it with a reason.").format(name=ev["actor"])
+        raise RuleError(message)
 
 
 def plan(ledger: Ledger, user: str | None) -> tuple[list[dict], UndoResult, dict[int, dict]]:
