@@ -99,8 +99,8 @@ class LookbackOfTask(TypedDict):
     """The look-back of one task (``show --json``, ``"lookback"``)."""
 
     rechecks: list[dict[str, Any]]
-    relapses: list[dict[str, Any]]
-    samples: list[dict[str, Any]]
+    relapses: list[int]  # the ids of the tasks its relapses opened
+    samples: list[int]  # the ids of the samples that drew it
 
 
 class TaskDetail(Task):
@@ -118,6 +118,19 @@ class ExportedTask(Task):
 
     evidence: list[Evidence]
     history: list[Event]
+
+
+class RecheckDue(Task):
+    """One item of ``lookback due --json``: a closed task whose re-check is due."""
+
+    recheck_overdue: bool
+
+
+class SampledTask(Task):
+    """A task of a sample (``lookback show --json``, ``"tasks"``)."""
+
+    evidence_count: int
+    recheck: dict[str, Any] | None  # its first re-check since the sample, or None
 
 
 class ProblemRow(TypedDict):
