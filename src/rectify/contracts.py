@@ -191,7 +191,7 @@ class ProblemFigures(ProblemGroup):
     by_category: dict[str, ProblemGroup]
 
 
-class _SummaryRequired(TypedDict):
+class _FiguresRequired(TypedDict):
     as_of: str
     total: int
     open: int
@@ -212,16 +212,22 @@ class _SummaryRequired(TypedDict):
     round: dict[str, Any] | None
     problems: ProblemFigures
     outcomes: dict[str, Any]
-    lookback: dict[str, Any]
 
 
-class Summary(_SummaryRequired, total=False):
-    """``summary --json``. With ``--by`` other than unit and kind, the
-    breakdown is under ``by_<key>`` as well (by_category, by_leader, by_owner)."""
+class Figures(_FiguresRequired, total=False):
+    """The figures of a summary without the look-back (``report --json``,
+    ``"summary"``). With ``--by`` other than unit and kind, the breakdown is
+    under ``by_<key>`` as well (by_category, by_leader, by_owner)."""
 
     by_category: dict[str, Group]
     by_leader: dict[str, Group]
     by_owner: dict[str, Group]
+
+
+class Summary(Figures):
+    """``summary --json``: the figures and the look-back."""
+
+    lookback: dict[str, Any]
 
 
 class TrendPoint(TypedDict):
@@ -258,7 +264,7 @@ Weekly = TypedDict("Weekly", {
     "previous": Summary,
     "new": list[Task],
     "closed": list[Task],
-    "overdue": list[dict[str, Any]],  # tasks with "days_late"
+    "overdue": list[Task],
     "overdue_by_unit": list[UnitOverdue],
     "due_next_week": list[Task],
     "extended": list[dict[str, Any]],  # tasks with "extension"
