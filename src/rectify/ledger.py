@@ -171,11 +171,20 @@ def get_task(ledger: Ledger, task_id: int, *, today: date | None = None, detail:
 
 def task_evidence(ledger: Ledger, task_id: int) -> list[Evidence]:
     """The task's evidence, oldest first."""
-    return [{"id": r["id"], "added": r["added"], "name": r["name"], "path": r["path"], "sha256": r["sha256"],
-             "size": r["size"], "note": r["note"]}
-            for r in ledger.query(
-                "SELECT id, added, name, path, sha256, size, note FROM evidence WHERE task_id = ? ORDER BY id",
-                (task_id,))]
+    return [evidence_item(r) for r in ledger.query(
+        "SELECT id, added, name, path, sha256, size, note FROM evidence WHERE task_id = ? ORDER BY id", (task_id,))]
+
+
+def evidence_item(r: sqlite3.Row) -> Evidence:
+    """A row of ``evidence`` as its JSON object."""
+    return {"id": r["id"], "added": r["added"], "name": r["name"], "path": r["path"], "sha256": r["sha256"],
+            "size": r["size"], "note": r["note"]}
+
+
+def event_item(r: sqlite3.Row, note: str | None) -> Event:
+    """A row of ``event`` as its JSON object, with ``note`` as it is to be shown."""
+    return {"id": r["id"], "at": r["at"], "action": r["action"], "field": r["field"], "old": r["old"],
+            "new": r["new"], "note": note, "actor": r["actor"], "command": r["command"]}
 
 
 def kept_cells(ledger: Ledger, task_id: int) -> list[KeptCell]:
@@ -329,9 +338,7 @@ def history(ledger: Ledger, task_id: int) -> list[Event]:
     command wrote (the id of the first), None before schema 8."""
     from rectify.notes import shown
 
-    return [{"id": r["id"], "at": r["at"], "action": r["action"], "field": r["field"], "old": r["old"],
-             "new": r["new"], "note": shown(r["note"]), "actor": r["actor"], "command": r["command"]}
-            for r in ledger.query(
+    return [event_item(r, shown(r["note"])) for r in ledger.query(
         "SELECT id, at, action, field, old, new, note, actor, command FROM event WHERE task_id = ? ORDER BY id",
         (task_id,))]
 

@@ -8,6 +8,8 @@ shown as typed, never read as HTML, a link or table syntax.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from rectify.render import layout
 from rectify.render.layout import label
@@ -48,7 +50,7 @@ def table(t: layout.Table, level: int = 2) -> list[str]:
     return lines + [""]
 
 
-def weekly(data: dict, *, context: dict | None = None) -> str:
+def weekly(data: Mapping[str, Any], *, context: dict | None = None) -> str:
     title, meta = layout.week_heading(data, context)
     lines = [f"# {escape(title)}", ""] + [f"{escape(line, line=True)}  " for line in meta] + [""]
     lines += table(layout.headline(data))
@@ -81,5 +83,5 @@ def sheet(sheet: dict, as_of: str, days: int) -> str:
     return "\n".join(lines)
 
 
-def sheets(data: dict) -> str:
+def sheets(data: Mapping[str, Any]) -> str:
     return "\n---\n\n".join(sheet(s, data["as_of"], data["due_within"]) for s in data["sheets"])

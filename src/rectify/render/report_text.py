@@ -10,8 +10,9 @@ takes its data through ``printable_data`` first (rectify.text).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -108,7 +109,7 @@ def print_table(con: Console, table: layout.Table, band_cells: tuple[int, ...] =
 # -- summary --------------------------------------------------------------------
 
 
-def show_summary(data: dict, con: Console | None = None) -> None:
+def show_summary(data: Mapping[str, Any], con: Console | None = None) -> None:
     if con is None:  # on stdout: as text, through the pager when long
         show(drawn(lambda c: show_summary(data, c)))
         return
@@ -145,7 +146,7 @@ def show_summary(data: dict, con: Console | None = None) -> None:
         print_table(con, table, band_cells=())
 
 
-def show_problems(summary: dict, con: Console) -> None:
+def show_problems(summary: Mapping[str, Any], con: Console) -> None:
     """The round, problems and tasks side by side, and the outcomes (when any)."""
     from rectify.render import problems as P
 
@@ -160,7 +161,7 @@ def show_problems(summary: dict, con: Console) -> None:
 # -- weekly ------------------------------------------------------------------------
 
 
-def show_weekly(data: dict, con: Console | None = None, *, context: dict | None = None) -> None:
+def show_weekly(data: Mapping[str, Any], con: Console | None = None, *, context: dict | None = None) -> None:
     if con is None:
         show(drawn(lambda c: show_weekly(data, c, context=context)))
         return
@@ -197,7 +198,7 @@ def show_sheet(sheet: dict, as_of: str, days: int, con: Console) -> None:
     _say(con, label("sheet_ask", days=days))
 
 
-def show_sheets(data: dict, con: Console | None = None) -> None:
+def show_sheets(data: Mapping[str, Any], con: Console | None = None) -> None:
     if con is None:
         show(drawn(lambda c: show_sheets(data, c)))
         return

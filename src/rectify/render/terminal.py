@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -26,6 +27,9 @@ from rectify.i18n import N_, _, ngettext, pgettext
 from rectify.model import ACTION_LABELS, field_label, kind_label, status_label
 from rectify.render.columns import Column, lay_out, paragraph
 from rectify.text import printable_data
+
+if TYPE_CHECKING:
+    from rectify.contracts import Event
 
 BAND_STYLES = {"red": "bold red", "yellow": "yellow", "blue": "cyan"}
 STATUS_STYLES = {"closed": "green", "cancelled": "dim", "submitted": "magenta", "in_progress": "", "open": ""}
@@ -109,7 +113,7 @@ def due_text(task: dict, *, weekday: bool = True) -> Text:
     return Text(dates.show_day(task.get("due"), weekday=weekday), style=BAND_STYLES.get(task.get("band") or "", ""))
 
 
-def late_words(task: dict, *, short: bool = False) -> str:
+def late_words(task: Mapping[str, Any], *, short: bool = False) -> str:
     """How many days an overdue task is late (``days_late``, computed by the
     ledger), for the list's "Late" column."""
     if not task.get("overdue"):
@@ -124,7 +128,7 @@ def status_text(status: str) -> Text:
     return Text(status_label(status), style=STATUS_STYLES.get(status, ""))
 
 
-def task_columns(tasks: list[dict], *, late: bool) -> list[Column]:
+def task_columns(tasks: Sequence[Mapping[str, Any]], *, late: bool) -> list[Column]:
     """The columns of the task list: the measure wraps and gets the width;
     kind, state, deadline and days late have short forms for a narrow
     terminal; unit and owner wrap only when the measure would be too narrow."""
@@ -154,7 +158,7 @@ def task_columns(tasks: list[dict], *, late: bool) -> list[Column]:
     return columns
 
 
-def task_lines(tasks: list[dict], width: int, *, header_style: str = "", late: bool | None = None) -> list[Text]:
+def task_lines(tasks: Sequence[Mapping[str, Any]], width: int, *, header_style: str = "", late: bool | None = None) -> list[Text]:
     """The task list, fitted to ``width`` cells. The "Late" column is there
     whenever a task is overdue (always, in ``list --overdue``)."""
     tasks = printable_data(tasks)
@@ -163,7 +167,7 @@ def task_lines(tasks: list[dict], width: int, *, header_style: str = "", late: b
     return lay_out(task_columns(tasks, late=late), width, header_style=header_style)
 
 
-def task_table(tasks: list[dict], total: int, offset: int = 0, *, hint: str | None = None) -> None:
+def task_table(tasks: Sequence[Mapping[str, Any]], total: int, offset: int = 0, *, hint: str | None = None) -> None:
     if not tasks:
         _note(_("No tasks match."))
         return
@@ -265,13 +269,17 @@ def lookback_rows(task: dict) -> list[tuple[str, str | None]]:
 RESULT_LABELS = {"held": N_("held"), "relapsed": N_("relapsed")}
 
 
-def describe_event(ev: dict) -> str:
+def _state_text(status: str | None) -> str:
+    return status_label(status) if status else "-"
+
+
+def describe_event(ev: Event) -> str:
     """One line of history, in words."""
     action, field = ev["action"], ev["field"]
     if action == "add":
         return _("added")
     if action == "recheck" and field is None:
-        return _("re-check: {result}").format(result=_(RESULT_LABELS.get(ev["new"], ev["new"] or ""))) + (
+        return _("re-check: {result}").format(result=_(RESULT_LABELS.get(ev["new"] or "", ev["new"] or ""))) + (
             f"  ({ev['note']})" if ev["note"] else "")
     if action == "relapse":
         return _("opened by a relapse of task {id}").format(id=ev["new"]) + (f"  ({ev['note']})" if ev["note"] else "")
@@ -301,7 +309,7 @@ def describe_event(ev: dict) -> str:
     if action == "withdraw":
         return _("outcome {id} withdrawn (reason: {reason})").format(id=ev["old"], reason=ev["note"] or "")
     if field == "status":
-        text = f"{status_label(ev['old'])} → {status_label(ev['new'])}"
+        text = f"{_state_text(ev['old'])} → {_state_text(ev['new'])}"
     elif field == "kind":
         text = _("{field}: {old} → {new}").format(field=field_label("kind"), old=kind_label(ev["old"]) or "-", new=kind_label(ev["new"]))
     else:
@@ -325,7 +333,7 @@ def _note_text(action: str, note: str) -> str:
 _SHARED_NOTE = ("edit", "classify", "start", "submit", "close", "reject", "reopen", "cancel", "extend", "round")
 
 
-def describe_action(events: list[dict]) -> str:
+def describe_action(events: list[Event]) -> str:
     """One line of history for the events one command wrote: each change,
     the reason once. The closing time is left out when it is the moment
     of the action (the When column)."""
@@ -361,7 +369,7 @@ def _show_value(field: str | None, value: str | None) -> str | None:
     return value
 
 
-def history_lines(events: list[dict], width: int, *, header_style: str = "") -> list[Text]:
+def history_lines(events: list[Event], width: int, *, header_style: str = "") -> list[Text]:
     """A task's history: when, what, by whom, the change in words (wrapped)."""
     events = printable_data(events)
     from rectify.ledger import actions
@@ -382,7 +390,7 @@ def _when(at: str) -> str:
     return f"{dates.show_day(at, weekday=False, compact=True)} {clock[-1]}" if len(clock) == 2 else clock[0]
 
 
-def history_table(events: list[dict]) -> None:
+def history_table(events: list[Event]) -> None:
     con = console()
     show(text_of(history_lines(events, con.width, header_style=_bold(con)), con))
 
@@ -422,7 +430,7 @@ def round_table(rounds: list[dict]) -> None:
     ]), con))
 
 
-def outcome_list(data: dict) -> None:
+def outcome_list(data: Mapping[str, Any]) -> None:
     """``rectify outcomes``: one line per entry, then the totals."""
     from rectify.model import money_kind_label
     from rectify.render import problems as P
@@ -468,7 +476,7 @@ def _nothing(message: str) -> None:
     _note(message)
 
 
-def recheck_table(tasks: list[dict]) -> None:
+def recheck_table(tasks: Sequence[Mapping[str, Any]]) -> None:
     tasks = printable_data(tasks)
     if not tasks:
         _nothing(_("No re-check is due."))
@@ -538,7 +546,7 @@ def notice_table(notices: list[dict]) -> None:
     show(text_of(_lay_out(con, notice_columns(notices)), con))
 
 
-def notice_detail(notice: dict, tasks: list[dict]) -> None:
+def notice_detail(notice: dict, tasks: Sequence[Mapping[str, Any]]) -> None:
     from rectify.supervision import kind_label as notice_kind
 
     notice = printable_data(notice)
