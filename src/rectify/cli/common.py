@@ -18,7 +18,7 @@ import sys
 import typing
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import typer
 
@@ -27,6 +27,9 @@ from rectify.cli.wording import Command, Group, click_message
 from rectify.errors import ExitCode, InputError, RectifyError
 from rectify.i18n import N_, _, reason
 from rectify.text import json_safe, printable
+
+if TYPE_CHECKING:
+    from rectify.store import Ledger
 
 # typer 0.28 exports click's BadParameter but not its base classes (it
 # vendors click as a private module): the one every usage error derives
@@ -208,7 +211,13 @@ def guard_output(run: Run, path: Path | str) -> Path:
     return guard(path, ledger_path(run))
 
 
-def find_round(ledger, text: str | None):
+@overload
+def find_round(ledger: Ledger, text: str) -> dict: ...
+@overload
+def find_round(ledger: Ledger, text: str | None) -> dict | None: ...
+
+
+def find_round(ledger: Ledger, text: str | None) -> dict | None:
     """The round named by ``--round`` (a dict), or None when none is given."""
     if text is None:
         return None

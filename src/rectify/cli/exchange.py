@@ -108,6 +108,7 @@ def export_cmd(
         wanted["round"] = chosen["id"] if chosen else None
         tasks = exporter.select(led, wanted, today)
         if fmt == "xlsx":
+            assert output is not None  # refused above without --output
             exporter.write_xlsx(Path(output), led, tasks, lang, today)
         elif fmt == "json":
             objects = exporter.json_objects(led, tasks)

@@ -59,6 +59,7 @@ def config_cmd(run: Run, key: Optional[str] = typer.Argument(None, metavar=N_("[
             if key is not None:
                 say(r["help"])
         return
+    assert key is not None  # typer fills KEY before VALUE
     item = S.setting(key)
     S.validate(item, value)  # before the ledger file is created
     with closing(open_ledger(run, write=True)) as led:
@@ -216,6 +217,7 @@ def sheet_cmd(run: Run, sample_id: int = typer.Argument(..., metavar=N_("ID")),
     if word == "xlsx":
         from rectify.exchange.exporter import atomic_write
 
+        assert path is not None  # refused above without --output
         atomic_write(path, lambda tmp: R.xlsx(tmp, sample, run.today().isoformat()))
         say(_("Wrote {path}.").format(path=path))
         return

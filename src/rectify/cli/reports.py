@@ -135,7 +135,7 @@ def weekly_cmd(
     from rectify import reports
 
     fmt = _format(fmt)
-    output = output_file(run, output)
+    path = output_file(run, output)
     _stale(stale_days)
     if limit < 0:
         raise InputError(_("--limit must be 0 or more."))
@@ -158,15 +158,15 @@ def weekly_cmd(
     else:
         from rectify.render.report_text import show_weekly
 
-        if output is None:
+        if path is None:
             show_weekly(data, context=_context(run))
             return
         text = plain_text(lambda con: show_weekly(data, con, context=_context(run)))
-    if output is None:
+    if path is None:
         sys.stdout.write(text)
     else:
-        write_text(output, text)
-        say(_("Wrote {path}.").format(path=output))
+        write_text(path, text)
+        say(_("Wrote {path}.").format(path=path))
 
 
 # -- sheets ------------------------------------------------------------------------
@@ -200,17 +200,17 @@ def sheets_cmd(
     if output is not None:
         guard_output(run, output)
     with closing(open_ledger(run, write=issue)) as led:
-        round_ = find_round(led, round_)
+        chosen = find_round(led, round_)
         if issue:
             from rectify import supervision
             from rectify.settings import settings_at
 
             only = supervision.parse_notice_kind(kind) if kind else None
             values = settings_at(led)
-            data = reports.sheets(led, unit, round_, within=max(values["blue_days"], values["reminder_lead_days"]))
+            data = reports.sheets(led, unit, chosen, within=max(values["blue_days"], values["reminder_lead_days"]))
             data = supervision.issue(led, data, only)
         else:
-            data = reports.sheets(led, unit, round_)
+            data = reports.sheets(led, unit, chosen)
     if not data["sheets"]:
         say(label("no_notices") if issue else label("no_sheets", days=data["due_within"]))
         return
