@@ -185,7 +185,7 @@ def page_note(shown: int, total: int, offset: int, hint: str | None = None) -> N
         _note(note)
 
 
-def detail_lines(task: dict, width: int, *, plain: bool = True) -> list[Text]:
+def detail_lines(task: Mapping[str, Any], width: int, *, plain: bool = True) -> list[Text]:
     """``rectify show``: the fields, the evidence, the kept cells, the
     history. Every text of the user's wraps; none is cut."""
     task = printable_data(task)
@@ -245,12 +245,12 @@ def detail_lines(task: dict, width: int, *, plain: bool = True) -> list[Text]:
     return lines
 
 
-def task_detail(task: dict) -> None:
+def task_detail(task: Mapping[str, Any]) -> None:
     con = console()
     show(text_of(detail_lines(task, con.width, plain=con.color_system is None), con))
 
 
-def lookback_rows(task: dict) -> list[tuple[str, str | None]]:
+def lookback_rows(task: Mapping[str, Any]) -> list[tuple[str, str | None]]:
     """The look-back of a task in ``show``: its re-check, the task it is a
     relapse of, and the tasks its relapses opened."""
     rows: list[tuple[str, str | None]] = [
@@ -395,7 +395,7 @@ def history_table(events: list[Event]) -> None:
     show(text_of(history_lines(events, con.width, header_style=_bold(con)), con))
 
 
-def problem_table(problems: list[dict]) -> None:
+def problem_table(problems: Sequence[Mapping[str, Any]]) -> None:
     problems = printable_data(problems)
     if not problems:
         _note(_("No problems recorded."))
