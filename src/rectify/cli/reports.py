@@ -17,7 +17,6 @@ import typer
 from rectify.cli.common import (
     closing,
     command,
-    emit_json,
     find_round,
     guard_output,
     ledger_path,
@@ -25,6 +24,7 @@ from rectify.cli.common import (
     out,
     output_file,
     plain_text,
+    read_and_show,
     say,
     write_text,
 )
@@ -96,15 +96,10 @@ def print_summary(run: Run, *, as_of: str | None = None, by: str = "unit", stale
 
     _stale(stale_days)
     at = reports.as_of(as_of)
-    with closing(open_ledger(run)) as led:
-        data = reports.summary(led, at, by=BREAKDOWN_WORDS.get(by.strip(), by.strip().lower()), stale_days=stale_days,
-                               round=find_round(led, round_name))
-    if as_json:
-        emit_json(data)
-        return
-    from rectify.render.report_text import show_summary
-
-    show_summary(data)
+    breakdown = BREAKDOWN_WORDS.get(by.strip(), by.strip().lower())
+    read_and_show(run, lambda led: reports.summary(led, at, by=breakdown, stale_days=stale_days,
+                                                   round=find_round(led, round_name)),
+                  "report_text.show_summary", as_json)
 
 
 # -- weekly -----------------------------------------------------------------------

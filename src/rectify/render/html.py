@@ -177,13 +177,13 @@ def weekly(data: Mapping[str, Any], *, context: dict | None = None) -> str:
 
 
 def problem_tables(summary: dict) -> list[str]:
-    from rectify.render import problems as P
+    from rectify.render.problems import outcome_table, round_line, side_by_side
 
-    line = P.round_line(summary)
+    line = round_line(summary)
     out = [f'<p class="meta">{escape(line)}</p>'] if line else []
-    out.append(table(P.side_by_side(summary)))
+    out.append(table(side_by_side(summary)))
     if summary["outcomes"]["entries"]:
-        out.append(table(P.outcome_table(summary)))
+        out.append(table(outcome_table(summary)))
     return out
 
 

@@ -64,13 +64,13 @@ def weekly(data: Mapping[str, Any], *, context: dict | None = None) -> str:
 
 
 def problem_tables(summary: dict) -> list[str]:
-    from rectify.render import problems as P
+    from rectify.render.problems import outcome_table, round_line, side_by_side
 
-    line = P.round_line(summary)
+    line = round_line(summary)
     lines = [line, ""] if line else []
-    lines += table(P.side_by_side(summary))
+    lines += table(side_by_side(summary))
     if summary["outcomes"]["entries"]:
-        lines += table(P.outcome_table(summary))
+        lines += table(outcome_table(summary))
     return lines
 
 

@@ -20,16 +20,10 @@ from rich.text import Text
 
 from rectify.render import layout
 from rectify.render.columns import Column, lay_out, wrap
+from rectify.render.console import BAND_STYLES, drawn, show
 from rectify.render.layout import label
-from rectify.render.terminal import BAND_STYLES, drawn, show
 from rectify.text import printable_data
 from rectify.vocabulary import KINDS
-
-
-def file_console(stream, width: int = 110) -> Console:
-    """A console writing plain text to ``stream`` (a file or a buffer)."""
-    return Console(file=stream, color_system=None, highlight=False, width=width, soft_wrap=False,
-                   emoji=False, markup=False)
 
 
 def bar(fraction: float, width: int = 20) -> str:
@@ -148,14 +142,14 @@ def show_summary(data: Mapping[str, Any], con: Console | None = None) -> None:
 
 def show_problems(summary: Mapping[str, Any], con: Console) -> None:
     """The round, problems and tasks side by side, and the outcomes (when any)."""
-    from rectify.render import problems as P
+    from rectify.render.problems import outcome_table, round_line, side_by_side
 
-    line = P.round_line(summary)
+    line = round_line(summary)
     if line:
         _say(con, line)
-    print_table(con, P.side_by_side(summary), band_cells=())
+    print_table(con, side_by_side(summary), band_cells=())
     if summary["outcomes"]["entries"]:
-        print_table(con, P.outcome_table(summary), band_cells=())
+        print_table(con, outcome_table(summary), band_cells=())
 
 
 # -- weekly ------------------------------------------------------------------------

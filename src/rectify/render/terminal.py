@@ -14,9 +14,8 @@ terminal (rectify.text).
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -26,27 +25,13 @@ from rectify import dates
 from rectify.i18n import N_, _, ngettext, pgettext
 from rectify.model import ACTION_LABELS, field_label, kind_label, status_label
 from rectify.render.columns import Column, lay_out, paragraph
+from rectify.render.console import BAND_STYLES, console, drawn, show
 from rectify.text import printable_data
 
 if TYPE_CHECKING:
     from rectify.contracts import Event
 
-BAND_STYLES = {"red": "bold red", "yellow": "yellow", "blue": "cyan"}
 STATUS_STYLES = {"closed": "green", "cancelled": "dim", "submitted": "magenta", "in_progress": "", "open": ""}
-
-
-def is_plain(stream=None) -> bool:
-    stream = stream or sys.stdout
-    return bool(os.environ.get("NO_COLOR")) or not stream.isatty()
-
-
-def console(stderr: bool = False) -> Console:
-    stream = sys.stderr if stderr else sys.stdout
-    if is_plain(stream):
-        width = int(os.environ.get("COLUMNS", 0) or 0) or 160
-        return Console(file=stream, color_system=None, highlight=False, width=width, soft_wrap=False,
-                       emoji=False, markup=False)
-    return Console(file=stream, highlight=False, emoji=False, markup=False)
 
 
 # -- text out: the renderers below make lines, these turn them into text -----------
@@ -62,32 +47,6 @@ def text_of(lines: list[Text], con: Console | None = None) -> str:
         for line in lines:
             con.print(line, crop=False, soft_wrap=True)
     return captured.get()
-
-
-def drawn(draw: Callable[[Console], None]) -> str:
-    """What ``draw(console)`` prints on stdout's console, as text (the
-    reports of rectify.render.report_text draw on a console)."""
-    import io
-
-    from rectify.render.report_text import file_console
-
-    con = console()
-    buffer = io.StringIO()
-    if con.color_system is None:
-        draw(file_console(buffer, width=con.width))
-    else:
-        draw(Console(file=buffer, force_terminal=True, color_system="truecolor" if con.color_system == "truecolor" else
-                     "256" if con.color_system == "256" else "standard", width=con.width,
-                     highlight=False, emoji=False, markup=False))
-    return buffer.getvalue()
-
-
-def show(text: str) -> None:
-    """Text for stdout: through the pager when it is long and stdout is a
-    terminal (rectify.render.pager)."""
-    from rectify.render.pager import page
-
-    page(text)
 
 
 def _note(message: str) -> None:
@@ -433,7 +392,7 @@ def round_table(rounds: list[dict]) -> None:
 def outcome_list(data: Mapping[str, Any]) -> None:
     """``rectify outcomes``: one line per entry, then the totals."""
     from rectify.model import money_kind_label
-    from rectify.render import problems as P
+    from rectify.render.problems import outcome_table
     from rectify.render.report_text import print_table
     from rectify.rounds import yuan
 
@@ -466,7 +425,7 @@ def outcome_list(data: Mapping[str, Any]) -> None:
         Column(_("Unit"), [o["unit"] or "" for o in rows], role="name"),
         Column(_("Category"), [o["category"] or "" for o in rows], role="name"),
     ]), con)
-    show(text + drawn(lambda c: print_table(c, P.outcome_table({"outcomes": data["totals"]}), band_cells=())))
+    show(text + drawn(lambda c: print_table(c, outcome_table({"outcomes": data["totals"]}), band_cells=())))
 
 
 # -- the look-back and supervision ---------------------------------------------------
