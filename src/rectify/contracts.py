@@ -99,8 +99,8 @@ class LookbackOfTask(TypedDict):
     """The look-back of one task (``show --json``, ``"lookback"``)."""
 
     rechecks: list[dict[str, Any]]
-    relapses: list[dict[str, Any]]
-    samples: list[dict[str, Any]]
+    relapses: list[int]  # the ids of the tasks its relapses opened
+    samples: list[int]  # the ids of the samples that drew it
 
 
 class TaskDetail(Task):
@@ -118,6 +118,19 @@ class ExportedTask(Task):
 
     evidence: list[Evidence]
     history: list[Event]
+
+
+class RecheckDue(Task):
+    """One item of ``lookback due --json``: a closed task whose re-check is due."""
+
+    recheck_overdue: bool
+
+
+class SampledTask(Task):
+    """A task of a sample (``lookback show --json``, ``"tasks"``)."""
+
+    evidence_count: int
+    recheck: dict[str, Any] | None  # its first re-check since the sample, or None
 
 
 class _Problem(TypedDict):
@@ -215,7 +228,7 @@ class ProblemFigures(ProblemGroup):
     by_category: dict[str, ProblemGroup]
 
 
-class _SummaryRequired(TypedDict):
+class _FiguresRequired(TypedDict):
     as_of: str
     total: int
     open: int
@@ -236,16 +249,22 @@ class _SummaryRequired(TypedDict):
     round: dict[str, Any] | None
     problems: ProblemFigures
     outcomes: dict[str, Any]
-    lookback: dict[str, Any]
 
 
-class Summary(_SummaryRequired, total=False):
-    """``summary --json``. With ``--by`` other than unit and kind, the
-    breakdown is under ``by_<key>`` as well (by_category, by_leader, by_owner)."""
+class Figures(_FiguresRequired, total=False):
+    """The figures of a summary without the look-back (``report --json``,
+    ``"summary"``). With ``--by`` other than unit and kind, the breakdown is
+    under ``by_<key>`` as well (by_category, by_leader, by_owner)."""
 
     by_category: dict[str, Group]
     by_leader: dict[str, Group]
     by_owner: dict[str, Group]
+
+
+class Summary(Figures):
+    """``summary --json``: the figures and the look-back."""
+
+    lookback: dict[str, Any]
 
 
 class TrendPoint(TypedDict):
@@ -282,7 +301,7 @@ Weekly = TypedDict("Weekly", {
     "previous": Summary,
     "new": list[Task],
     "closed": list[Task],
-    "overdue": list[dict[str, Any]],  # tasks with "days_late"
+    "overdue": list[Task],
     "overdue_by_unit": list[UnitOverdue],
     "due_next_week": list[Task],
     "extended": list[dict[str, Any]],  # tasks with "extension"

@@ -167,6 +167,7 @@ def _play(ledger: Ledger, scratch: Path, task_id: int, action: str, arg) -> None
     elif action in ("reject", "cancel"):
         L.change_status(ledger, task_id, action, reason=arg)
     elif action == "extend":
-        task = L.get_task(ledger, task_id)
-        new_due = dates.parse_date(task["due"]) + timedelta(days=arg)
+        due = L.get_task(ledger, task_id)["due"]
+        assert due is not None  # the script extends only tasks with a deadline
+        new_due = dates.parse_date(due) + timedelta(days=arg)
         L.extend(ledger, task_id, new_due.isoformat(), _text("等待上级主管部门审核"))

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+import sqlite3
+from typing import TYPE_CHECKING, Literal, overload
 
 from rectify import dates
 from rectify.errors import InputError, NotFoundError, RectifyError, RuleError
@@ -25,7 +26,16 @@ from rectify.store import Ledger
 from rectify.vocabulary import ACTIVE_SQL, FINISHED_SQL, NO_KIND, WORKING_SQL
 
 if TYPE_CHECKING:
-    from rectify.contracts import Event, KeptCell, ProblemRow, Task, TaskDetail
+    from rectify.contracts import Event, Evidence, KeptCell, ProblemRef, ProblemRow, Task, TaskDetail
+
+
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The id of the row the INSERT on ``cur`` wrote (sqlite3 types it
+    Optional because only an INSERT sets it)."""
+    if cur.lastrowid is None:
+        raise RuntimeError("not the cursor of an INSERT")
+    return cur.lastrowid
+
 
 def actor(ledger: Ledger | None = None) -> str | None:
     """The person a change is recorded with: see ``settings.current_user``
@@ -102,7 +112,7 @@ def task_dict(row, today: date) -> Task:
     keys = row.keys()
     due = row["due"]
     overdue = bool(due and due < today.isoformat() and row["status"] in ACTIVE)
-    problem = None
+    problem: ProblemRef | None = None
     if row["problem_id"] is not None:
         problem = {"id": row["problem_id"], "description": row["problem_description"], "code": row["problem_code"]}
     return {
@@ -144,21 +154,46 @@ def _task_row(ledger: Ledger, task_id: int, today: date):
     return row
 
 
+@overload
+def get_task(ledger: Ledger, task_id: int, *, today: date | None = None, detail: Literal[False] = False) -> Task: ...
+@overload
+def get_task(ledger: Ledger, task_id: int, *, today: date | None = None, detail: Literal[True]) -> TaskDetail: ...
+
+
 def get_task(ledger: Ledger, task_id: int, *, today: date | None = None, detail: bool = False) -> Task | TaskDetail:
     today = today or dates.today()
     task = task_dict(_task_row(ledger, task_id, today), today)
     if not detail:
         return task
-    evidence = [dict(r) for r in ledger.query(
+    return {**task, "evidence": task_evidence(ledger, task_id), "history": history(ledger, task_id),
+            "kept": kept_cells(ledger, task_id)}
+
+
+def task_evidence(ledger: Ledger, task_id: int) -> list[Evidence]:
+    """The task's evidence, oldest first."""
+    return [evidence_item(r) for r in ledger.query(
         "SELECT id, added, name, path, sha256, size, note FROM evidence WHERE task_id = ? ORDER BY id", (task_id,))]
-    return {**task, "evidence": evidence, "history": history(ledger, task_id), "kept": kept_cells(ledger, task_id)}
+
+
+def evidence_item(r: sqlite3.Row) -> Evidence:
+    """A row of ``evidence`` as its JSON object."""
+    return {"id": r["id"], "added": r["added"], "name": r["name"], "path": r["path"], "sha256": r["sha256"],
+            "size": r["size"], "note": r["note"]}
+
+
+def event_item(r: sqlite3.Row, note: str | None) -> Event:
+    """A row of ``event`` as its JSON object, with ``note`` as it is to be shown."""
+    return {"id": r["id"], "at": r["at"], "action": r["action"], "field": r["field"], "old": r["old"],
+            "new": r["new"], "note": note, "actor": r["actor"], "command": r["command"]}
 
 
 def kept_cells(ledger: Ledger, task_id: int) -> list[KeptCell]:
     """The cells an import kept as text for this task (see migrations.m006_import_review)."""
-    return [{**dict(r), "review": bool(r["review"])} for r in ledger.query(
-        "SELECT at, source, row, header, field, text, review, reason FROM import_cell WHERE task_id = ? ORDER BY id",
-        (task_id,))]
+    return [{"at": r["at"], "source": r["source"], "row": r["row"], "header": r["header"], "field": r["field"],
+             "text": r["text"], "review": bool(r["review"]), "reason": r["reason"]}
+            for r in ledger.query(
+                "SELECT at, source, row, header, field, text, review, reason FROM import_cell "
+                "WHERE task_id = ? ORDER BY id", (task_id,))]
 
 
 def mark_reviewed(ledger: Ledger, task_id: int) -> int:
@@ -303,7 +338,7 @@ def history(ledger: Ledger, task_id: int) -> list[Event]:
     command wrote (the id of the first), None before schema 8."""
     from rectify.notes import shown
 
-    return [{**dict(r), "note": shown(r["note"])} for r in ledger.query(
+    return [event_item(r, shown(r["note"])) for r in ledger.query(
         "SELECT id, at, action, field, old, new, note, actor, command FROM event WHERE task_id = ? ORDER BY id",
         (task_id,))]
 
@@ -336,13 +371,16 @@ def get_problem(ledger: Ledger, problem_id: int) -> dict:
 
 
 def list_problems(ledger: Ledger) -> list[ProblemRow]:
-    return [dict(r) for r in ledger.query(
+    rows = ledger.query(
         """SELECT p.id, p.uid, p.code, p.description, p.category, p.source, p.created,
                   count(t.id) AS tasks,
                   sum(t.status = 'closed') AS closed,
                   sum(t.status = 'cancelled') AS cancelled
            FROM problem p LEFT JOIN task t ON t.problem_id = p.id
-           GROUP BY p.id ORDER BY p.id""")]
+           GROUP BY p.id ORDER BY p.id""")
+    return [{"id": r["id"], "uid": r["uid"], "code": r["code"], "description": r["description"],
+             "category": r["category"], "source": r["source"], "created": r["created"], "tasks": r["tasks"],
+             "closed": r["closed"], "cancelled": r["cancelled"]} for r in rows]
 
 
 # -- writing -----------------------------------------------------------------
@@ -361,7 +399,7 @@ def _find_or_add_problem(ledger: Ledger, description: str, category: str | None,
         "INSERT INTO problem (uid, code, description, category, source, created, round_id) VALUES (?,?,?,?,?,?,?)",
         (str(uuid.uuid4()), code, description, category, source, ledger.timestamp(), round_id),
     )
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def add_problem(ledger: Ledger, description: str, *, category: str | None = None,
@@ -420,7 +458,7 @@ def edit_problem(ledger: Ledger, problem_id: int, changes: dict) -> list[str]:
 
 def prepare_fields(fields: dict) -> dict:
     """Validate and normalise task fields as typed; unknown keys are a bug."""
-    out = {}
+    out: dict[str, str | None] = {}
     for key, value in fields.items():
         if key == "title":
             out[key] = clean_text(value, "title", required=True)
@@ -465,7 +503,7 @@ def insert_task(ledger: Ledger, fields: dict, *, problem_id: int | None = None, 
     cols = ",".join(row)
     cur = ledger.conn.execute(
         f"INSERT INTO task ({cols}) VALUES ({','.join('?' * len(row))})", tuple(row.values()))
-    task_id = cur.lastrowid
+    task_id = inserted_id(cur)
     ledger.record(task_id, "add", new=fields["title"], actor=who or actor(ledger), at=now)
     return task_id
 
@@ -575,7 +613,7 @@ def classify(ledger: Ledger, task_id: int, kind: str) -> bool:
         return bool(apply_changes(ledger, task_id, old, {"kind": kind}, "classify"))
 
 
-def add_progress(ledger: Ledger, task_id: int, note: str, percent: int | None = None) -> dict:
+def add_progress(ledger: Ledger, task_id: int, note: str, percent: int | None = None) -> Task:
     note = clean_text(note, "progress note", required=True)
     percent = clean_percent(percent)
     with ledger.transaction():
@@ -643,7 +681,7 @@ def already_attached(ledger: Ledger, task_id: int, sha: str) -> dict | None:
 
 
 def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None = None,
-                  checker: str | None = None, recheck: str | int | None = None) -> dict:
+                  checker: str | None = None, recheck: str | int | None = None) -> Task:
     """start, submit, close, reject, reopen, cancel: with the rules of each.
 
     On closing, ``recheck`` says when the task is to be checked again: a date
@@ -723,7 +761,7 @@ def grant_extension(ledger: Ledger, task_id: int, due: str, reason: str, who: st
     apply_changes(ledger, task_id, old, {"due": due}, "extend", note=reason, who=who)
 
 
-def extend(ledger: Ledger, task_id: int, new_due: str, reason: str) -> dict:
+def extend(ledger: Ledger, task_id: int, new_due: str, reason: str) -> Task:
     """Grant an extension (延期): a later deadline, with a reason; the old one stays in history."""
     reason = clean_text(reason, "reason", required=True)
     due = dates.parse_date(new_due).isoformat()

@@ -18,17 +18,21 @@ import math
 import random
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from rectify import dates
 from rectify.errors import InputError, NotFoundError, RuleError
 from rectify.i18n import _
 from rectify.evidence import evidence_sources, place_evidence, staged_evidence
 from rectify.ledger import (
-    _current, actor, clean_text, get_task, insert_task,
+    _current, actor, clean_text, get_task, insert_task, inserted_id,
     record_evidence, refuse_own_check, apply_changes,
 )
 from rectify.model import status_label
 from rectify.store import Ledger
+
+if TYPE_CHECKING:
+    from rectify.contracts import LookbackOfTask, RecheckDue, SampledTask
 
 RESULTS = ("held", "relapsed")
 
@@ -36,17 +40,17 @@ RESULTS = ("held", "relapsed")
 # -- re-checks ---------------------------------------------------------------------
 
 
-def due_rechecks(ledger: Ledger, within_days: int = 0) -> list[dict]:
+def due_rechecks(ledger: Ledger, within_days: int = 0) -> list[RecheckDue]:
     """Closed tasks whose re-check falls on or before today (+ ``within_days``), soonest first."""
     today = dates.today()
     until = (today + timedelta(days=within_days)).isoformat()
     rows = ledger.query("SELECT id FROM task WHERE status = 'closed' AND recheck_due IS NOT NULL"
                         " AND recheck_due <= ? ORDER BY recheck_due, id", (until,))
-    out = []
+    out: list[RecheckDue] = []
     for (task_id,) in rows:
         task = get_task(ledger, task_id, today=today)
-        task["recheck_overdue"] = task["recheck_due"] < today.isoformat()
-        out.append(task)
+        due = task["recheck_due"]
+        out.append({**task, "recheck_overdue": due is not None and due < today.isoformat()})
     return out
 
 
@@ -88,7 +92,7 @@ def record_recheck(ledger: Ledger, task_id: int, result: str, checker: str, note
                 (task_id, now, result, checker, note, relapse_id))
             ledger.record(task_id, "recheck", new=result, note=note, actor=checker, at=now)
             apply_changes(ledger, task_id, old, {"recheck_due": None}, "recheck", note=note, who=checker)
-            recheck_id = cur.lastrowid
+            recheck_id = inserted_id(cur)
         place_evidence(staged)
     return get_recheck(ledger, recheck_id)
 
@@ -98,7 +102,7 @@ def get_recheck(ledger: Ledger, recheck_id: int) -> dict:
     return dict(row)
 
 
-def links(ledger: Ledger, task_id: int) -> dict:
+def links(ledger: Ledger, task_id: int) -> LookbackOfTask:
     """The look-back of one task for ``show``: its re-checks, the tasks its
     relapses opened, and the task it is a relapse of."""
     rechecks = [dict(r) for r in ledger.query(
@@ -208,14 +212,18 @@ def take_sample(ledger: Ledger, scope: dict, *, rate: float | None = None, n: in
         tasks = population(ledger, scope)
         if not tasks:
             raise RuleError(_("No closed task is in the scope given: nothing to sample."))
-        wanted = max(1, math.ceil(rate * len(tasks))) if rate is not None else min(n, len(tasks))
+        if rate is not None:
+            wanted = max(1, math.ceil(rate * len(tasks)))
+        else:
+            assert n is not None  # one of the two, checked above
+            wanted = min(n, len(tasks))
         picked = draw(tasks, wanted, seed)
         now = ledger.timestamp()
         who = actor(ledger)
         cur = ledger.conn.execute(
             "INSERT INTO sample (at, seed, rate, requested, scope, population, note, actor) VALUES (?,?,?,?,?,?,?,?)",
             (now, seed, rate, n, json.dumps(scope, ensure_ascii=False, sort_keys=True), len(tasks), note, who))
-        sample_id = cur.lastrowid
+        sample_id = inserted_id(cur)
         ledger.conn.executemany(
             "INSERT INTO sample_task (sample_id, task_id, unit, kind, category) VALUES (?,?,?,?,?)",
             [(sample_id, t["id"], t["unit"], t["kind"], t["category"]) for t in picked])
@@ -240,17 +248,17 @@ def get_sample(ledger: Ledger, sample_id: int, *, tasks: bool = False) -> dict:
         raise NotFoundError(_("No sample with id {id}. See `rectify lookback list`.").format(id=sample_id))
     sample = _sample_row(ledger, row)
     if tasks:
-        sample["tasks"] = []
+        sampled: list[SampledTask] = []
         for r in ledger.query("""SELECT st.task_id, (SELECT json_object('at', c.at, 'result', c.result, 'checker', c.checker,
                                         'note', c.note, 'relapse_task_id', c.relapse_task_id)
                                     FROM recheck c WHERE c.task_id = st.task_id AND c.at >= s.at ORDER BY c.at, c.id LIMIT 1)
                                  FROM sample_task st JOIN sample s ON s.id = st.sample_id
                                  WHERE st.sample_id = ? ORDER BY st.unit IS NULL, st.unit, st.kind, st.task_id""",
                               (sample_id,)):
-            task = get_task(ledger, r[0])
-            task["evidence_count"] = ledger.scalar("SELECT count(*) FROM evidence WHERE task_id = ?", (r[0],))
-            task["recheck"] = json.loads(r[1]) if r[1] else None
-            sample["tasks"].append(task)
+            sampled.append({**get_task(ledger, r[0]),
+                            "evidence_count": ledger.scalar("SELECT count(*) FROM evidence WHERE task_id = ?", (r[0],)),
+                            "recheck": json.loads(r[1]) if r[1] else None})
+        sample["tasks"] = sampled
     return sample
 
 

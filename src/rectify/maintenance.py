@@ -32,13 +32,13 @@ import os
 import re
 import sqlite3
 import stat
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from rectify.errors import InputError, LedgerError
 from rectify.i18n import N_, _, pgettext, reason
-from rectify.evidence import OUTSIDE, copy_hashed, digest, each_file, evidence_dir
+from rectify.evidence import copy_hashed, digest, each_file, evidence_dir
 from rectify.paths import SIDECARS, WriteError, guard_output, remove, temp_name
 
 if TYPE_CHECKING:
@@ -73,7 +73,23 @@ class Fault:
     file: str | None = None
 
     def as_dict(self) -> contracts.Fault:
-        return asdict(self)
+        return {"kind": self.kind, "message": self.message, "task": self.task, "table": self.table,
+                "row": self.row, "file": self.file}
+
+
+@dataclass
+class Totals:
+    """What the checks count on their way, and the ledger they check."""
+
+    ledger: Path
+    evidence_files: int = 0
+    evidence_bytes: int = 0
+
+
+class Counts(TypedDict):
+    tasks: int
+    problems: int
+    events: int
 
 
 # -- opening a ledger that must exist --------------------------------------------
@@ -100,9 +116,11 @@ def open_existing(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _counts(conn: sqlite3.Connection) -> dict:
-    return {table + "s": conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("task", "problem", "event")}
+def _counts(conn: sqlite3.Connection) -> Counts:
+    def count(table: str) -> int:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    return {"tasks": count("task"), "problems": count("problem"), "events": count("event")}
 
 
 # -- evidence files ----------------------------------------------------------------
@@ -145,7 +163,7 @@ def _each_evidence(rows, folder: Path, read) -> tuple[dict[str, tuple[str, int]]
     files: dict[str, tuple[str, int]] = {}
     faults = []
     for row, found in each_file(rows, folder, read):
-        if found == OUTSIDE:
+        if isinstance(found, str):  # evidence.OUTSIDE: the recorded path leads out of the folder
             faults.append(_outside_fault(row))
             continue
         if isinstance(found, tuple):
@@ -156,17 +174,17 @@ def _each_evidence(rows, folder: Path, read) -> tuple[dict[str, tuple[str, int]]
     return files, faults
 
 
-def _verify_evidence(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+def _verify_evidence(conn: sqlite3.Connection, folder: Path, totals: Totals) -> list[Fault]:
     found, faults = _each_evidence(conn.execute(_EVIDENCE_FILES), folder, lambda file, _rel: digest(file))
-    totals["evidence_files"] = len(found)
-    totals["evidence_bytes"] = sum(size for _sha, size in found.values())
+    totals.evidence_files = len(found)
+    totals.evidence_bytes = sum(size for _sha, size in found.values())
     return faults
 
 
 # -- check -------------------------------------------------------------------------
 
 
-def _integrity(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+def _integrity(conn: sqlite3.Connection, folder: Path, totals: Totals) -> list[Fault]:
     """SQLite's own check of every page and index. Where it stops on a page
     it cannot read, each table is checked alone to name the damaged ones."""
     try:
@@ -194,7 +212,7 @@ def _integrity_faults(conn: sqlite3.Connection, table: str | None) -> list[Fault
     return [Fault("integrity", _("integrity check: {message}").format(message=line)) for line in lines]
 
 
-def _orphans(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+def _orphans(conn: sqlite3.Connection, folder: Path, totals: Totals) -> list[Fault]:
     """Rows whose reference leads nowhere. ``foreign_key_check`` finds the
     tables and constraints concerned; one anti-join per constraint names them."""
     broken = sorted({(r[0], r[3]) for r in conn.execute("PRAGMA foreign_key_check")})
@@ -227,7 +245,7 @@ def _history_fields() -> tuple[str, ...]:
     return tuple(f for f in REBUILT if f not in ("problem_id", "round_id", "relapse_of", "recheck_due"))
 
 
-def _history(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+def _history(conn: sqlite3.Connection, folder: Path, totals: Totals) -> list[Fault]:
     """Each task's current fields against the last change its history records."""
     fields = _history_fields()
     current = " ".join(f"WHEN '{f}' THEN CAST(t.{f} AS TEXT)" for f in fields)
@@ -255,13 +273,13 @@ def _shown(value: str | None) -> str:
     return _("(empty)") if value is None else repr(value)
 
 
-def _closed(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+def _closed(conn: sqlite3.Connection, folder: Path, totals: Totals) -> list[Fault]:
     return [Fault("closed", _("task {task} is closed but has no closing time.").format(task=task),
                     task=task, table="task", row=task)
             for (task,) in conn.execute("SELECT id FROM task WHERE status = 'closed' AND closed_at IS NULL ORDER BY id")]
 
 
-def _files(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+def _files(conn: sqlite3.Connection, folder: Path, totals: Totals) -> list[Fault]:
     """The files on disk: the ledger and its evidence files kept from others
     (rectify makes them 0600, its folders 0700), no symbolic link in the
     evidence folder (rectify never follows one), no evidence name that would
@@ -270,7 +288,7 @@ def _files(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
     from rectify.paths import is_stale, leftovers
 
     faults = []
-    ledger = totals.pop("_ledger")
+    ledger = totals.ledger
     for path in (ledger, *leftovers(ledger.parent)):
         if path == ledger:
             faults += _mode_fault(path, _("the ledger file {file}").format(file=path))
@@ -322,7 +340,7 @@ def _names(conn: sqlite3.Connection) -> list[Fault]:
     return faults
 
 
-def _rules(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+def _rules(conn: sqlite3.Connection, folder: Path, totals: Totals) -> list[Fault]:
     """A history that breaks the ledger's rules: a state change the transition
     table does not allow (an import may set any state: a sheet records what
     happened elsewhere), and a task whose last closing was by no checker, by
@@ -397,7 +415,7 @@ def _file_name(table: str, column: str, row) -> bool:
         table == "event" and column == "new" and row["action"] == "evidence")
 
 
-def _text(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+def _text(conn: sqlite3.Connection, folder: Path, totals: Totals) -> list[Fault]:
     """Stored text holding a NUL or another control character (an escape
     sequence, a bell): a ledger edited by hand, or by another program. An
     evidence file's name is a fault only with a NUL (no file name holds one)."""
@@ -429,7 +447,7 @@ def _text(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
 _ISO_MOMENT = "%Y-%m-%dT%H:%M:%S"
 
 
-def _times(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+def _times(conn: sqlite3.Connection, folder: Path, totals: Totals) -> list[Fault]:
     """Stored times that are not valid times within the supported dates, and
     histories whose times run backwards: an event earlier than the one
     recorded before it for the same task (a clock set back, a time zone
@@ -471,7 +489,7 @@ def _field(name: str) -> str:
     return field_label(name)
 
 
-def _lookback(conn: sqlite3.Connection, folder: Path, totals: dict) -> list[Fault]:
+def _lookback(conn: sqlite3.Connection, folder: Path, totals: Totals) -> list[Fault]:
     """The look-back's records against the tasks: each re-check has its event
     and was made of a task closed by then; each relapse's new task links back
     to the task it relapsed from; each task opened by a relapse has its
@@ -522,7 +540,7 @@ def check(path: Path) -> contracts.CheckResult:
     conn.execute("PRAGMA cache_size = -262144")  # KiB: 256 MiB at most, used only as needed
     conn.execute("PRAGMA mmap_size = 268435456")
     folder = evidence_dir(path)
-    totals = {"evidence_files": 0, "evidence_bytes": 0, "_ledger": Path(os.path.abspath(path))}
+    totals = Totals(Path(os.path.abspath(path)))
     faults: list[Fault] = []
     try:
         for kind, run in CHECKS:
@@ -532,13 +550,15 @@ def check(path: Path) -> contracts.CheckResult:
                 faults.append(Fault(kind, _("The {check} check could not finish: {reason}.").format(
                     check=_name(kind), reason=reason(e))))
         try:
-            counts = _counts(conn)
+            counts: Counts | None = _counts(conn)
         except sqlite3.DatabaseError:
-            counts = {"tasks": None, "problems": None, "events": None}
+            counts = None  # too damaged to count
     finally:
         conn.close()
-    totals.pop("_ledger", None)
-    return {"ledger": os.path.abspath(path), "ok": not faults, **counts, **totals,
+    return {"ledger": os.path.abspath(path), "ok": not faults,
+            "tasks": counts["tasks"] if counts else None, "problems": counts["problems"] if counts else None,
+            "events": counts["events"] if counts else None,
+            "evidence_files": totals.evidence_files, "evidence_bytes": totals.evidence_bytes,
             "faults": [p.as_dict() for p in faults]}
 
 
@@ -597,13 +617,27 @@ def backup(source: Path, target: Path, *, force: bool = False, progress=None) ->
                 remove(path)
     finally:
         src.close()
-    faults = result.pop("faults")
     return {"ledger": os.path.abspath(source), "backup": str(target),
-            "evidence_dir": str(evidence_dir(target)) if result["evidence_files"] else None, **result,
-            "bytes": result["ledger_bytes"] + result["evidence_bytes"], "faults": faults}
+            "evidence_dir": str(evidence_dir(target)) if result["evidence_files"] else None,
+            "schema": result["schema"], "journal_mode": result["journal_mode"],
+            "tasks": result["tasks"], "problems": result["problems"], "events": result["events"],
+            "evidence_files": result["evidence_files"], "ledger_bytes": result["ledger_bytes"],
+            "evidence_bytes": result["evidence_bytes"], "bytes": result["ledger_bytes"] + result["evidence_bytes"],
+            "faults": result["faults"]}
 
 
-def _copy(src: sqlite3.Connection, source: Path, temp_db: Path, temp_evidence: Path, progress) -> dict:
+class Copied(Counts):
+    """What ``_copy`` wrote."""
+
+    schema: int
+    journal_mode: str
+    evidence_files: int
+    ledger_bytes: int
+    evidence_bytes: int
+    faults: list[contracts.Fault]
+
+
+def _copy(src: sqlite3.Connection, source: Path, temp_db: Path, temp_evidence: Path, progress) -> Copied:
     """The database pages from one snapshot of ``src``, then the evidence files
     its records name; each under its temporary name."""
     src.execute("BEGIN")  # one read snapshot for every step and every count
@@ -639,7 +673,8 @@ def _copy(src: sqlite3.Connection, source: Path, temp_db: Path, temp_evidence: P
     ledger_bytes = temp_db.stat().st_size
     copied, faults = _copy_evidence(files, evidence_dir(source), temp_evidence,
                                     lambda done: progress and progress(pages * page_size + done, total))
-    return {"schema": schema, "journal_mode": journal_mode, **counts, "evidence_files": len(copied),
+    return {"schema": schema, "journal_mode": journal_mode, "tasks": counts["tasks"], "problems": counts["problems"],
+            "events": counts["events"], "evidence_files": len(copied),
             "ledger_bytes": ledger_bytes, "evidence_bytes": sum(size for _sha, size in copied.values()),
             "faults": [p.as_dict() for p in faults]}
 

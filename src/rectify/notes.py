@@ -57,9 +57,28 @@ def shown(stored: str | None) -> str | None:
     try:
         params = json.loads(rest) if rest else {}
         if code == "undo":
-            from rectify.undo import shown_params
-
-            params = shown_params(params)
+            params = _undo_params(params)
         return _(text).format(**{k: ("" if v is None else v) for k, v in params.items()})
     except (ValueError, KeyError, IndexError, AttributeError, TypeError):
         return stored
+
+
+# The actions an undo takes back, with the word for one in a message
+# ("Undone: close of task 4"). What a command of any other action wrote
+# lies beyond the task's fields (``undo.REFUSALS``).
+UNDOABLE = {
+    "add": N_("add"), "edit": N_("edit"), "classify": N_("classification"), "progress": N_("progress note"),
+    "start": N_("start"), "submit": N_("submission"), "close": N_("close"), "reject": N_("rejection"),
+    "reopen": N_("reopening"), "cancel": N_("cancellation"), "extend": N_("extension"),
+}  # fmt: skip
+
+
+def _undo_params(params: dict) -> dict:
+    """The parameters of an undo's note as a reader sees them: the action as
+    a word, the moment as the language writes it."""
+    from rectify.dates import show_time
+
+    action = params.get("action")
+    word = UNDOABLE.get(action) if isinstance(action, str) else None
+    return {**params, "action": _(word) if word else action,
+            "at": show_time(params["at"]) if isinstance(params.get("at"), str) else params.get("at")}

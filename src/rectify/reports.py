@@ -25,19 +25,23 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+import sqlite3
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from rectify import dates
 from rectify.errors import InputError
 from rectify.i18n import _
 from rectify.ledger import band_params, band_sql, task_dict
 from rectify.settings import settings_at
-from rectify.vocabulary import ACTIVE, ACTIVE_SQL, FINISHED, KINDS, LONG_TERM, PROBLEM_STATES, STATES
+from rectify.vocabulary import ACTIVE, ACTIVE_SQL, CANCELLED, CLOSED, KINDS, LONG_TERM, PROBLEM_STATES, STATES
 
 if TYPE_CHECKING:
-    from rectify.contracts import Summary, Weekly
+    from rectify.contracts import Figures, Group, ProblemFigures, ProblemGroup, Summary, Task, TrendPoint, Weekly
 
 BREAKDOWNS = ("unit", "category", "kind", "leader", "owner")
+# The key of a breakdown that is not one of the summary's own (by_unit, by_kind).
+_BY_KEY: dict[str, Literal["by_category", "by_leader", "by_owner"]] = {
+    "category": "by_category", "leader": "by_leader", "owner": "by_owner"}
 TREND_WEEKS = 8
 END_OF_DAY = "T23:59:59"
 
@@ -265,10 +269,10 @@ class Snapshot:
         return self._within(self._rebuilt(
             f"SELECT id FROM task WHERE ({candidates}) UNION SELECT task_id FROM {self.changed}"))
 
-    def tasks(self, candidates: str, where: str, order: str, params: dict | None = None, *,
-              extra: str = "") -> list[dict]:
-        """Tasks as they stood, as ``list --json`` objects (plus ``extra``
-        columns named x_NAME, given as NAME).
+    def rows(self, candidates: str, where: str, order: str, params: dict | None = None, *,
+             extra: str = "") -> list[sqlite3.Row]:
+        """The rows of tasks as they stood, for ``task_dict`` (plus ``extra``
+        columns, named x_NAME by convention).
 
         ``candidates`` is a condition on the *current* columns (so an index
         can answer it); ``where`` then filters the tasks as they were, alias ``r``.
@@ -277,21 +281,20 @@ class Snapshot:
                          {band_sql('r', 'until')} AS band {extra}
                   FROM {self.source(candidates)} r LEFT JOIN problem p ON p.id = r.problem_id
                   WHERE {where} ORDER BY {order}"""
-        out = []
-        for row in self.ledger.query(sql, {**self.params, **(params or {})}):
-            task = task_dict(row, self.at.day)
-            task.update({k[2:]: row[k] for k in row.keys() if k.startswith("x_")})
-            out.append(task)
-        return out
+        return self.ledger.query(sql, {**self.params, **(params or {})})
+
+    def tasks(self, candidates: str, where: str, order: str, params: dict | None = None) -> list[Task]:
+        """Tasks as they stood, as ``list --json`` objects (see ``rows``)."""
+        return [task_dict(row, self.at.day) for row in self.rows(candidates, where, order, params)]
 
     def section(self, candidates: str, where: str, order: str, params: dict, limit: int | None, *,
-                extra: str = "", total: int | None = None) -> tuple[list[dict], int]:
-        """The first ``limit`` tasks (all for None) and how many there are in all
-        (``total``, when already known). With a limit, the ids are picked
-        first, so that only the tasks shown are built in full."""
+                extra: str = "", total: int | None = None) -> tuple[list[sqlite3.Row], int]:
+        """The rows of the first ``limit`` tasks (all for None) and how many
+        there are in all (``total``, when already known). With a limit, the
+        ids are picked first, so that only the tasks shown are built in full."""
         if limit is None:
-            tasks = self.tasks(candidates, where, order, params, extra=extra)
-            return tasks, len(tasks)
+            rows = self.rows(candidates, where, order, params, extra=extra)
+            return rows, len(rows)
         count = "0" if total is not None else "count(*) OVER ()"
         picked = self.ledger.query(
             f"SELECT r.id, {count} FROM {self.source(candidates)} r"
@@ -299,8 +302,8 @@ class Snapshot:
         if not picked:
             return [], 0
         ids = ",".join(str(int(row[0])) for row in picked)
-        tasks = self.tasks(f"id IN ({ids})", f"r.id IN ({ids})", order, params, extra=extra)
-        return tasks, picked[0][1] if total is None else total
+        rows = self.rows(f"id IN ({ids})", f"r.id IN ({ids})", order, params, extra=extra)
+        return rows, picked[0][1] if total is None else total
 
 
 def _add(counts: dict, other: dict, sign: int) -> None:
@@ -311,25 +314,41 @@ def _add(counts: dict, other: dict, sign: int) -> None:
 # -- summary ------------------------------------------------------------------
 
 
-def _group() -> dict:
+class Tally(TypedDict):
+    """A group's counts while they are counted (a Group without its rate)."""
+
+    total: int
+    open: int
+    closed: int
+    cancelled: int
+    overdue: int
+
+
+def _group() -> Tally:
     return {"total": 0, "open": 0, "closed": 0, "cancelled": 0, "overdue": 0}
 
 
-def _count(group: dict, status: str, n: int) -> None:
+def _count(group: Tally, status: str, n: int) -> None:
     group["total"] += n
     if status in ACTIVE:
         group["open"] += n
-    elif status in FINISHED:
-        group[status] += n
+    elif status == CLOSED:
+        group["closed"] += n
+    elif status == CANCELLED:
+        group["cancelled"] += n
 
 
-def _finish(groups: dict) -> dict:
+def _rated(g: Tally) -> Group:
+    return {**g, "completion_rate": rate(g["closed"], g["total"], g["cancelled"])}
+
+
+def _finish(groups: dict[str | None, Tally]) -> dict[str, Group]:
     """Drop empty groups (a unit that did not exist yet), add the rate, sort by key."""
     out = {}
     for key in sorted(groups, key=lambda k: (k is None, k or "")):
         g = groups[key]
         if g["total"]:
-            out["" if key is None else key] = {**g, "completion_rate": rate(g["closed"], g["total"], g["cancelled"])}
+            out["" if key is None else key] = _rated(g)
     return out
 
 
@@ -337,34 +356,25 @@ def summary(ledger, at: Moment, *, by: str = "unit", stale_days: int | None = No
     """The figures of ``rectify summary`` (the JSON contract; see README)."""
     if by not in BREAKDOWNS:
         raise InputError(_("Unknown breakdown {by!r}: use unit, category, kind, leader or owner.").format(by=by))
-    result = _summary(Snapshot(ledger, at, stale_days, round), by)
-    result.update(lookback_figures(ledger, at, round))
-    return result
+    return {**_summary(Snapshot(ledger, at, stale_days, round), by), "lookback": lookback_at(ledger, at, round)}
 
 
-def lookback_figures(ledger, at: Moment, round: dict | None = None) -> dict:
+def lookback_at(ledger, at: Moment, round: dict | None = None) -> dict[str, Any]:
     """The look-back as it stood at ``at`` ("lookback" of summary, weekly and
     the report), of one round's tasks with ``round``."""
     from rectify.lookback import figures
 
-    return {"lookback": figures(ledger, at.until, None if round is None else round["id"])}
+    return figures(ledger, at.until, None if round is None else round["id"])
 
 
-def pending_requests(ledger, at: Moment) -> dict:
-    """Extension requests pending at ``at`` ("extension_requests" of the weekly)."""
-    from rectify.supervision import pending_at
-
-    return {"extension_requests": pending_at(ledger, at.until)}
-
-
-def _summary(snap: Snapshot, by: str) -> Summary:
+def _summary(snap: Snapshot, by: str) -> Figures:
     at = snap.at
     counts = snap.tally(by)
     states = dict.fromkeys(STATES, 0)
-    by_kind: dict = {k: _group() for k in KINDS}
+    by_kind = {k: _group() for k in KINDS}
     unclassified = _group()
-    by_unit: dict = {}
-    by_other: dict = {}
+    by_unit: dict[str | None, Tally] = {}
+    by_other: dict[str | None, Tally] = {}
     for key, n in counts.items():
         if key[0] == "cell":
             _tag, unit, kind, status = key
@@ -381,7 +391,7 @@ def _summary(snap: Snapshot, by: str) -> Summary:
             by_other.setdefault(key[1], _group())["overdue"] += n
     total = sum(states.values())
     overdue = sum(g["overdue"] for g in by_unit.values())
-    result = {
+    result: Figures = {
         "as_of": at.day.isoformat(),
         "total": total,
         "open": sum(states[s] for s in ACTIVE),
@@ -392,19 +402,23 @@ def _summary(snap: Snapshot, by: str) -> Summary:
         "completion_rate": rate(states["closed"], total, states["cancelled"]),
         "states": states,
         "bands": {"red": overdue, "yellow": counts.get(("band", "yellow"), 0), "blue": counts.get(("band", "blue"), 0)},
-        "by_kind": {k: {**g, "completion_rate": rate(g["closed"], g["total"], g["cancelled"])} for k, g in by_kind.items()},
-        "unclassified": {**unclassified, "completion_rate": rate(unclassified["closed"], unclassified["total"],
-                                                                 unclassified["cancelled"])},
+        "by_kind": {k: _rated(g) for k, g in by_kind.items()},
+        "unclassified": _rated(unclassified),
         "by_unit": _finish(by_unit),
         "stale": counts.get(("stale",), 0),
         "stale_days": snap.stale_days,
         "by": by,
         # The ledger's band settings in force at the moment (see `rectify config`).
-        "thresholds": {k: snap.settings[k] for k in ("blue_days", "yellow_horizon_days", "yellow_quiet_days")},
+        "thresholds": {"blue_days": snap.settings["blue_days"],
+                       "yellow_horizon_days": snap.settings["yellow_horizon_days"],
+                       "yellow_quiet_days": snap.settings["yellow_quiet_days"]},
+        # The problems, outcomes and round of the tasks counted.
+        "round": snap.round,
+        "problems": problem_figures(problem_rows(snap)),
+        "outcomes": outcome_totals(outcome_rows(snap)),
     }
-    if by not in ("unit", "kind"):
-        result[f"by_{by}"] = _finish(by_other)
-    result.update(round_figures(snap))
+    if by in _BY_KEY:
+        result[_BY_KEY[by]] = _finish(by_other)
     return result
 
 
@@ -416,6 +430,8 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, l
     """The weekly printout for the ISO week starting ``monday``, as at ``at``
     (the JSON contract; see README). ``limit`` keeps the first tasks of each
     list (for a printout); "counts" always says how many there are."""
+    from rectify.supervision import pending_at
+
     sunday = monday + timedelta(days=6)
     snap = Snapshot(ledger, at, stale_days, round)
     p = {"start": monday.isoformat() + "T00:00:00",
@@ -425,8 +441,7 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, l
     touched = ("id IN (SELECT task_id FROM event WHERE field IN ('status', 'closed_at') AND at >= :start"
                f" AND at <= :until UNION SELECT id FROM task WHERE {created})")
     unfinished = f"status IN {ACTIVE_SQL}"
-    now = _summary(snap, "unit")
-    now.update(lookback_figures(ledger, at))  # as ``summary`` gives it
+    now: Summary = {**_summary(snap, "unit"), "lookback": lookback_at(ledger, at)}
     closed = "r.status = 'closed' AND r.closed_at >= :start"
     late = f"r.status IN {ACTIVE_SQL} AND r.due < :today"
     sections = {
@@ -440,16 +455,21 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, l
                   f", {last_progress_sql('r')} AS x_last_progress"),
         "established": (touched, closed + f" AND r.kind = '{LONG_TERM}'", "r.closed_at, r.id", ""),
     }
-    lists, counts = {}, {}
+    rows, counts = {}, {}
     known = {"overdue": now["overdue"], "stale": now["stale"]}
     for name, (candidates, where, order, extra) in sections.items():
-        lists[name], counts[name] = snap.section(candidates, where, order, p, limit, extra=extra,
-                                                 total=known.get(name))
-    for task in lists["overdue"]:
+        rows[name], counts[name] = snap.section(candidates, where, order, p, limit, extra=extra,
+                                                total=known.get(name))
+
+    def tasks(name: str) -> list[Task]:
+        return [task_dict(row, at.day) for row in rows[name]]
+
+    overdue = tasks("overdue")
+    for task in overdue:
         due = dates.day_or_none(task["due"])  # a damaged stored date counts 0
         task["days_late"] = (at.day - due).days if due else 0
-    _add_outcomes(ledger, lists["established"], at)
-    lists["extended"], counts["extended"] = _extensions(ledger, snap, p, limit)
+    stale = [{**task_dict(row, at.day), "last_progress": row["x_last_progress"]} for row in rows["stale"]]
+    extended, counts["extended"] = _extensions(ledger, snap, p, limit)
     return {
         "week": week_label(monday),
         "from": monday.isoformat(),
@@ -457,20 +477,22 @@ def weekly(ledger, monday: date, at: Moment, *, stale_days: int | None = None, l
         "as_of": at.day.isoformat(),
         "summary": now,
         "previous": summary(ledger, moment(monday - timedelta(days=1)), stale_days=stale_days, round=round),
-        "new": lists["new"],
-        "closed": lists["closed"],
-        "overdue": lists["overdue"],
+        "new": tasks("new"),
+        "closed": tasks("closed"),
+        "overdue": overdue,
         "overdue_by_unit": sorted(({"unit": unit or None, "overdue": g["overdue"], "open": g["open"]}
                                    for unit, g in now["by_unit"].items() if g["overdue"]),
                                   key=lambda u: (-u["overdue"], u["unit"] is None, u["unit"] or "")),
-        "due_next_week": lists["due_next_week"],
-        "extended": lists["extended"],
-        "stale": lists["stale"],
-        "established": lists["established"],
-        "counts": counts,
+        "due_next_week": tasks("due_next_week"),
+        "extended": extended,
+        "stale": stale,
+        "established": _with_outcomes(ledger, tasks("established"), at),
+        "counts": {"new": counts["new"], "closed": counts["closed"], "overdue": counts["overdue"],
+                   "due_next_week": counts["due_next_week"], "stale": counts["stale"],
+                   "established": counts["established"], "extended": counts["extended"]},
         "trend": trend(ledger, _trend_cuts(sunday, at)) if round is None else round_trend(ledger, _trend_cuts(sunday, at), round),
-        **lookback_figures(ledger, at, round),
-        **pending_requests(ledger, at),
+        "lookback": lookback_at(ledger, at, round),
+        "extension_requests": pending_at(ledger, at.until),
     }
 
 
@@ -496,10 +518,11 @@ def _extensions(ledger, snap: Snapshot, p: dict, limit: int | None) -> tuple[lis
             for e in events if e["task_id"] in tasks], total
 
 
-def _add_outcomes(ledger, tasks: list[dict], at: Moment) -> None:
-    """For rules established: the checker's remark on closing, and the evidence by then."""
+def _with_outcomes(ledger, tasks: list[Task], at: Moment) -> list[dict[str, Any]]:
+    """For rules established: the tasks with the checker's remark on closing
+    ("outcome") and the evidence by then ("evidence")."""
     if not tasks:
-        return
+        return []
     ids = ",".join(str(int(t["id"])) for t in tasks)
     params = {"until": at.until}
     evidence: dict = {}
@@ -512,9 +535,8 @@ def _add_outcomes(ledger, tasks: list[dict], at: Moment) -> None:
             FROM event WHERE task_id IN ({ids}) AND field = 'status' AND new = 'closed' AND action != 'undo'
                 AND at <= :until)
             WHERE nth = 1""", params))
-    for task in tasks:
-        task["evidence"] = evidence.get(task["id"], [])
-        task["outcome"] = remarks.get(task["id"]) or task["target"]
+    return [{**task, "evidence": evidence.get(task["id"], []), "outcome": remarks.get(task["id"]) or task["target"]}
+            for task in tasks]
 
 
 def _trend_cuts(sunday: date, at: Moment) -> list[tuple[str, str]]:
@@ -526,7 +548,7 @@ def _trend_cuts(sunday: date, at: Moment) -> list[tuple[str, str]]:
     return cuts
 
 
-def trend(ledger, cuts: list[tuple[str, str]]) -> list[dict]:
+def trend(ledger, cuts: list[tuple[str, str]]) -> list[TrendPoint]:
     """Unfinished ("open") and closed tasks at each cut, by telescoping the
     state changes after it: in state S at M = in S now − created after M and
     in S now − Σ over later changes ([new in S] − [old in S]), the changes
@@ -545,18 +567,16 @@ def trend(ledger, cuts: list[tuple[str, str]]) -> list[dict]:
     moves = q(f"""SELECT {bucket('e.at')}, {bucket('t.created')}, e.old, e.new, count(*)
                   FROM event e INDEXED BY event_status_at JOIN task t ON t.id = e.task_id
                   WHERE e.field = 'status' AND e.at > :c0 GROUP BY 1, 2, 3, 4""", params)
-    sets = {"open": set(ACTIVE), "closed": {"closed"}}
-    out = []
-    for k, (label, _until) in enumerate(cuts):
-        point = {"week": label}
-        for name, states in sets.items():
-            n = sum(c for s, c in now.items() if s in states)
-            n -= sum(c for b, s, c in newer if b > k and s in states)
-            n -= sum(c * ((new in states) - (old in states)) for b_at, b_created, old, new, c in moves
-                     if b_at > k and b_created <= k)
-            point[name] = n
-        out.append(point)
-    return out
+
+    def count(k: int, states: set[str]) -> int:  # tasks in one of ``states`` at cut k
+        n = sum(c for s, c in now.items() if s in states)
+        n -= sum(c for b, s, c in newer if b > k and s in states)
+        n -= sum(c * ((new in states) - (old in states)) for b_at, b_created, old, new, c in moves
+                 if b_at > k and b_created <= k)
+        return n
+
+    return [{"week": label, "open": count(k, set(ACTIVE)), "closed": count(k, {CLOSED})}
+            for k, (label, _until) in enumerate(cuts)]
 
 
 # -- supervision sheets --------------------------------------------------------
@@ -579,11 +599,10 @@ def sheets(ledger, unit: str | None = None, round: dict | None = None, within: i
         from rectify.filters import check
 
         check(ledger, {"unit": unit})
-    by_unit: dict = {}
+    by_unit: dict[str | None, list[dict[str, Any]]] = {}
     for task in tasks:
         due = dates.day_or_none(task["due"])
-        task["days_left"] = (due - at.day).days if due else 0
-        by_unit.setdefault(task["unit"], []).append(task)
+        by_unit.setdefault(task["unit"], []).append({**task, "days_left": (due - at.day).days if due else 0})
     if unit is not None and not by_unit:
         by_unit[unit] = []
     return {
@@ -616,12 +635,15 @@ def problem_state(tasks: int, closed: int, cancelled: int, moved: int) -> str:
     return "in_progress" if moved else "not_started"
 
 
-def _problem_group() -> dict:
+def _problem_group() -> dict[str, int]:
     return {"total": 0, **dict.fromkeys(PROBLEM_STATES, 0)}
 
 
-def _problem_rate(group: dict) -> dict:
-    return {**group, "completion_rate": rate(group["done"], group["total"], group["cancelled"])}
+def _problem_rate(group: dict[str, int]) -> ProblemGroup:
+    """A count per problem state (``_problem_group``) as the contract has it, with the rate."""
+    return {"total": group["total"], "done": group["done"], "in_progress": group["in_progress"],
+            "not_started": group["not_started"], "cancelled": group["cancelled"],
+            "completion_rate": rate(group["done"], group["total"], group["cancelled"])}
 
 
 def problem_rows(snap: Snapshot) -> list[dict]:
@@ -658,11 +680,11 @@ def problem_rows(snap: Snapshot) -> list[dict]:
     return out
 
 
-def problem_figures(rows: list[dict]) -> dict:
+def problem_figures(rows: list[dict]) -> ProblemFigures:
     """Problems by state, overall and by category, with the completion rate
     (done / (all − cancelled)), from ``problem_rows``."""
     whole = _problem_group()
-    by_category: dict = {}
+    by_category: dict[str | None, dict[str, int]] = {}
     for row in rows:
         for group in (whole, by_category.setdefault(row["category"], _problem_group())):
             group["total"] += 1
@@ -718,17 +740,10 @@ def outcome_totals(rows: list[dict]) -> dict:
     return {**whole, "by_category": keyed(by_category), "by_unit": keyed(by_unit)}
 
 
-def round_figures(snap: Snapshot) -> dict:
-    """The keys ``summary`` and ``weekly`` gain for problems, outcomes and the round."""
-    return {"round": snap.round,
-            "problems": problem_figures(problem_rows(snap)),
-            "outcomes": outcome_totals(outcome_rows(snap))}
-
-
-def round_trend(ledger, cuts: list[tuple[str, str]], round: dict) -> list[dict]:
+def round_trend(ledger, cuts: list[tuple[str, str]], round: dict) -> list[TrendPoint]:
     """``trend`` for one round: the round's tasks at each cut, rebuilt (a task
     may have moved between rounds, which the telescoping cannot see)."""
-    out = []
+    out: list[TrendPoint] = []
     for label, until in cuts:
         day = date.fromisoformat(until[:10])
         counts = Snapshot(ledger, Moment(day, until), round=round).tally("unit")
@@ -773,10 +788,10 @@ def report(ledger, at: Moment, round: dict | None = None, *, interim: bool = Fal
         found.setdefault(o["task_id"], []).append(o)
     by_problem: dict = {}
     loose = []
-    for task in tasks:
-        task["progress_notes"] = notes.get(task["id"], [])
-        task["closing_remark"] = remarks.get(task["id"]) if task["status"] == "closed" else None
-        task["outcomes"] = found.get(task["id"], [])
+    told = [{**t, "progress_notes": notes.get(t["id"], []),
+             "closing_remark": remarks.get(t["id"]) if t["status"] == "closed" else None,
+             "outcomes": found.get(t["id"], [])} for t in tasks]
+    for task in told:
         if task["problem"] is None:
             loose.append(task)
         else:
@@ -785,14 +800,14 @@ def report(ledger, at: Moment, round: dict | None = None, *, interim: bool = Fal
     for p in problems:
         categories.setdefault(p["category"], []).append({**p, "tasks": by_problem.get(p["id"], [])})
     order = sorted(categories, key=lambda c: min(p["id"] for p in categories[c]))  # in the order first recorded
-    unfinished = [t for t in tasks if t["status"] in ACTIVE]
+    unfinished = [t for t in told if t["status"] in ACTIVE]
     unfinished.sort(key=lambda t: (t["due"] is None, t["due"] or "", t["id"]))
     return {
         "kind": "interim" if interim else "final",
         "as_of": at.day.isoformat(),
         "round": round,
         "summary": figures,
-        **lookback_figures(ledger, at, round),
+        "lookback": lookback_at(ledger, at, round),
         "categories": [{"name": c, "problems": categories[c]} for c in order],
         "other_tasks": loose,
         "open_tasks": unfinished,

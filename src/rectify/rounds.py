@@ -18,11 +18,12 @@ import re
 import unicodedata
 import uuid
 from decimal import Decimal, InvalidOperation
+from typing import overload
 
 from rectify import dates
 from rectify.errors import InputError, NotFoundError, RuleError
 from rectify.i18n import _
-from rectify.ledger import _current, actor, clean_text
+from rectify.ledger import _current, actor, clean_text, inserted_id
 from rectify.model import OUTCOME_TYPES, parse_money_kind, parse_round_kind
 from rectify.store import Ledger
 
@@ -47,6 +48,14 @@ def list_rounds(ledger: Ledger) -> list[dict]:
                 FROM round r ORDER BY r.id"""):
         out.append({**_round_dict(row), "problems": row["problems"], "tasks": row["tasks"]})
     return out
+
+
+@overload
+def find_round(ledger: Ledger, text: str | int) -> dict: ...
+@overload
+def find_round(ledger: Ledger, text: None) -> None: ...
+@overload
+def find_round(ledger: Ledger, text: str | int | None) -> dict | None: ...
 
 
 def find_round(ledger: Ledger, text: str | int | None) -> dict | None:
@@ -96,8 +105,8 @@ def add_round(ledger: Ledger, name: str, *, kind: str | None = None, fed_back: s
             "INSERT INTO round (uid, name, kind, fed_back, issuer, created) VALUES (?,?,?,?,?,?)",
             (str(uuid.uuid4()), name, fields.get("kind"), fields.get("fed_back"), fields.get("issuer"),
              ledger.timestamp()))
-        round_id = cur.lastrowid
-    return find_round(ledger, round_id)  # type: ignore[return-value]
+        round_id = inserted_id(cur)
+    return find_round(ledger, round_id)
 
 
 def edit_round(ledger: Ledger, which: str, *, name: str | None = None, kind: str | None = None,
@@ -116,7 +125,7 @@ def edit_round(ledger: Ledger, which: str, *, name: str | None = None, kind: str
             _name_free(ledger, fields["name"], found["id"])
         sets = ", ".join(f"{k} = ?" for k in fields)
         ledger.conn.execute(f"UPDATE round SET {sets} WHERE id = ?", (*fields.values(), found["id"]))
-    return find_round(ledger, found["id"])  # type: ignore[return-value]
+    return find_round(ledger, found["id"])
 
 
 # -- money -----------------------------------------------------------------------
@@ -206,7 +215,7 @@ def add_outcome(ledger: Ledger, task_id: int, entry: dict) -> dict:
         values = {**dict.fromkeys(cols), **row, "task_id": task_id, "at": now, "actor": who}
         cur = ledger.conn.execute(f"INSERT INTO outcome ({','.join(cols)}) VALUES ({','.join('?' * len(cols))})",
                                   tuple(values[c] for c in cols))
-        outcome = get_outcome(ledger, cur.lastrowid)
+        outcome = get_outcome(ledger, inserted_id(cur))
         ledger.record(task_id, "outcome", field="outcome", new=outcome["id"], note=outcome_text(outcome),
                       actor=who, at=now)
     return outcome

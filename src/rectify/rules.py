@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import NamedTuple
+from typing import Literal, NamedTuple, overload
 
 from rectify import dates
 from rectify.errors import InputError, RuleError
@@ -35,6 +35,12 @@ MAX_TEXT = 4000  # characters in one field; a ledger cell, not a document
 # (U+0080..U+009F: U+009B is a terminal's one-byte CSI), and lone surrogates
 # (what Python makes of bytes on the command line that are not UTF-8).
 SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+@overload
+def clean_text(value: str | None, field: str, *, required: Literal[True]) -> str: ...
+@overload
+def clean_text(value: str | None, field: str, *, required: bool = False) -> str | None: ...
 
 
 def clean_text(value: str | None, field: str, *, required: bool = False) -> str | None:

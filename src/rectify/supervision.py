@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from rectify import dates
 from rectify.errors import InputError, NotFoundError, RuleError
 from rectify.i18n import N_, _
-from rectify.ledger import _current, actor, clean_text, grant_extension, refuse_own_check
+from rectify.ledger import _current, actor, clean_text, grant_extension, inserted_id, refuse_own_check
 from rectify.rules import check_extension
 from rectify.settings import settings_at
 from rectify.store import Ledger
@@ -114,7 +114,7 @@ def issue(ledger: Ledger, data: dict, only: str | None = None) -> dict:
                 cur = ledger.conn.execute(
                     "INSERT INTO notice (number, kind, year, serial, unit, issued, reply_by, actor) VALUES (?,?,?,?,?,?,?,?)",
                     (text, kind, year, serial, sheet["unit"], now, reply_by, who))
-                notice_id = cur.lastrowid
+                notice_id = inserted_id(cur)
                 for task in tasks:
                     ledger.conn.execute("INSERT INTO notice_task (notice_id, task_id) VALUES (?, ?)", (notice_id, task["id"]))
                     ledger.record(task["id"], "notice", new=text, note=kind, actor=who, at=now)
@@ -203,8 +203,7 @@ def file_request(ledger: Ledger, task_id: int, due: str, reason: str, who: str |
         "INSERT INTO extension_request (task_id, at, old_due, new_due, reason, requested_by, late) VALUES (?,?,?,?,?,?,?)",
         (task_id, now, old["due"], due, reason, who, int(late)))
     ledger.record(task_id, "extend_request", old=old["due"], new=due, note=reason, actor=who, at=now)
-    assert cur.lastrowid is not None  # an INSERT gives one
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def decide(ledger: Ledger, request_id: int, *, approve: bool, by: str, note: str | None = None) -> dict:

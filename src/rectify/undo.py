@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from rectify import ledger as L
 from rectify import notes
+from rectify.notes import UNDOABLE
 from rectify.errors import RuleError
 from rectify.i18n import N_, _, ngettext
 from rectify.model import ACTION_LABELS, FINISHED, TRANSITIONS, UNDO_MOVES, field_label, status_label
@@ -36,14 +37,6 @@ from rectify.store import Ledger
 if TYPE_CHECKING:
     from rectify.contracts import UndoChange, UndoResult
 
-# The actions an undo takes back, with the word for one in a message
-# ("Undone: close of task 4"). What a command of any other action wrote
-# lies beyond the task's fields (``REFUSALS``).
-UNDOABLE = {
-    "add": N_("add"), "edit": N_("edit"), "classify": N_("classification"), "progress": N_("progress note"),
-    "start": N_("start"), "submit": N_("submission"), "close": N_("close"), "reject": N_("rejection"),
-    "reopen": N_("reopening"), "cancel": N_("cancellation"), "extend": N_("extension"),
-}  # fmt: skip
 
 # Why an action of another kind is not undone, and what to do instead.
 REFUSALS = {
@@ -265,12 +258,3 @@ def undo(ledger: Ledger, *, dry_run: bool = False) -> UndoResult:
                 # Nothing to put back (a progress note that kept the percentage): the undo is recorded all the same.
                 ledger.record(task_id, "undo", note=note, at=now)
     return {**result, "dry_run": False}
-
-
-def shown_params(params: dict) -> dict:
-    """The parameters of an undo's note as a reader sees them (``notes.shown``):
-    the action as a word, the moment as the language writes it."""
-    action = params.get("action")
-    word = UNDOABLE.get(action) if isinstance(action, str) else None
-    return {**params, "action": _(word) if word else action,
-            "at": _moment(params["at"]) if isinstance(params.get("at"), str) else params.get("at")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -18,6 +19,9 @@ from rectify.cli.context import Run
 from rectify.cli.options import JSON_HELP
 from rectify.errors import CheckError, InputError
 from rectify.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from rectify.contracts import BackupResult, CheckResult, Fault
 
 BAR_FROM_BYTES = 64 << 20  # a backup this large shows a progress bar (on a terminal)
 
@@ -49,22 +53,25 @@ class _LazyBar:
 def _size(n: int) -> str:
     if n < 1024:
         return ngettext("{n} byte", "{n} bytes", n).format(n=n)
+    size = float(n)
     for unit in ("KB", "MB", "GB"):
-        n /= 1024
-        if n < 1024 or unit == "GB":
-            return f"{n:.1f} {unit}"
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            return f"{size:.1f} {unit}"
     raise AssertionError  # not reached
 
 
-def _tally(result: dict, *, with_problems: bool = False) -> str:
-    parts = [ngettext("{n} task", "{n} tasks", result["tasks"]).format(n=result["tasks"])]
+def _tally(result: BackupResult | CheckResult, *, with_problems: bool = False) -> str:
+    # A count is None in a ledger too damaged to count: shown as "?".
+    tasks, problems, events = result["tasks"], result["problems"], result["events"]
+    parts = [ngettext("{n} task", "{n} tasks", tasks or 0).format(n="?" if tasks is None else tasks)]
     if with_problems:
-        parts.append(ngettext("{n} problem", "{n} problems", result["problems"]).format(n=result["problems"]))
-    parts.append(ngettext("{n} event", "{n} events", result["events"]).format(n=result["events"]))
+        parts.append(ngettext("{n} problem", "{n} problems", problems or 0).format(n="?" if problems is None else problems))
+    parts.append(ngettext("{n} event", "{n} events", events or 0).format(n="?" if events is None else events))
     return _(", ").join(parts)
 
 
-def _print_faults(faults: list[dict]) -> None:
+def _print_faults(faults: list[Fault]) -> None:
     for fault in faults:
         out(fault["message"], newlines=False)
 

@@ -10,6 +10,7 @@ function and ``register`` adds it to an app, called by ``rectify.cli.app``.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
 import json
 import os
@@ -18,7 +19,7 @@ import sys
 import typing
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import typer
 
@@ -27,6 +28,11 @@ from rectify.cli.wording import Command, Group, click_message
 from rectify.errors import ExitCode, InputError, RectifyError
 from rectify.i18n import N_, _, reason
 from rectify.text import json_safe, printable
+
+if TYPE_CHECKING:
+    from rectify.store import Ledger
+
+T = TypeVar("T")
 
 # typer 0.28 exports click's BadParameter but not its base classes (it
 # vendors click as a private module): the one every usage error derives
@@ -190,6 +196,20 @@ def out(line: str = "", *, newlines: bool = True) -> None:
     sys.stdout.write(printable(line, newlines=newlines) + "\n")
 
 
+def read_and_show(run: Run, read: Callable[[Ledger], T], render: str, as_json: bool) -> None:
+    """The body of a command that only reads: open the ledger, ``read`` from
+    it, close it; then print what was read as JSON with --json, or else show
+    it with ``render``, a function of rectify.render named "module.function".
+    The renderer is imported only then, so that --json never loads rich."""
+    with closing(open_ledger(run)) as led:
+        data = read(led)
+    if as_json:
+        emit_json(data)
+        return
+    module, name = render.rsplit(".", 1)
+    getattr(importlib.import_module(f"rectify.render.{module}"), name)(data)
+
+
 def output_file(run: Run, raw: str | None) -> Path | None:
     """An ``--output FILE`` checked before any work: a file name in a folder
     that exists, and never the ledger, a file SQLite keeps beside it or one
@@ -213,7 +233,13 @@ def guard_output(run: Run, path: Path | str) -> Path:
     return guard(path, ledger_path(run))
 
 
-def find_round(ledger, text: str | None):
+@overload
+def find_round(ledger: Ledger, text: str) -> dict: ...
+@overload
+def find_round(ledger: Ledger, text: str | None) -> dict | None: ...
+
+
+def find_round(ledger: Ledger, text: str | None) -> dict | None:
     """The round named by ``--round`` (a dict), or None when none is given."""
     if text is None:
         return None
@@ -252,7 +278,7 @@ def plain_text(draw) -> str:
     """What ``draw(console)`` prints, as plain text."""
     import io
 
-    from rectify.render.report_text import file_console
+    from rectify.render.console import file_console
 
     buffer = io.StringIO()
     draw(file_console(buffer))
@@ -276,7 +302,7 @@ class progress_bar:
             return None
         from rich.progress import Progress
 
-        from rectify.render.terminal import console
+        from rectify.render.console import console
 
         self.bar = Progress(console=console(stderr=True), transient=True)
         self.bar.start()

@@ -108,6 +108,7 @@ def export_cmd(
         wanted["round"] = chosen["id"] if chosen else None
         tasks = exporter.select(led, wanted, today)
         if fmt == "xlsx":
+            assert output is not None  # refused above without --output
             exporter.write_xlsx(Path(output), led, tasks, lang, today)
         elif fmt == "json":
             objects = exporter.json_objects(led, tasks)
@@ -275,10 +276,10 @@ def _import(run: Run, file: str, dry_run: bool, sheet: str | None, skip_bad: boo
             total = len(plan.adds) + len(plan.updates)
             with progress_bar(total) as tick:
                 importer.apply_plan(led, plan, _source_label(source), tick)
-            from rectify import ledger as L
+            from rectify import ledger
             from rectify import returns
 
-            returns.record(led, source, plan, L.actor(led))
+            returns.record(led, source, plan, ledger.actor(led))
     _report(source, plan, dry_run=False, as_json=as_json)
 
 
@@ -289,7 +290,7 @@ def _source_label(source) -> str:
 def _say_reading(source) -> None:
     """How the file was read, for a person: which sheet and why, the header,
     the columns, and every text that is not in a task."""
-    from rectify.exchange import columns as C
+    from rectify.exchange import columns
     from rectify.i18n import is_zh
 
     for line in source.choice:
@@ -299,7 +300,7 @@ def _say_reading(source) -> None:
     if source.mapped:
         lang = "zh" if is_zh() else "en"
         say(_("Columns read: {names}.").format(names=_(", ").join(
-            head if head == C.header(field, lang) else f"{head} → {C.header(field, lang)}"
+            head if head == columns.header(field, lang) else f"{head} → {columns.header(field, lang)}"
             for head, field in source.mapped.items())))
     if source.header_groups:
         say(_("Group headers over the columns: {names}.").format(names=_(", ").join(source.header_groups)))
@@ -477,11 +478,11 @@ def _one_line(text: str) -> str:
     "cells it kept and set the fields by hand. The kept cells stay, as text; the history records it.\n\n"
     "Example: rectify reviewed 12 14"))
 def reviewed_cmd(run: Run, task_ids: List[int] = typer.Argument(..., metavar=N_("ID..."))) -> None:
-    from rectify import ledger as L
+    from rectify import ledger
 
     with closing(open_ledger(run, write=True)) as led:
         for task_id in task_ids:
-            if L.mark_reviewed(led, task_id):
+            if ledger.mark_reviewed(led, task_id):
                 say(_("Task {id}: reviewed.").format(id=task_id))
             else:
                 say(_("Task {id}: nothing awaited review.").format(id=task_id))

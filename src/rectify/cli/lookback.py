@@ -21,6 +21,7 @@ from rectify.cli.common import (
     open_ledger,
     output_file,
     plain_text,
+    read_and_show,
     say,
     write_text,
 )
@@ -41,14 +42,14 @@ from rectify.i18n import N_, _
 def config_cmd(run: Run, key: Optional[str] = typer.Argument(None, metavar=N_("[KEY]")),
                value: Optional[str] = typer.Argument(None, metavar=N_("[VALUE]")),
                as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
-    from rectify import ledger as L
-    from rectify import settings as S
+    from rectify import ledger
+    from rectify import settings
 
     if value is None:
         with closing(open_ledger(run)) as led:
-            rows = S.describe(led)
+            rows = settings.describe(led)
         if key is not None:
-            wanted = S.setting(key).key
+            wanted = settings.setting(key).key
             rows = [r for r in rows if r["key"] == wanted]
         if as_json:
             emit_json(rows if key is None else rows[0])
@@ -59,10 +60,11 @@ def config_cmd(run: Run, key: Optional[str] = typer.Argument(None, metavar=N_("[
             if key is not None:
                 say(r["help"])
         return
-    item = S.setting(key)
-    S.validate(item, value)  # before the ledger file is created
+    assert key is not None  # typer fills KEY before VALUE
+    item = settings.setting(key)
+    settings.validate(item, value)  # before the ledger file is created
     with closing(open_ledger(run, write=True)) as led:
-        result = S.change(led, item.key, value, L.actor(led))
+        result = settings.change(led, item.key, value, ledger.actor(led))
     if as_json:
         emit_json(result)
     elif result["changed"]:
@@ -92,7 +94,7 @@ def recheck_cmd(run: Run, task_id: Optional[int] = typer.Argument(None, metavar=
                 within: Optional[str] = typer.Option(None, "--within", metavar=N_("SPAN"),
                                                      help=N_("Listing: also those due within this span, e.g. 30d.")),
                 as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
-    from rectify import lookback as K
+    from rectify import lookback
 
     if task_id is None:
         if held or relapsed or by or note or evidence or due:
@@ -101,7 +103,7 @@ def recheck_cmd(run: Run, task_id: Optional[int] = typer.Argument(None, metavar=
 
         days = dates.parse_duration_days(within) if within else 0
         with closing(open_ledger(run)) as led:
-            tasks = K.due_rechecks(led, days)
+            tasks = lookback.due_rechecks(led, days)
         if as_json:
             emit_json(tasks)
             return
@@ -118,7 +120,7 @@ def recheck_cmd(run: Run, task_id: Optional[int] = typer.Argument(None, metavar=
     if due and not relapsed:
         raise InputError(_("--due is for a relapse's new task: use it with --relapsed."))
     with closing(open_ledger(run, write=True)) as led:
-        result = K.record_recheck(led, task_id, "held" if held else "relapsed", by, note, evidence or [], due=due)
+        result = lookback.record_recheck(led, task_id, "held" if held else "relapsed", by, note, evidence or [], due=due)
     if as_json:
         emit_json(result)
     elif held:
@@ -151,16 +153,16 @@ def sample_cmd(run: Run, rate: Optional[str] = typer.Option(None, "--rate", meta
                note: Optional[str] = typer.Option(None, "--note", help=N_("Remarks.")),
                as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     from rectify import dates
-    from rectify import lookback as K
+    from rectify import lookback
 
     scope = {k: v for k, v in {"unit": unit, "category": category, "kind": parse_kind_filter(kind),
                                "from": dates.parse_date(start).isoformat() if start else None,
                                "to": dates.parse_date(end).isoformat() if end else None}.items() if v}
-    share = K.parse_rate(rate) if rate is not None else None
+    share = lookback.parse_rate(rate) if rate is not None else None
     with closing(open_ledger(run, write=True)) as led:
         if round_ is not None:
             scope["round"] = find_round(led, round_)["id"]
-        sample = K.take_sample(led, scope, rate=share, n=n, seed=seed, note=note)
+        sample = lookback.take_sample(led, scope, rate=share, n=n, seed=seed, note=note)
     if as_json:
         emit_json(sample)
         return
@@ -175,16 +177,9 @@ def sample_cmd(run: Run, rate: Optional[str] = typer.Option(None, "--rate", meta
     "List the samples drawn, with how many of their tasks were checked, held and relapsed.\n\n"
     "Example: rectify lookback list --json"))
 def samples_cmd(run: Run, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
-    from rectify import lookback as K
+    from rectify import lookback
 
-    with closing(open_ledger(run)) as led:
-        samples = K.list_samples(led)
-    if as_json:
-        emit_json(samples)
-        return
-    from rectify.render.terminal import sample_table
-
-    sample_table(samples)
+    read_and_show(run, lookback.list_samples, "terminal.sample_table", as_json)
 
 
 @command("sheet", help=N_(
@@ -197,7 +192,7 @@ def sheet_cmd(run: Run, sample_id: int = typer.Argument(..., metavar=N_("ID")),
               output: Optional[str] = typer.Option(None, "--output", metavar=N_("FILE"),
                                                    help=N_("Write to FILE instead of the screen (needed for xlsx).")),
               as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
-    from rectify import lookback as K
+    from rectify import lookback
     from rectify.cli.reports import FORMAT_WORDS
 
     word = FORMAT_WORDS.get(fmt.strip().lower(), fmt.strip().lower())
@@ -207,19 +202,20 @@ def sheet_cmd(run: Run, sample_id: int = typer.Argument(..., metavar=N_("ID")),
     if word == "xlsx" and path is None and not as_json:
         raise InputError(_("An xlsx sheet needs --output FILE."))
     with closing(open_ledger(run)) as led:
-        sample = K.get_sample(led, sample_id, tasks=True)
+        sample = lookback.get_sample(led, sample_id, tasks=True)
     if as_json:
         emit_json(sample)
         return
-    from rectify.render import lookback_sheet as R
+    from rectify.render import lookback_sheet
 
     if word == "xlsx":
         from rectify.exchange.exporter import atomic_write
 
-        atomic_write(path, lambda tmp: R.xlsx(tmp, sample, run.today().isoformat()))
+        assert path is not None  # refused above without --output
+        atomic_write(path, lambda tmp: lookback_sheet.xlsx(tmp, sample, run.today().isoformat()))
         say(_("Wrote {path}.").format(path=path))
         return
-    text = R.html(sample) if word == "html" else plain_text(lambda con: R.text(sample, con))
+    text = lookback_sheet.html(sample) if word == "html" else plain_text(lambda con: lookback_sheet.text(sample, con))
     if path is None:
         sys.stdout.write(text)
     else:
@@ -241,28 +237,22 @@ NOTICE_HELP = N_(
 def notice_list_cmd(run: Run, awaiting: bool = typer.Option(False, "--awaiting", help=N_("Only notices awaiting a reply.")),
                     overdue: bool = typer.Option(False, "--overdue", help=N_("Only notices whose reply is overdue.")),
                     as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
-    from rectify import supervision as S
+    from rectify import supervision
 
-    with closing(open_ledger(run)) as led:
-        notices = S.list_notices(led, awaiting=awaiting, overdue=overdue)
-    if as_json:
-        emit_json(notices)
-        return
-    from rectify.render.terminal import notice_table
-
-    notice_table(notices)
+    read_and_show(run, lambda led: supervision.list_notices(led, awaiting=awaiting, overdue=overdue),
+                  "terminal.notice_table", as_json)
 
 
 @command("show", help=N_(
     "Show one notice, by its number or id, with its tasks and reply.\n\nExample: rectify notice show 3"))
 def notice_show_cmd(run: Run, ref: str = typer.Argument(..., metavar=N_("NUMBER|ID")),
                     as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
-    from rectify import ledger as L
-    from rectify import supervision as S
+    from rectify import ledger
+    from rectify import supervision
 
     with closing(open_ledger(run)) as led:
-        notice = S.find_notice(led, ref)
-        tasks = [L.get_task(led, t) for t in notice["tasks"]]
+        notice = supervision.find_notice(led, ref)
+        tasks = [ledger.get_task(led, t) for t in notice["tasks"]]
     if as_json:
         emit_json({**notice, "task_details": tasks})
         return
@@ -277,10 +267,10 @@ def notice_reply_cmd(run: Run, ref: str = typer.Argument(..., metavar=N_("NUMBER
                      note: str = typer.Option(..., "--note", help=N_("The reply.")),
                      by: Optional[str] = typer.Option(None, "--by", help=N_("Who replied (default: you).")),
                      as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
-    from rectify import supervision as S
+    from rectify import supervision
 
     with closing(open_ledger(run, write=True)) as led:
-        notice = S.reply(led, ref, note, by)
+        notice = supervision.reply(led, ref, note, by)
     if as_json:
         emit_json(notice)
         return

@@ -17,7 +17,6 @@ import typer
 from rectify.cli.common import (
     closing,
     command,
-    emit_json,
     find_round,
     guard_output,
     ledger_path,
@@ -25,6 +24,7 @@ from rectify.cli.common import (
     out,
     output_file,
     plain_text,
+    read_and_show,
     say,
     write_text,
 )
@@ -96,15 +96,10 @@ def print_summary(run: Run, *, as_of: str | None = None, by: str = "unit", stale
 
     _stale(stale_days)
     at = reports.as_of(as_of)
-    with closing(open_ledger(run)) as led:
-        data = reports.summary(led, at, by=BREAKDOWN_WORDS.get(by.strip(), by.strip().lower()), stale_days=stale_days,
-                               round=find_round(led, round_name))
-    if as_json:
-        emit_json(data)
-        return
-    from rectify.render.report_text import show_summary
-
-    show_summary(data)
+    breakdown = BREAKDOWN_WORDS.get(by.strip(), by.strip().lower())
+    read_and_show(run, lambda led: reports.summary(led, at, by=breakdown, stale_days=stale_days,
+                                                   round=find_round(led, round_name)),
+                  "report_text.show_summary", as_json)
 
 
 # -- weekly -----------------------------------------------------------------------
@@ -135,7 +130,7 @@ def weekly_cmd(
     from rectify import reports
 
     fmt = _format(fmt)
-    output = output_file(run, output)
+    path = output_file(run, output)
     _stale(stale_days)
     if limit < 0:
         raise InputError(_("--limit must be 0 or more."))
@@ -158,15 +153,15 @@ def weekly_cmd(
     else:
         from rectify.render.report_text import show_weekly
 
-        if output is None:
+        if path is None:
             show_weekly(data, context=_context(run))
             return
         text = plain_text(lambda con: show_weekly(data, con, context=_context(run)))
-    if output is None:
+    if path is None:
         sys.stdout.write(text)
     else:
-        write_text(output, text)
-        say(_("Wrote {path}.").format(path=output))
+        write_text(path, text)
+        say(_("Wrote {path}.").format(path=path))
 
 
 # -- sheets ------------------------------------------------------------------------
@@ -200,17 +195,17 @@ def sheets_cmd(
     if output is not None:
         guard_output(run, output)
     with closing(open_ledger(run, write=issue)) as led:
-        round_ = find_round(led, round_)
+        chosen = find_round(led, round_)
         if issue:
             from rectify import supervision
             from rectify.settings import settings_at
 
             only = supervision.parse_notice_kind(kind) if kind else None
             values = settings_at(led)
-            data = reports.sheets(led, unit, round_, within=max(values["blue_days"], values["reminder_lead_days"]))
+            data = reports.sheets(led, unit, chosen, within=max(values["blue_days"], values["reminder_lead_days"]))
             data = supervision.issue(led, data, only)
         else:
-            data = reports.sheets(led, unit, round_)
+            data = reports.sheets(led, unit, chosen)
     if not data["sheets"]:
         say(label("no_notices") if issue else label("no_sheets", days=data["due_within"]))
         return

@@ -20,6 +20,7 @@ from rectify.cli.common import (
     find_round,
     open_ledger,
     output_file,
+    read_and_show,
     say,
 )
 from rectify.cli.common import register as add_commands
@@ -69,14 +70,7 @@ def round_cmd(
     if action == "list":
         if name is not None or kind is not None or fed_back is not None or issuer is not None or new_name is not None:
             raise InputError(_("`round list` takes no name or options but --json."))
-        with closing(open_ledger(run)) as led:
-            found = rounds.list_rounds(led)
-        if as_json:
-            emit_json(found)
-            return
-        from rectify.render.terminal import round_table
-
-        round_table(found)
+        read_and_show(run, rounds.list_rounds, "terminal.round_table", as_json)
         return
     if not name:
         raise InputError(_("Give the round's name, e.g. `rectify round {action} NAME`.").format(action=action))
@@ -193,14 +187,7 @@ def outcomes_cmd(
     from rectify import reports
 
     at = reports.as_of(as_of)
-    with closing(open_ledger(run)) as led:
-        data = reports.outcomes(led, at, find_round(led, round_))
-    if as_json:
-        emit_json(data)
-        return
-    from rectify.render.terminal import outcome_list
-
-    outcome_list(data)
+    read_and_show(run, lambda led: reports.outcomes(led, at, find_round(led, round_)), "terminal.outcome_list", as_json)
 
 
 # -- report -------------------------------------------------------------------------

@@ -44,8 +44,9 @@ def undo_cmd(
     else:
         say(_("Undone: {what} ({when}).").format(what=what, when=when))
     for change in done["changes"]:
-        text = describe_event({"action": "undo", "field": change["field"], "old": change["old"],
-                               "new": change["new"], "note": None})
+        text = describe_event({"id": 0, "at": done["at"], "action": "undo", "field": change["field"],
+                               "old": change["old"], "new": change["new"], "note": None, "actor": done["actor"],
+                               "command": done["command"]})
         out(_("task {id}: {change}").format(id=change["task"], change=text))
     for task_id in done["cancels"]:
         say((_("Task {id} would be cancelled; its history is kept.") if dry_run else

@@ -17,7 +17,8 @@ import os
 import zipfile
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from rectify import dates
 from rectify import ledger as L
@@ -29,28 +30,37 @@ from rectify.paths import WriteError, atomic_write, clean_leftovers, kill_point,
 from rectify.vocabulary import BAND_THRESHOLDS, CLOSED, SHEET_KIND_WORDS, SHEET_STATUS_WORDS
 
 if TYPE_CHECKING:
-    from rectify.contracts import ExportedTask, Task
+    import sqlite3
+
+    from rectify.contracts import Event, Evidence, ExportedTask, Task
+
+T = TypeVar("T")
 
 FIELDS = [c.field for c in columns.COLUMNS]
 
 
-def select(ledger, filters: dict, today: date) -> list[dict]:
+def select(ledger, filters: dict, today: date) -> list[Task]:
     """The tasks to export: the filters of ``list``, every state unless --status."""
     tasks, _total = L.list_tasks(ledger, {**filters, "all": True}, today=today)
     return tasks
 
 
-def _by_task(rows, ids: set[int]) -> dict[int, list[dict]]:
-    out: dict[int, list[dict]] = {}
+def _by_task(rows: list[sqlite3.Row], ids: set[int], item: Callable[[sqlite3.Row], T]) -> dict[int, list[T]]:
+    out: dict[int, list[T]] = {}
     for row in rows:
         if row["task_id"] in ids:
-            out.setdefault(row["task_id"], []).append(dict(row))
+            out.setdefault(row["task_id"], []).append(item(row))
     return out
 
 
-def _evidence(ledger, ids: set[int]) -> dict[int, list[dict]]:
+def _evidence(ledger, ids: set[int]) -> dict[int, list[Evidence]]:
     return _by_task(ledger.query(
-        "SELECT id, task_id, added, name, path, sha256, size, note FROM evidence ORDER BY task_id, id"), ids)
+        "SELECT id, task_id, added, name, path, sha256, size, note FROM evidence ORDER BY task_id, id"), ids,
+        L.evidence_item)
+
+
+def _event(row: sqlite3.Row) -> Event:
+    return L.event_item(row, row["note"])  # as stored: an export is read back, not shown
 
 
 def json_objects(ledger, tasks: list[Task]) -> list[ExportedTask]:
@@ -58,13 +68,10 @@ def json_objects(ledger, tasks: list[Task]) -> list[ExportedTask]:
     ids = {t["id"] for t in tasks}
     evidence = _evidence(ledger, ids)
     history = _by_task(ledger.query(
-        "SELECT id, task_id, at, action, field, old, new, note, actor, command FROM event ORDER BY task_id, id"), ids)
-    out = []
-    for task in tasks:
-        ev = [{k: v for k, v in e.items() if k != "task_id"} for e in evidence.get(task["id"], [])]
-        hist = [{k: v for k, v in e.items() if k != "task_id"} for e in history.get(task["id"], [])]
-        out.append({**task, "evidence": ev, "history": hist})
-    return out
+        "SELECT id, task_id, at, action, field, old, new, note, actor, command FROM event ORDER BY task_id, id"), ids,
+        _event)
+    return [{**task, "evidence": evidence.get(task["id"], []), "history": history.get(task["id"], [])}
+            for task in tasks]
 
 
 def _latest_notes(ledger, ids: set[int]) -> dict[int, str]:
@@ -76,14 +83,14 @@ def _latest_notes(ledger, ids: set[int]) -> dict[int, str]:
     return {r["task_id"]: r["note"] for r in rows if r["task_id"] in ids}
 
 
-def status_cell(task: dict, lang: str) -> str:
+def status_cell(task: Task, lang: str) -> str:
     word = SHEET_STATUS_WORDS[lang][task["status"]]
     percent = task["progress"]
     default = 100 if task["status"] == CLOSED else 0
     return word if percent == default else f"{word} {percent}%"
 
 
-def sheet_rows(ledger, tasks: list[dict], lang: str) -> list[list]:
+def sheet_rows(ledger, tasks: list[Task], lang: str) -> list[list]:
     """One list of cell values per task, in ``FIELDS`` order."""
     ids = {t["id"] for t in tasks}
     notes = _latest_notes(ledger, ids)
@@ -102,7 +109,7 @@ def sheet_rows(ledger, tasks: list[dict], lang: str) -> list[list]:
         if due is None and task["kind"]:
             due = SHEET_KIND_WORDS[lang][task["kind"]]
         closed_at = dates.moment_or_none(task["closed_at"]) or task["closed_at"]
-        lines = [e["name"] or e["note"] for e in evidence.get(task["id"], []) if e["name"] or e["note"]]
+        lines = [line for e in evidence.get(task["id"], []) if (line := e["name"] or e["note"])]
         value = {
             "seq": seq,
             "category": task["category"],
@@ -138,7 +145,7 @@ def stamp(exported_at: str, unit: str | None) -> list[tuple[str, str]]:
     return [(columns.STAMP_KEY, exported_at), ("unit", unit or "")]
 
 
-def write_xlsx(path: Path, ledger, tasks: list[dict], lang: str, today: date, *, fill_in: bool = False,
+def write_xlsx(path: Path, ledger, tasks: list[Task], lang: str, today: date, *, fill_in: bool = False,
                unit: str | None = None) -> None:
     """The house layout, stamped. A fill-in workbook (``fill_in``) also has
     its instructions sheet, a drop-down list of status words, and every column
@@ -178,7 +185,7 @@ def write_fill_in_all(folder: Path, ledger, filters: dict, lang: str, today: dat
     """One fill-in workbook per unit with tasks under ``filters``, in
     ``folder``: (unit, file, tasks) for each."""
     tasks = select(ledger, filters, today)
-    units: dict[str, list[dict]] = {}
+    units: dict[str, list[Task]] = {}
     for task in tasks:
         if task["unit"]:
             units.setdefault(task["unit"], []).append(task)
@@ -191,7 +198,7 @@ def write_fill_in_all(folder: Path, ledger, filters: dict, lang: str, today: dat
     return written
 
 
-def write_csv(stream, ledger, tasks: list[dict], lang: str, unit: str | None = None) -> None:
+def write_csv(stream, ledger, tasks: list[Task], lang: str, unit: str | None = None) -> None:
     """CSV rows, and the stamp as the last line, under the table (a note
     line, as offices write 注：… under theirs; Excel and WPS keep it as a cell)."""
     from rectify.exchange import csv_io
@@ -206,7 +213,7 @@ def write_csv(stream, ledger, tasks: list[dict], lang: str, unit: str | None = N
 MANIFEST_FIELDS = ("task", "uid", "title", "file", "name", "sha256", "size", "date", "note", "check")
 
 
-def evidence_entries(ledger, tasks: list[dict]) -> list[dict]:
+def evidence_entries(ledger, tasks: list[Task]) -> list[dict]:
     """Each piece of evidence of ``tasks``, with whether its file is there. A
     recorded path that would lead out of the evidence folder is never followed."""
     ids = {t["id"] for t in tasks}
@@ -238,7 +245,7 @@ def _manifest_csv(entries: list[dict]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def write_evidence(ledger, tasks: list[dict], target: Path) -> list[dict]:
+def write_evidence(ledger, tasks: list[Task], target: Path) -> list[dict]:
     """The evidence files of ``tasks`` and ``manifest.csv`` into a folder or a
     .zip. A file that cannot be read is marked ``unreadable`` and left out."""
     entries = evidence_entries(ledger, tasks)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rectify import dates
 from rectify import ledger as L
@@ -25,8 +26,11 @@ from rectify.i18n import _
 from rectify.model import ACTIONS, EVENT_FIELDS, allowed_change
 from rectify.vocabulary import KINDS, STATES
 
+if TYPE_CHECKING:
+    from rectify.contracts import ExportedTask
 
-def write(stream, tasks: list[dict]) -> None:
+
+def write(stream, tasks: list[ExportedTask]) -> None:
     json.dump(tasks, stream, ensure_ascii=False, indent=1)
     stream.write("\n")
 
@@ -95,9 +99,8 @@ def _json_record(item, index: int, today: date, unmapped: set) -> Record:
         rec.created = moment(created, "created")
     evidence = item.get("evidence")
     if isinstance(evidence, list):
-        rec.evidence = [_text(e.get("name") or e.get("note"), "evidence") for e in evidence
-                        if isinstance(e, dict) and (e.get("name") or e.get("note"))]
-        rec.evidence = [e for e in rec.evidence if e]
+        rec.evidence = [text for e in evidence if isinstance(e, dict) and (e.get("name") or e.get("note"))
+                        and (text := _text(e.get("name") or e.get("note"), "evidence"))]
     return rec
 
 
@@ -159,7 +162,7 @@ def _json_fast(item) -> Record | None:
     "not so simple": the careful path then reads it and words any error."""
     if type(item) is not dict or not _JSON_KNOWN.issuperset(item):
         return None
-    values = {}
+    values: dict[str, str | int | None] = {}
     for key in _JSON_TEXT:
         if key in item:
             v = item[key]
@@ -184,7 +187,7 @@ def _json_fast(item) -> Record | None:
         description = None
     else:
         return None
-    texts = [v for v in values.values() if v]
+    texts = [v for v in values.values() if isinstance(v, str) and v]  # only text so far
     if description:
         texts.append(description)
     if code:
@@ -259,8 +262,7 @@ def _json_fast(item) -> Record | None:
     if evidence:
         if type(evidence) is not list:
             return None
-        rec.evidence = [e.get("name") or e.get("note") for e in evidence
-                        if type(e) is dict and (e.get("name") or e.get("note"))]
+        rec.evidence = [text for e in evidence if type(e) is dict and (text := e.get("name") or e.get("note"))]
         if any(type(e) is not str or L.needs_a_closer_look(e) or not e.strip() for e in rec.evidence):
             return None
     return rec

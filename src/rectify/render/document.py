@@ -14,8 +14,10 @@ in brackets for the hand (the unit's name when none is given).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from rectify import dates
 from rectify.i18n import _, is_zh, ngettext
@@ -90,7 +92,7 @@ def _joined(items: list[str]) -> str:
 # -- the parts -------------------------------------------------------------------
 
 
-def title(data: dict) -> str:
+def title(data: Mapping[str, Any]) -> str:
     r = data["round"]
     if data["kind"] == "interim":
         return _("Interim report on the rectification of {round}").format(round=r["name"]) if r else _(
@@ -98,7 +100,7 @@ def title(data: dict) -> str:
     return _("Report on the rectification of {round}").format(round=r["name"]) if r else _("Rectification report")
 
 
-def opening(data: dict) -> str:
+def opening(data: Mapping[str, Any]) -> str:
     r = data["round"]
     as_of = dates.show_date(data["as_of"])
     interim = data["kind"] == "interim"
@@ -180,7 +182,7 @@ def category_heading(name: str | None) -> str:
     return _("On {category}").format(category=name)
 
 
-def _task_lines(tasks: list[dict]) -> list[Block]:
+def _task_lines(tasks: Sequence[Mapping[str, Any]]) -> list[Block]:
     """A problem's (or a loose measure's) lines: measures, work done, results, closing."""
     out = []
     measures = [t["title"] for t in tasks]
@@ -238,7 +240,7 @@ def _open_item(n: int, t: dict, as_of: str) -> list[Block]:
 # -- the document ------------------------------------------------------------------
 
 
-def build(data: dict) -> list[Block]:
+def build(data: Mapping[str, Any]) -> list[Block]:
     """The report, block by block, from ``reports.report`` data with
     "unit_name", "addressee" and "signer" added."""
     s = data["summary"]

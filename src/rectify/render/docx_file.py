@@ -19,8 +19,12 @@ python-docx is imported here only, when a report is written as .docx.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rectify.i18n import is_zh
+
+if TYPE_CHECKING:
+    from docx.document import Document  # python-docx ships no types: Any to mypy, a name to the reader
 
 # Each role's face: the East Asian face of the house style, the Latin face,
 # the alternative written into the font table, and the faces (Windows, macOS,
@@ -204,7 +208,7 @@ def _font_table(doc) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def document(blocks) -> object:
+def document(blocks) -> Document:
     """A python-docx Document holding ``blocks`` (see ``document.build``)."""
     import docx
 

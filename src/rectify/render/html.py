@@ -8,6 +8,8 @@ Chinese names and places in the data."""
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
+from typing import Any
 
 from rectify import dates
 from rectify.i18n import is_zh
@@ -158,7 +160,7 @@ def trend_svg(trend: list[dict]) -> str:
     return "".join(out)
 
 
-def weekly(data: dict, *, context: dict | None = None) -> str:
+def weekly(data: Mapping[str, Any], *, context: dict | None = None) -> str:
     title, meta = layout.week_heading(data, context)
     body = ["<header>", f"<h1>{escape(title)}</h1>"]
     body += [f'<p class="meta">{escape(line)}</p>' for line in meta]
@@ -175,13 +177,13 @@ def weekly(data: dict, *, context: dict | None = None) -> str:
 
 
 def problem_tables(summary: dict) -> list[str]:
-    from rectify.render import problems as P
+    from rectify.render.problems import outcome_table, round_line, side_by_side
 
-    line = P.round_line(summary)
+    line = round_line(summary)
     out = [f'<p class="meta">{escape(line)}</p>'] if line else []
-    out.append(table(P.side_by_side(summary)))
+    out.append(table(side_by_side(summary)))
     if summary["outcomes"]["entries"]:
-        out.append(table(P.outcome_table(summary)))
+        out.append(table(outcome_table(summary)))
     return out
 
 
@@ -203,7 +205,7 @@ def _sheet(sheet: dict, as_of: str, days: int) -> list[str]:
     return out
 
 
-def sheets(data: dict) -> str:
+def sheets(data: Mapping[str, Any]) -> str:
     """All the sheets of ``data`` in one document, one sheet a page."""
     body: list[str] = []
     for s in data["sheets"]:

@@ -7,8 +7,10 @@ these out.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from rectify import dates
 from rectify.i18n import N_, NP_, _, ngettext, pgettext
@@ -17,7 +19,7 @@ from rectify.vocabulary import BAND_THRESHOLDS, KINDS
 
 # A label is a message (N_) or, where a short word means something else
 # elsewhere, a message with its context (NP_).
-LABELS = {
+LABELS: dict[str, str | tuple[str, str]] = {
     # summary
     "summary_title": N_("Rectification summary"),
     "as_of": N_("as of {date}"),
@@ -140,12 +142,12 @@ def label(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def thresholds(data: dict) -> dict:
+def thresholds(data: Mapping[str, Any]) -> dict:
     """The band thresholds a summary was computed with (the ledger's settings then)."""
     return data.get("thresholds") or dict(BAND_THRESHOLDS)
 
 
-def band_legend(band: str, data: dict) -> str:
+def band_legend(band: str, data: Mapping[str, Any]) -> str:
     """``blue: due within 7 days`` ... with the days of the summary's settings."""
     t = thresholds(data)
     if band == "blue":
@@ -230,7 +232,7 @@ def _measure(task: dict) -> str:
 # -- summary ----------------------------------------------------------------
 
 
-def summary_figures(data: dict) -> list[tuple[str, str]]:
+def summary_figures(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(label, value) pairs of the headline figures."""
     return [
         (label("total"), str(data["total"])),
@@ -243,11 +245,11 @@ def summary_figures(data: dict) -> list[tuple[str, str]]:
     ]
 
 
-def breakdown_rows(data: dict) -> list[tuple[str | None, dict]]:
+def breakdown_rows(data: Mapping[str, Any]) -> list[tuple[str | None, dict]]:
     """The rows of the ``--by`` table: (key, group); for kinds the kind, None when unclassified."""
     by = data["by"]
     if by == "kind":
-        rows = [(k, data["by_kind"][k]) for k in KINDS]
+        rows: list[tuple[str | None, dict]] = [(k, data["by_kind"][k]) for k in KINDS]
         if data["unclassified"]["total"]:
             rows.append((None, data["unclassified"]))
         return rows
@@ -263,7 +265,7 @@ def group_name(by: str, key: str | None) -> str:
 # -- weekly ----------------------------------------------------------------
 
 
-def headline(data: dict) -> Table:
+def headline(data: Mapping[str, Any]) -> Table:
     now, before = data["summary"], data["previous"]
     table = Table(label("headline"), [label("figure"), label("this_week"), label("last_week"), label("change")],
                   right={1, 2, 3}, wide=0)
@@ -298,7 +300,11 @@ TEXT = {"col_unit", "col_owner", "col_leader", "col_closed_by", "col_reason", "c
 OPTIONAL = ("col_progress", "col_leader", "col_kind", "col_status")
 
 
-def _task_table(title: str, tasks: list, total: int, columns: list[tuple[str, object]]) -> Table:
+# A column of a task list: its label's key, and what it shows of a task.
+Column = tuple[str, Callable[[dict[str, Any]], str | None]]
+
+
+def _task_table(title: str, tasks: list, total: int, columns: list[Column]) -> Table:
     keys = [c for c, _f in columns]
     right = {0} | {i + 1 for i, c in enumerate(keys) if c in NUMERIC}
     table = Table(title, [label("col_id")] + [label(c) for c in keys], right=right, wide=1 + keys.index("col_measure"),
@@ -315,7 +321,7 @@ def overdue_by_unit(rows: list[dict]) -> Table:
     return table
 
 
-def weekly_tables(data: dict) -> list[Table]:
+def weekly_tables(data: Mapping[str, Any]) -> list[Table]:
     """The weekly report's tables after the headline, in order (the trend apart).
     The lists may hold fewer tasks than "counts" says: the rest is noted."""
     counts, today = data["counts"], data["as_of"]
@@ -324,7 +330,7 @@ def weekly_tables(data: dict) -> list[Table]:
     owner = lambda t: t["owner"]  # noqa: E731
     due = lambda t: day(t["due"], today, weekday=True)  # noqa: E731
 
-    def tasks(name: str, title: str, columns: list) -> Table:
+    def tasks(name: str, title: str, columns: list[Column]) -> Table:
         return _task_table(label(title), data[name], counts[name], columns)
 
     return [
@@ -368,7 +374,7 @@ def trend_lines(trend: list[dict], width: int = 40) -> list[str]:
     return lines
 
 
-def week_heading(data: dict, context: dict | None = None) -> tuple[str, list[str]]:
+def week_heading(data: Mapping[str, Any], context: dict | None = None) -> tuple[str, list[str]]:
     """The report's title, and the lines under it: the moment of the figures,
     the scope (the ledger) and when it was printed, from ``context``."""
     week = label("week_range", week=dates.show_week(data["week"]), start=day(data["from"], data["to"]),
@@ -464,7 +470,7 @@ def lookback_tables(lookback: dict | None) -> list[Table]:
     return tables
 
 
-def extension_request_table(data: dict) -> list[Table]:
+def extension_request_table(data: Mapping[str, Any]) -> list[Table]:
     """The extension requests pending at the report's moment (weekly)."""
     if "extension_requests" not in data:
         return []
@@ -480,6 +486,6 @@ def extension_request_table(data: dict) -> list[Table]:
     return [table]
 
 
-def report_extras(data: dict) -> list[Table]:
+def report_extras(data: Mapping[str, Any]) -> list[Table]:
     """The tables issue 17 adds to summary and weekly, after their own."""
     return lookback_tables(data.get("lookback")) + extension_request_table(data)

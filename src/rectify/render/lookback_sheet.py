@@ -70,11 +70,11 @@ def html(sample: dict) -> str:
 
 
 def xlsx(path, sample: dict, today: str) -> None:
-    from rectify.exchange import xlsx as X
+    from rectify.exchange import xlsx
 
     t = table(sample)
-    sheet = X.Layout(title=_title(sample) + " · " + " ".join(_lines(sample)), headers=t.columns, rows=t.rows,
+    sheet = xlsx.Layout(title=_title(sample) + " · " + " ".join(_lines(sample)), headers=t.columns, rows=t.rows,
                      bands=t.bands, widths=[6, 14, 8, 36, 24, 12, 10, 6, 14, 12, 30], date_columns=set(),
                      legend=[_("Record each result: rectify recheck ID --held|--relapsed --by NAME --note \"...\"")],
                      sheet_name=_("Look-back"))
-    X.write(path, sheet)
+    xlsx.write(path, sheet)

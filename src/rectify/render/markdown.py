@@ -8,6 +8,8 @@ shown as typed, never read as HTML, a link or table syntax.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from rectify.render import layout
 from rectify.render.layout import label
@@ -48,7 +50,7 @@ def table(t: layout.Table, level: int = 2) -> list[str]:
     return lines + [""]
 
 
-def weekly(data: dict, *, context: dict | None = None) -> str:
+def weekly(data: Mapping[str, Any], *, context: dict | None = None) -> str:
     title, meta = layout.week_heading(data, context)
     lines = [f"# {escape(title)}", ""] + [f"{escape(line, line=True)}  " for line in meta] + [""]
     lines += table(layout.headline(data))
@@ -62,13 +64,13 @@ def weekly(data: dict, *, context: dict | None = None) -> str:
 
 
 def problem_tables(summary: dict) -> list[str]:
-    from rectify.render import problems as P
+    from rectify.render.problems import outcome_table, round_line, side_by_side
 
-    line = P.round_line(summary)
+    line = round_line(summary)
     lines = [line, ""] if line else []
-    lines += table(P.side_by_side(summary))
+    lines += table(side_by_side(summary))
     if summary["outcomes"]["entries"]:
-        lines += table(P.outcome_table(summary))
+        lines += table(outcome_table(summary))
     return lines
 
 
@@ -81,5 +83,5 @@ def sheet(sheet: dict, as_of: str, days: int) -> str:
     return "\n".join(lines)
 
 
-def sheets(data: dict) -> str:
+def sheets(data: Mapping[str, Any]) -> str:
     return "\n---\n\n".join(sheet(s, data["as_of"], data["due_within"]) for s in data["sheets"])

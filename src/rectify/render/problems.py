@@ -4,6 +4,9 @@ out by the text, Markdown and HTML renderers like the other tables."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rectify import dates
 from rectify.i18n import N_, _
 from rectify.render.layout import Table, pct
@@ -36,7 +39,7 @@ def label(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def round_line(data: dict) -> str | None:
+def round_line(data: Mapping[str, Any]) -> str | None:
     """``Round: NAME (kind, fed back DATE)`` for a report of one round."""
     from rectify.model import round_kind_label
 
@@ -48,7 +51,7 @@ def round_line(data: dict) -> str | None:
     return label("round", name=r["name"]) + (f" ({_(', ').join(extra)})" if extra else "")
 
 
-def side_by_side(summary: dict) -> Table:
+def side_by_side(summary: Mapping[str, Any]) -> Table:
     """Problems and tasks side by side: a problem is done when all its tasks
     are closed or cancelled and one at least closed."""
     p = summary["problems"]
@@ -69,7 +72,7 @@ def side_by_side(summary: dict) -> Table:
     return table
 
 
-def outcome_table(summary: dict) -> Table:
+def outcome_table(summary: Mapping[str, Any]) -> Table:
     """The outcomes' totals, by the moment of the figures."""
     from rectify.rounds import yuan
 

@@ -10,8 +10,9 @@ takes its data through ``printable_data`` first (rectify.text).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -19,16 +20,10 @@ from rich.text import Text
 
 from rectify.render import layout
 from rectify.render.columns import Column, lay_out, wrap
+from rectify.render.console import BAND_STYLES, drawn, show
 from rectify.render.layout import label
-from rectify.render.terminal import BAND_STYLES, drawn, show
 from rectify.text import printable_data
 from rectify.vocabulary import KINDS
-
-
-def file_console(stream, width: int = 110) -> Console:
-    """A console writing plain text to ``stream`` (a file or a buffer)."""
-    return Console(file=stream, color_system=None, highlight=False, width=width, soft_wrap=False,
-                   emoji=False, markup=False)
 
 
 def bar(fraction: float, width: int = 20) -> str:
@@ -108,7 +103,7 @@ def print_table(con: Console, table: layout.Table, band_cells: tuple[int, ...] =
 # -- summary --------------------------------------------------------------------
 
 
-def show_summary(data: dict, con: Console | None = None) -> None:
+def show_summary(data: Mapping[str, Any], con: Console | None = None) -> None:
     if con is None:  # on stdout: as text, through the pager when long
         show(drawn(lambda c: show_summary(data, c)))
         return
@@ -145,22 +140,22 @@ def show_summary(data: dict, con: Console | None = None) -> None:
         print_table(con, table, band_cells=())
 
 
-def show_problems(summary: dict, con: Console) -> None:
+def show_problems(summary: Mapping[str, Any], con: Console) -> None:
     """The round, problems and tasks side by side, and the outcomes (when any)."""
-    from rectify.render import problems as P
+    from rectify.render.problems import outcome_table, round_line, side_by_side
 
-    line = P.round_line(summary)
+    line = round_line(summary)
     if line:
         _say(con, line)
-    print_table(con, P.side_by_side(summary), band_cells=())
+    print_table(con, side_by_side(summary), band_cells=())
     if summary["outcomes"]["entries"]:
-        print_table(con, P.outcome_table(summary), band_cells=())
+        print_table(con, outcome_table(summary), band_cells=())
 
 
 # -- weekly ------------------------------------------------------------------------
 
 
-def show_weekly(data: dict, con: Console | None = None, *, context: dict | None = None) -> None:
+def show_weekly(data: Mapping[str, Any], con: Console | None = None, *, context: dict | None = None) -> None:
     if con is None:
         show(drawn(lambda c: show_weekly(data, c, context=context)))
         return
@@ -197,7 +192,7 @@ def show_sheet(sheet: dict, as_of: str, days: int, con: Console) -> None:
     _say(con, label("sheet_ask", days=days))
 
 
-def show_sheets(data: dict, con: Console | None = None) -> None:
+def show_sheets(data: Mapping[str, Any], con: Console | None = None) -> None:
     if con is None:
         show(drawn(lambda c: show_sheets(data, c)))
         return

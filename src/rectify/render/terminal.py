@@ -14,9 +14,9 @@ terminal (rectify.text).
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -25,24 +25,13 @@ from rectify import dates
 from rectify.i18n import N_, _, ngettext, pgettext
 from rectify.model import ACTION_LABELS, field_label, kind_label, status_label
 from rectify.render.columns import Column, lay_out, paragraph
+from rectify.render.console import BAND_STYLES, console, drawn, show
 from rectify.text import printable_data
 
-BAND_STYLES = {"red": "bold red", "yellow": "yellow", "blue": "cyan"}
+if TYPE_CHECKING:
+    from rectify.contracts import Event
+
 STATUS_STYLES = {"closed": "green", "cancelled": "dim", "submitted": "magenta", "in_progress": "", "open": ""}
-
-
-def is_plain(stream=None) -> bool:
-    stream = stream or sys.stdout
-    return bool(os.environ.get("NO_COLOR")) or not stream.isatty()
-
-
-def console(stderr: bool = False) -> Console:
-    stream = sys.stderr if stderr else sys.stdout
-    if is_plain(stream):
-        width = int(os.environ.get("COLUMNS", 0) or 0) or 160
-        return Console(file=stream, color_system=None, highlight=False, width=width, soft_wrap=False,
-                       emoji=False, markup=False)
-    return Console(file=stream, highlight=False, emoji=False, markup=False)
 
 
 # -- text out: the renderers below make lines, these turn them into text -----------
@@ -58,32 +47,6 @@ def text_of(lines: list[Text], con: Console | None = None) -> str:
         for line in lines:
             con.print(line, crop=False, soft_wrap=True)
     return captured.get()
-
-
-def drawn(draw: Callable[[Console], None]) -> str:
-    """What ``draw(console)`` prints on stdout's console, as text (the
-    reports of rectify.render.report_text draw on a console)."""
-    import io
-
-    from rectify.render.report_text import file_console
-
-    con = console()
-    buffer = io.StringIO()
-    if con.color_system is None:
-        draw(file_console(buffer, width=con.width))
-    else:
-        draw(Console(file=buffer, force_terminal=True, color_system="truecolor" if con.color_system == "truecolor" else
-                     "256" if con.color_system == "256" else "standard", width=con.width,
-                     highlight=False, emoji=False, markup=False))
-    return buffer.getvalue()
-
-
-def show(text: str) -> None:
-    """Text for stdout: through the pager when it is long and stdout is a
-    terminal (rectify.render.pager)."""
-    from rectify.render.pager import page
-
-    page(text)
 
 
 def _note(message: str) -> None:
@@ -109,7 +72,7 @@ def due_text(task: dict, *, weekday: bool = True) -> Text:
     return Text(dates.show_day(task.get("due"), weekday=weekday), style=BAND_STYLES.get(task.get("band") or "", ""))
 
 
-def late_words(task: dict, *, short: bool = False) -> str:
+def late_words(task: Mapping[str, Any], *, short: bool = False) -> str:
     """How many days an overdue task is late (``days_late``, computed by the
     ledger), for the list's "Late" column."""
     if not task.get("overdue"):
@@ -124,7 +87,7 @@ def status_text(status: str) -> Text:
     return Text(status_label(status), style=STATUS_STYLES.get(status, ""))
 
 
-def task_columns(tasks: list[dict], *, late: bool) -> list[Column]:
+def task_columns(tasks: Sequence[Mapping[str, Any]], *, late: bool) -> list[Column]:
     """The columns of the task list: the measure wraps and gets the width;
     kind, state, deadline and days late have short forms for a narrow
     terminal; unit and owner wrap only when the measure would be too narrow."""
@@ -154,7 +117,7 @@ def task_columns(tasks: list[dict], *, late: bool) -> list[Column]:
     return columns
 
 
-def task_lines(tasks: list[dict], width: int, *, header_style: str = "", late: bool | None = None) -> list[Text]:
+def task_lines(tasks: Sequence[Mapping[str, Any]], width: int, *, header_style: str = "", late: bool | None = None) -> list[Text]:
     """The task list, fitted to ``width`` cells. The "Late" column is there
     whenever a task is overdue (always, in ``list --overdue``)."""
     tasks = printable_data(tasks)
@@ -163,7 +126,7 @@ def task_lines(tasks: list[dict], width: int, *, header_style: str = "", late: b
     return lay_out(task_columns(tasks, late=late), width, header_style=header_style)
 
 
-def task_table(tasks: list[dict], total: int, offset: int = 0, *, hint: str | None = None) -> None:
+def task_table(tasks: Sequence[Mapping[str, Any]], total: int, offset: int = 0, *, hint: str | None = None) -> None:
     if not tasks:
         _note(_("No tasks match."))
         return
@@ -181,7 +144,7 @@ def page_note(shown: int, total: int, offset: int, hint: str | None = None) -> N
         _note(note)
 
 
-def detail_lines(task: dict, width: int, *, plain: bool = True) -> list[Text]:
+def detail_lines(task: Mapping[str, Any], width: int, *, plain: bool = True) -> list[Text]:
     """``rectify show``: the fields, the evidence, the kept cells, the
     history. Every text of the user's wraps; none is cut."""
     task = printable_data(task)
@@ -241,12 +204,12 @@ def detail_lines(task: dict, width: int, *, plain: bool = True) -> list[Text]:
     return lines
 
 
-def task_detail(task: dict) -> None:
+def task_detail(task: Mapping[str, Any]) -> None:
     con = console()
     show(text_of(detail_lines(task, con.width, plain=con.color_system is None), con))
 
 
-def lookback_rows(task: dict) -> list[tuple[str, str | None]]:
+def lookback_rows(task: Mapping[str, Any]) -> list[tuple[str, str | None]]:
     """The look-back of a task in ``show``: its re-check, the task it is a
     relapse of, and the tasks its relapses opened."""
     rows: list[tuple[str, str | None]] = [
@@ -265,13 +228,17 @@ def lookback_rows(task: dict) -> list[tuple[str, str | None]]:
 RESULT_LABELS = {"held": N_("held"), "relapsed": N_("relapsed")}
 
 
-def describe_event(ev: dict) -> str:
+def _state_text(status: str | None) -> str:
+    return status_label(status) if status else "-"
+
+
+def describe_event(ev: Event) -> str:
     """One line of history, in words."""
     action, field = ev["action"], ev["field"]
     if action == "add":
         return _("added")
     if action == "recheck" and field is None:
-        return _("re-check: {result}").format(result=_(RESULT_LABELS.get(ev["new"], ev["new"] or ""))) + (
+        return _("re-check: {result}").format(result=_(RESULT_LABELS.get(ev["new"] or "", ev["new"] or ""))) + (
             f"  ({ev['note']})" if ev["note"] else "")
     if action == "relapse":
         return _("opened by a relapse of task {id}").format(id=ev["new"]) + (f"  ({ev['note']})" if ev["note"] else "")
@@ -303,7 +270,7 @@ def describe_event(ev: dict) -> str:
     if action == "withdraw":
         return _("outcome {id} withdrawn (reason: {reason})").format(id=ev["old"], reason=ev["note"] or "")
     if field == "status":
-        text = f"{status_label(ev['old'])} → {status_label(ev['new'])}"
+        text = f"{_state_text(ev['old'])} → {_state_text(ev['new'])}"
     elif field == "kind":
         text = _("{field}: {old} → {new}").format(field=field_label("kind"), old=kind_label(ev["old"]) or "-", new=kind_label(ev["new"]))
     else:
@@ -327,7 +294,7 @@ def _note_text(action: str, note: str) -> str:
 _SHARED_NOTE = ("edit", "classify", "start", "submit", "close", "reject", "reopen", "cancel", "extend", "round", "undo")
 
 
-def describe_action(events: list[dict]) -> str:
+def describe_action(events: list[Event]) -> str:
     """One line of history for the events one command wrote: each change,
     the reason once. The closing time is left out when it is the moment
     of the action (the When column)."""
@@ -363,7 +330,7 @@ def _show_value(field: str | None, value: str | None) -> str | None:
     return value
 
 
-def history_lines(events: list[dict], width: int, *, header_style: str = "") -> list[Text]:
+def history_lines(events: list[Event], width: int, *, header_style: str = "") -> list[Text]:
     """A task's history: when, what, by whom, the change in words (wrapped)."""
     events = printable_data(events)
     from rectify.ledger import actions
@@ -384,12 +351,12 @@ def _when(at: str) -> str:
     return f"{dates.show_day(at, weekday=False, compact=True)} {clock[-1]}" if len(clock) == 2 else clock[0]
 
 
-def history_table(events: list[dict]) -> None:
+def history_table(events: list[Event]) -> None:
     con = console()
     show(text_of(history_lines(events, con.width, header_style=_bold(con)), con))
 
 
-def problem_table(problems: list[dict]) -> None:
+def problem_table(problems: Sequence[Mapping[str, Any]]) -> None:
     problems = printable_data(problems)
     if not problems:
         _note(_("No problems recorded."))
@@ -424,10 +391,10 @@ def round_table(rounds: list[dict]) -> None:
     ]), con))
 
 
-def outcome_list(data: dict) -> None:
+def outcome_list(data: Mapping[str, Any]) -> None:
     """``rectify outcomes``: one line per entry, then the totals."""
     from rectify.model import money_kind_label
-    from rectify.render import problems as P
+    from rectify.render.problems import outcome_table
     from rectify.render.report_text import print_table
     from rectify.rounds import yuan
 
@@ -460,7 +427,7 @@ def outcome_list(data: dict) -> None:
         Column(_("Unit"), [o["unit"] or "" for o in rows], role="name"),
         Column(_("Category"), [o["category"] or "" for o in rows], role="name"),
     ]), con)
-    show(text + drawn(lambda c: print_table(c, P.outcome_table({"outcomes": data["totals"]}), band_cells=())))
+    show(text + drawn(lambda c: print_table(c, outcome_table({"outcomes": data["totals"]}), band_cells=())))
 
 
 # -- the look-back and supervision ---------------------------------------------------
@@ -470,7 +437,7 @@ def _nothing(message: str) -> None:
     _note(message)
 
 
-def recheck_table(tasks: list[dict]) -> None:
+def recheck_table(tasks: Sequence[Mapping[str, Any]]) -> None:
     tasks = printable_data(tasks)
     if not tasks:
         _nothing(_("No re-check is due."))
@@ -540,7 +507,7 @@ def notice_table(notices: list[dict]) -> None:
     show(text_of(_lay_out(con, notice_columns(notices)), con))
 
 
-def notice_detail(notice: dict, tasks: list[dict]) -> None:
+def notice_detail(notice: dict, tasks: Sequence[Mapping[str, Any]]) -> None:
     from rectify.supervision import kind_label as notice_kind
 
     notice = printable_data(notice)
