@@ -29,6 +29,7 @@ from rectify.exchange.records import Kept, Record, Source
 from rectify.exchange.sheet import HEADER_SCAN_ROWS, read_grid
 from rectify.i18n import _, ngettext, pgettext
 from rectify.model import FINISHED, status_label
+from rectify.store import insert_many
 from rectify.vocabulary import SHEET_STATUS_WORDS
 
 if TYPE_CHECKING:
@@ -594,10 +595,10 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
                 kept.extend(_kept_row(tid, now, source_name, rec.row, cell) for cell in rec.kept)
                 _add_events(rec, tid, row, now, source_name, who, events, evidence, kept)
                 tid += 1
-            conn.executemany(_INSERT_TASK, task_rows)
+            insert_many(conn, _INSERT_TASK, task_rows)
             ledger.record_many(events)
-            conn.executemany(_INSERT_EVIDENCE, evidence)
-            conn.executemany(_INSERT_KEPT, kept)
+            insert_many(conn, _INSERT_EVIDENCE, evidence)
+            insert_many(conn, _INSERT_KEPT, kept)
             done += len(task_rows)
             if progress is not None:
                 progress(done, total)
@@ -610,7 +611,7 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
             if progress is not None and done % CHUNK == 0:
                 progress(done, total)
         _add_notes(ledger, plan, now, who)
-        conn.executemany(_INSERT_KEPT, [_kept_row(t, now, source_name, row, cell) for t, row, cell in plan.kept])
+        insert_many(conn, _INSERT_KEPT, [_kept_row(t, now, source_name, row, cell) for t, row, cell in plan.kept])
         _apply_claims(ledger, plan, source_name, who)
     if progress is not None:
         progress(total, total)
@@ -625,8 +626,8 @@ def _add_problems(conn, plan: Plan, now: str) -> dict[tuple[str, int | None], in
         problems[(desc, rid)] = pid
         rows.append((pid, uid, code, desc, category, now, rid))
         pid += 1
-    conn.executemany("INSERT INTO problem (id, uid, code, description, category, created, round_id) VALUES (?,?,?,?,?,?,?)",
-                     rows)
+    insert_many(conn, "INSERT INTO problem (id, uid, code, description, category, created, round_id) VALUES (?,?,?,?,?,?,?)",
+                rows)
     return problems
 
 
@@ -710,7 +711,7 @@ def _add_notes(ledger, plan: Plan, now: str, who) -> None:
         evidence.append((task_id, now, text))
         events.append((task_id, now, "evidence", None, None, None, text, who))
     ledger.record_many(events)
-    conn.executemany(_INSERT_EVIDENCE, evidence)
+    insert_many(conn, _INSERT_EVIDENCE, evidence)
 
 
 def _apply_claims(ledger, plan: Plan, source_name: str, who) -> None:
