@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -240,7 +241,7 @@ class Ledger:
         actor) tuples, old and new as text: a bulk import's events, through
         the same statement as ``record``, one command. Call inside ``transaction()``."""
         command = self._command_id()
-        self.conn.executemany(INSERT_EVENT, (event + (command,) for event in events))
+        insert_many(self.conn, INSERT_EVENT, [event + (command,) for event in events])
 
     def user(self) -> tuple[str | None, str | None]:
         """Who is making the changes, and where that came from (settings.current_user)."""
@@ -330,6 +331,38 @@ def _create_file(path: Path) -> None:
     finally:
         for leftover in (temp, Path(name + "-wal"), Path(name + "-shm")):
             leftover.unlink(missing_ok=True)
+
+
+ROWS_PER_INSERT = 500  # rows in one statement of ``insert_many``
+
+
+def insert_many(conn: sqlite3.Connection, sql: str, rows: list[tuple]) -> None:
+    """``conn.executemany(sql, rows)`` for an ``INSERT ... VALUES (?, ...)``,
+    as statements of many rows each (``VALUES (...), (...), ...``): the same
+    rows, in order, under the same constraints. With ``executemany`` each
+    row is one run of the statement: the module resets and rebinds it, and
+    SQLite opens the table and its indexes again; here that is done once per
+    ROWS_PER_INSERT rows. 5,000 tasks and their 10,706 events insert in
+    0.14 s instead of 0.20 (README, issue 14). (Each row's CHECKs still run:
+    the status CHECK's list of five words is still made into a table for
+    every row; ``EXPLAIN`` shows no ``Once`` in a CHECK.)"""
+    if not rows:
+        return
+    head, sep, values = sql.rpartition(" VALUES ")
+    if not sep or len(rows) == 1:
+        conn.executemany(sql, rows)
+        return
+    width = len(rows[0])
+    per = max(1, min(ROWS_PER_INSERT, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // max(width, 1)))
+    full = None
+    for start in range(0, len(rows), per):
+        chunk = rows[start:start + per]
+        if len(chunk) == per:
+            full = full or f"{head} VALUES {','.join([values] * per)}"
+            statement = full
+        else:
+            statement = f"{head} VALUES {','.join([values] * len(chunk))}"
+        conn.execute(statement, list(chain.from_iterable(chunk)))
 
 
 def _journal_mode(conn: sqlite3.Connection, mode: str, *, wait_ms: int) -> bool:

@@ -29,6 +29,7 @@ from rectify.exchange.records import Kept, Record, Source
 from rectify.exchange.sheet import HEADER_SCAN_ROWS, read_grid
 from rectify.i18n import _, ngettext, pgettext
 from rectify.model import FINISHED, status_label
+from rectify.store import insert_many
 from rectify.vocabulary import SHEET_STATUS_WORDS
 
 if TYPE_CHECKING:
@@ -508,9 +509,14 @@ def _evidence_texts(ledger) -> dict[int, set]:
 
 # -- applying it -------------------------------------------------------------------
 
-_INSERT_TASK = ("INSERT INTO task (id, uid, problem_id, title, target, kind, category, unit, leader, owner, helpers, "
-                "due, status, progress, note, created, updated, closed_at, closed_by, round_id) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+# A new task's row as ``_task_row`` builds it: the one place its layout is
+# written; the positions read back from it are named from this list.
+_TASK_COLUMNS = ("id", "uid", "problem_id", "title", "target", "kind", "category", "unit", "leader", "owner", "helpers",
+                 "due", "status", "progress", "note", "created", "updated", "closed_at", "closed_by", "round_id")
+_STATUS, _PROGRESS, _CLOSED_AT, _CLOSED_BY = (_TASK_COLUMNS.index(c) for c in ("status", "progress", "closed_at",
+                                                                                "closed_by"))
+_INSERT_TASK = (f"INSERT INTO task ({', '.join(_TASK_COLUMNS)}) "
+                f"VALUES ({','.join('?' * len(_TASK_COLUMNS))})")
 _INSERT_EVIDENCE = "INSERT INTO evidence (task_id, added, note) VALUES (?,?,?)"
 _INSERT_KEPT = ("INSERT INTO import_cell (task_id, at, source, row, header, field, text, review, reason) "
                 "VALUES (?,?,?,?,?,?,?,?,?)")
@@ -584,14 +590,15 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
             evidence: list[tuple] = []
             kept: list[tuple] = []
             for rec in plan.adds[start:start + CHUNK]:
-                task_rows.append(_task_row(rec, tid, problems, now, next(uids)))
+                row = _task_row(rec, tid, problems, now, next(uids))
+                task_rows.append(row)
                 kept.extend(_kept_row(tid, now, source_name, rec.row, cell) for cell in rec.kept)
-                _add_events(rec, tid, task_rows[-1], now, source_name, who, events, evidence, kept)
+                _add_events(rec, tid, row, now, source_name, who, events, evidence, kept)
                 tid += 1
-            conn.executemany(_INSERT_TASK, task_rows)
+            insert_many(conn, _INSERT_TASK, task_rows)
             ledger.record_many(events)
-            conn.executemany(_INSERT_EVIDENCE, evidence)
-            conn.executemany(_INSERT_KEPT, kept)
+            insert_many(conn, _INSERT_EVIDENCE, evidence)
+            insert_many(conn, _INSERT_KEPT, kept)
             done += len(task_rows)
             if progress is not None:
                 progress(done, total)
@@ -604,7 +611,7 @@ def apply_plan(ledger, plan: Plan, source_name: str, progress=None) -> None:
             if progress is not None and done % CHUNK == 0:
                 progress(done, total)
         _add_notes(ledger, plan, now, who)
-        conn.executemany(_INSERT_KEPT, [_kept_row(t, now, source_name, row, cell) for t, row, cell in plan.kept])
+        insert_many(conn, _INSERT_KEPT, [_kept_row(t, now, source_name, row, cell) for t, row, cell in plan.kept])
         _apply_claims(ledger, plan, source_name, who)
     if progress is not None:
         progress(total, total)
@@ -619,8 +626,8 @@ def _add_problems(conn, plan: Plan, now: str) -> dict[tuple[str, int | None], in
         problems[(desc, rid)] = pid
         rows.append((pid, uid, code, desc, category, now, rid))
         pid += 1
-    conn.executemany("INSERT INTO problem (id, uid, code, description, category, created, round_id) VALUES (?,?,?,?,?,?,?)",
-                     rows)
+    insert_many(conn, "INSERT INTO problem (id, uid, code, description, category, created, round_id) VALUES (?,?,?,?,?,?,?)",
+                rows)
     return problems
 
 
@@ -633,6 +640,7 @@ def _task_row(rec: Record, tid: int, problems: dict, now: str, new_uid: str) -> 
     closed_at = v.get("closed_at")
     if status == "closed" and not closed_at:  # carried over with no date: closed as of the import
         closed_at = now
+    # In the order of _TASK_COLUMNS.
     return (tid, rec.uid or new_uid, problems.get((rec.problem, rec.round_id)) if rec.problem else None,
             v["title"], v.get("target"), v.get("kind"), v.get("category"), v.get("unit"),
             v.get("leader"), v.get("owner"), v.get("helpers"), v.get("due"), status, percent,
@@ -646,14 +654,14 @@ def _add_events(rec: Record, tid: int, row: tuple, now: str, source_name: str, w
     progress note, its claim of done and its evidence lines. A closing the
     rules do not take as it is marks the task for review (``kept``)."""
     title = rec.values["title"]
-    percent = row[13]
+    percent = row[_PROGRESS]
     if rec.history:
         events.extend((tid, *ev) for ev in rec.history)
     else:
         events.append((tid, now, "add", None, None, title, _add_note(rec, row, now, source_name), who))
         if rec.progress_note:
             events.append((tid, now, "progress", "progress", str(percent), str(percent), rec.progress_note, who))
-        if rec.flag in ("claim", "own_checker") and row[12] == "in_progress":
+        if rec.flag in ("claim", "own_checker") and row[_STATUS] == "in_progress":
             word = _claim_word(rec.claim or rec.progress_note or "")
             events.append((tid, now, "claim", None, None, None, notes.note("claim", name=source_name, word=word), who))
         if rec.flag in ("no_checker", "own_checker"):
@@ -674,8 +682,9 @@ def _add_note(rec: Record, row: tuple, now: str, source_name: str) -> str:
         return notes.note("carried_unchecked", name=source_name)
     if rec.flag == "own_checker":
         return notes.note("own_checker", name=source_name, checker=rec.values.get("closed_by"))
-    if row[12] == "closed":
-        return notes.note("carried", name=source_name, checker=row[18], date=(row[17] or now)[:10],
+    if row[_STATUS] == "closed":
+        return notes.note("carried", name=source_name, checker=row[_CLOSED_BY],
+                          date=(row[_CLOSED_AT] or now)[:10],
                           word=_claim_word(rec.claim) if rec.claim else SHEET_STATUS_WORDS["zh"]["closed"])
     if rec.claim:
         return notes.note("import_said", name=source_name, word=_claim_word(rec.claim))
@@ -702,7 +711,7 @@ def _add_notes(ledger, plan: Plan, now: str, who) -> None:
         evidence.append((task_id, now, text))
         events.append((task_id, now, "evidence", None, None, None, text, who))
     ledger.record_many(events)
-    conn.executemany(_INSERT_EVIDENCE, evidence)
+    insert_many(conn, _INSERT_EVIDENCE, evidence)
 
 
 def _apply_claims(ledger, plan: Plan, source_name: str, who) -> None:

@@ -364,6 +364,16 @@ def _verbatim(value) -> str:
 
 # Cell types a reading is remembered for (see ``convert``'s ``memo``).
 _MEMO_TYPES = frozenset((str, int, float, bool, date, datetime, type(None)))
+_NO_KEY = ("no key",)  # a cell whose reading is not remembered (a JSON list or object)
+
+
+def _memo_key(value) -> object:
+    """A cell's key in the memo of its column: a text or None is its own key (no
+    other cell equals it); any other value goes with its type, since 1, 1.0
+    and True are equal and hash alike but read differently."""
+    if value is None or type(value) is str:
+        return value
+    return (type(value), value) if type(value) in _MEMO_TYPES else _NO_KEY
 # The fields read as plain text.
 _TEXT_FIELDS = ("title", "target", "unit", "leader", "owner", "helpers", "note", "category", "closed_by")
 
@@ -381,7 +391,7 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
     ``today``). Each cell reader is a function of the cell alone, and an
     office's sheet repeats most cells (units, people, deadlines, states), so
     each distinct cell of a column is read once; its reading, or its error,
-    is remembered under (field, type, value)."""
+    is remembered under the field, then the cell (``_memo_key``)."""
     values: dict = {}
     rec = Record(row=row, values=values)
 
@@ -389,63 +399,76 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
         return heads.get(name, name)
 
     def read(name: str, reader, *args, default=None):
+        """The reading of ``raw[name]`` by ``reader``: remembered, or made and
+        remembered; a cell that cannot be read is kept (or raises)."""
         value = raw[name]
-        key = (name, type(value), value) if memo is not None and type(value) in _MEMO_TYPES else None
-        known = memo.get(key) if key is not None else None  # type: ignore[union-attr]
-        if known is not None and known[0]:
-            return known[1]
         try:
+            key = _memo_key(value)
+            if memo is None or key is _NO_KEY:
+                return reader(value, heads.get(name, name), *args)
+            seen = memo.get(name)
+            if seen is None:
+                seen = memo[name] = {}
+            known = seen.get(key)
             if known is None:
                 try:
-                    result = reader(value, head(name), *args)
+                    result = seen[key] = reader(value, heads.get(name, name), *args), True
                 except RowError as e:
-                    if key is not None:
-                        memo[key] = (False, str(e))  # type: ignore[index]
+                    seen[key] = (str(e), False)
                     raise
-                if key is not None:
-                    memo[key] = (True, result)  # type: ignore[index]
-                return result
-            if known[0]:
-                return known[1]
-            raise RowError(known[1])
+                return result[0]
+            if known[1]:
+                return known[0]
+            raise RowError(known[0])
         except RowError as e:
             if strict or name == "title":
                 raise
-            rec.kept.append(Kept(name, head(name), _verbatim(value), True, str(e)))
+            rec.kept.append(Kept(name, heads.get(name, name), _verbatim(value), True, str(e)))
             return default
 
+    # The readings remembered (most cells of a sheet), taken without a call to ``read``.
+    hits = {}
+    if memo is not None:
+        for name, value in raw.items():
+            seen = memo.get(name)
+            if seen is not None:
+                # _memo_key inline: a text or an empty cell is its own key
+                known = seen.get(value if value is None or type(value) is str else _memo_key(value))
+                if known is not None and known[1]:
+                    hits[name] = known[0]
     for name in _TEXT_FIELDS:
         if name in raw:
-            # A reading remembered, without calling ``read`` (most cells of a sheet).
-            value = raw[name]
-            known = memo.get((name, type(value), value)) if memo is not None and type(value) in _MEMO_TYPES else None
-            values[name] = known[1] if known is not None and known[0] else read(name, _text)
+            values[name] = hits[name] if name in hits else read(name, _text)
     if "title" in values and values["title"] is None:
         raise RowError(_("{column} is empty: every row needs a measure.").format(column=head("title")))
     if split and values.get("unit"):
         parts = memo.get(("unit", "split", values["unit"])) if memo is not None else None
         if parts is None:
             parts = split_units(values["unit"])
-            if memo is not None:
+            if memo is not None:  # beside the fields' memos: no field is a tuple
                 memo[("unit", "split", values["unit"])] = parts
         values["unit"], others = parts
         if others:
             helpers = [values["helpers"]] if values.get("helpers") else []
             values["helpers"] = "、".join(helpers + [o for o in others if o not in helpers])
     if "problem" in raw:
-        rec.problem = read("problem", _text)
+        rec.problem = hits["problem"] if "problem" in hits else read("problem", _text)
     if "seq" in raw:
-        rec.code = read("seq", _code)
+        rec.code = hits["seq"] if "seq" in hits else read("seq", _code)
     if "round" in raw:
-        rec.round = read("round", _text)
+        rec.round = hits["round"] if "round" in hits else read("round", _text)
     if "uid" in raw:
-        rec.uid = read("uid", _uid)
-    kind_cell, _known = read("kind", _kind, default=(None, False)) if "kind" in raw else (None, False)
+        rec.uid = hits["uid"] if "uid" in hits else read("uid", _uid)
+    if "kind" in raw:
+        kind_cell, _known = hits["kind"] if "kind" in hits else read("kind", _kind, default=(None, False))
+    else:
+        kind_cell, _known = None, False
     if kind_cell is None and _known and (_plain(raw.get("kind")) or "").strip():
         rec.kept.append(Kept("kind", head("kind"), _verbatim(raw["kind"]), False))  # 限期整改: no kind, kept
     done_word = None
     if "due" in raw:
-        values["due"], due_kind, done_word = read("due", _due, today, default=(None, None, None))
+        values["due"], due_kind, done_word = (hits["due"] if "due" in hits
+                                              else read("due", _due, today, default=(None, None, None)))
         if rec.kept and rec.kept[-1].field == "due":  # an unreadable date beside a kind word: the kind holds
             due_kind = _kind_in(rec.kept[-1].text)
         if kind_cell and due_kind and kind_cell != due_kind:
@@ -460,7 +483,7 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
         values["kind"] = kind_cell
     claim = None
     if "status" in raw:
-        claim, percent, note = read("status", _status, default=(None, None, None))
+        claim, percent, note = hits["status"] if "status" in hits else read("status", _status, default=(None, None, None))
         if percent is not None:
             values["progress"] = percent
         if note:
@@ -470,7 +493,7 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
     if "progress" in raw:  # JSON: the percentage
         values["progress"] = _percent(raw["progress"], head("progress"))
     if "progress_note" in raw:
-        note = read("progress_note", _text)
+        note = hits["progress_note"] if "progress_note" in hits else read("progress_note", _text)
         if note and rec.progress_note and note != rec.progress_note and not isinstance(rec.progress_note, _Word):
             rec.progress_note = note + "\n" + rec.progress_note
         elif note:
@@ -487,8 +510,9 @@ def convert(raw: dict, row: int, heads: dict, today: date, *, strict: bool = Tru
         if claim in ("done", "submitted", "closed"):
             rec.claim = (_plain(raw.get("status")) or "").strip() or done_word
     if "evidence" in raw:
-        text = read("evidence", _text)
-        rec.evidence = [line.strip() for line in (text or "").split("\n") if line.strip()]
+        text = hits["evidence"] if "evidence" in hits else read("evidence", _text)
+        if text:
+            rec.evidence = [line.strip() for line in text.split("\n") if line.strip()]
     for header, value in (extra or {}).items():
         text = _plain(value)
         if text is not None and text.strip():

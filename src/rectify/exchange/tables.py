@@ -211,7 +211,6 @@ _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)((?:\s(?:[^>\"'/]|\"[^\"]*\"|'[^']*')*
 _REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*([A-Za-z]*)([0-9]*)\s*["']""")
 
 
-_EMPTY_CELL = re.compile(rb"<c [^>]*/>")
 _CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _ODD_CELL = re.compile(rb"<c[>/\t\n\r]")  # a cell tag not followed by a space
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
@@ -239,14 +238,15 @@ class _Extent:
     def feed(self, data: bytes) -> None:
         # The common case at C speed: every cell tag reads <c r="B7" ...>.
         # Empty cells (<c r="Z9" s="1"/>) count too, so the extent may be
-        # larger than the readers'; ``_scan_sheet`` scans exactly if that matters.
+        # larger than the readers'; ``_scan_sheet`` scans exactly if that
+        # matters (a sheet past the limits), without looking for them here.
         if not self.exact and b":c" not in data:
             refs = _CELL_REF.findall(data)
             if len(refs) == data.count(b"<c ") and not _ODD_CELL.search(data):
                 if refs:  # the distinct row numbers and column letters, gathered in C
                     self.rows = max(self.rows, max(map(int, set(map(_SECOND, refs)))))
                     self.cols = max(self.cols, max(map(_col_number, set(map(_FIRST, refs)))))
-                    self.rough = self.rough or _EMPTY_CELL.search(data) is not None
+                    self.rough = True
                 last = _TAG.match(data, max(data.rfind(b"<row"), data.rfind(b"<c ")))
                 if last:  # where a later cell without a reference would go
                     self.tag(last)
