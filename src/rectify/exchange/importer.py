@@ -275,9 +275,10 @@ def build_plan(ledger, source: Source, round_id: int | None = None) -> Plan:
                 plan.bad.append((rec.row, refusal))
                 continue
             plan.adds.append(rec)
-            key = (rec.problem, rec.round_id)
-            if rec.problem and key not in in_round and key not in plan.new_problems:
-                plan.new_problems[key] = (rec.values.get("category"), rec.code)
+            if rec.problem:
+                key = (rec.problem, rec.round_id)
+                if key not in in_round and key not in plan.new_problems:
+                    plan.new_problems[key] = (rec.values.get("category"), rec.code)
             continue
         if old["id"] in seen_task:
             plan.bad.append((rec.row, _("updates the same task as {unit} {row}.").format(unit=unit, row=seen_task[old["id"]])))
@@ -295,9 +296,9 @@ def build_plan(ledger, source: Source, round_id: int | None = None) -> Plan:
         if refusal:
             plan.bad.append((rec.row, refusal))
             continue
-        key = (rec.problem, old["round_id"])
-        if has_problem and rec.problem and key not in in_round and key not in plan.new_problems:
-            if "problem_id" in changes:
+        if has_problem and rec.problem and "problem_id" in changes:
+            key = (rec.problem, old["round_id"])
+            if key not in in_round and key not in plan.new_problems:
                 plan.new_problems[key] = (rec.values.get("category"), rec.code)
         touched = False
         if note:
@@ -394,6 +395,7 @@ def _rules_for(rec: Record, old: dict, changes: dict, note: str | None, new_evid
                 id=task_id, new=status_label(_state(claim)), status=status_label(old["status"]), why=_why(judged.why, task_id))
         found.append(_finding(old, rec, "refused", "status", old["status"], _state(claim), why=judged.why))
     elif judged.outcome == "move":
+        assert judged.verb is not None  # a move names its verb
         if strict and R.transition(judged.verb, old["status"]) != _state(claim):
             return _("says task {id} is {new}, but it is {status}: {why}").format(
                 id=task_id, new=status_label(_state(claim)), status=status_label(old["status"]), why=_why("close", task_id))
@@ -405,6 +407,7 @@ def _rules_for(rec: Record, old: dict, changes: dict, note: str | None, new_evid
         if strict:
             return _("says task {id} is {new}, but it has no evidence: {why}").format(
                 id=task_id, new=status_label(_state(claim)), why=_why("evidence", task_id))
+        assert claim is not None  # only a word claims
         plan.claims.append((task_id, rec.claim or rec.progress_note or claim))
         found.append(_finding(old, rec, "claim", "status", old["status"], old["status"]))
         if judged.verb:
@@ -702,7 +705,8 @@ def _claim_word(text: str) -> str:
 def _add_notes(ledger, plan: Plan, now: str, who) -> None:
     """Progress notes and evidence lines that the file adds to existing tasks."""
     conn = ledger.conn
-    events, evidence = [], []
+    events: list[tuple[int, str, str, str | None, str | None, str | None, str, str | None]] = []
+    evidence = []
     ids = ",".join(str(t) for t, _n in plan.progress_notes)
     percent = dict(conn.execute(f"SELECT id, progress FROM task WHERE id IN ({ids})")) if ids else {}
     for task_id, text in plan.progress_notes:

@@ -32,6 +32,7 @@ import io
 import re
 import struct
 import zipfile
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from operator import itemgetter
@@ -194,7 +195,7 @@ def _stream(path: Path, zf: zipfile.ZipFile, name: str):
             yield chunk
 
 
-def _check_parts(path: Path, zf: zipfile.ZipFile, skip: set[str] = frozenset()) -> None:
+def _check_parts(path: Path, zf: zipfile.ZipFile, skip: AbstractSet[str] = frozenset()) -> None:
     """Stream every XML part once (except those scanned elsewhere)."""
     for info in zf.infolist():
         if info.filename in skip or not info.filename.lower().endswith((".xml", ".rels", ".vml")):
@@ -340,7 +341,7 @@ def _calamine_tables(path: Path, kind: str, extents: dict[str, tuple[int, int]],
             if sheet.end and (sheet.end[0] + 1 > rows or sheet.end[1] + 1 > cols):
                 _check_extent(path, name, sheet.end[0] + 1, sheet.end[1] + 1)
             pad = [None] * c0
-            grid = [[] for _i in range(r0)]
+            grid: list[list[object]] = [[] for _i in range(r0)]
             for row in sheet.iter_rows():
                 grid.append(pad + [v if type(v) is str and v else _cell(v) for v in row])
             width = max((len(r) for r in grid), default=0)
@@ -650,15 +651,13 @@ def _docx_grid(tbl, qn, check) -> tuple[list[list], list[tuple[int, int, int, in
 
 def _docx_text(tc, qn) -> str | None:
     """A cell's paragraphs, one a line; a table nested in it, a line a row."""
-    from docx.text.paragraph import Paragraph
-
     lines = []
     for child in tc.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append(Paragraph(child, None).text)
+            lines.append(child.text)  # CT_P.text: runs, tabs and breaks as Paragraph.text reads them
         elif child.tag == qn("w:tbl"):
             for tr in child.iter(qn("w:tr")):
-                cells = [" ".join(Paragraph(p, None).text for p in tc2.iter(qn("w:p"))).strip()
+                cells = [" ".join(p.text for p in tc2.iter(qn("w:p"))).strip()
                          for tc2 in tr.iter(qn("w:tc"))]
                 lines.append(" ".join(c for c in cells if c))
     text = "\n".join(lines).strip()
@@ -711,9 +710,9 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
     notes = []
     if utf8 or marked:
         shown = ", ".join(str(n) for n in legacy[:10]) + (", ..." if len(legacy) > 10 else "")
-        lines = ngettext("line {numbers}", "lines {numbers}", len(legacy)).format(numbers=shown)
+        which = ngettext("line {numbers}", "lines {numbers}", len(legacy)).format(numbers=shown)
         notes.append(_("{name} is not all UTF-8: {lines} read as GB18030, the other lines as UTF-8.").format(
-            name=name, lines=lines))
+            name=name, lines=which))
     return "\n".join(out), notes
 
 
