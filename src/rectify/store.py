@@ -421,9 +421,11 @@ def _refuse_unknown_migrations(conn: sqlite3.Connection, path: Path, applied: li
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    from sqlite_utils import Database
-
+    # rectify.migrations first: it imports sqlite-utils with numpy and pandas
+    # hidden (0.2 s idle); importing sqlite_utils here first loaded them.
     from rectify.migrations import LATEST, migrations
+
+    from sqlite_utils import Database
 
     try:
         conn.execute("BEGIN IMMEDIATE")

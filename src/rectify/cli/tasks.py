@@ -510,19 +510,23 @@ def where_cmd(run: Run) -> None:
     say(_("(from {source}; evidence in {evidence}; {state})").format(
         source=shown, evidence=evidence_dir(path),
         state=_("exists") if path.exists() else _("not created yet")))
-    say(user_line(run))
+    say(user_line(run, path.exists()))
 
 
-def user_line(run: Run) -> str:
-    """Who the changes are recorded as, and where the name comes from (settings.current_user)."""
+def user_line(run: Run, exists: bool) -> str:
+    """Who the changes are recorded as, and where the name comes from
+    (settings.current_user): the ledger's setting is read only from a ledger
+    that exists (a missing one would be built in memory to say nothing)."""
     from rectify.errors import RectifyError
     from rectify.settings import current_user, user_source
 
-    try:
-        with closing(open_ledger(run)) as led:
-            name, source = current_user(led)
-    except RectifyError:  # a ledger that cannot be read: `where` still answers
-        name, source = current_user()
+    name, source = current_user()
+    if exists:
+        try:
+            with closing(open_ledger(run)) as led:
+                name, source = current_user(led)
+        except RectifyError:  # a ledger that cannot be read: `where` still answers
+            pass
     if name is None:
         return _("Changes are recorded without a name: set one with `rectify config user NAME` or RECTIFY_USER.")
     return _("Changes are recorded as {name} (from {source}).").format(name=name, source=user_source(source))
