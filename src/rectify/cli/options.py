@@ -20,25 +20,25 @@ from rectify.i18n import N_
 # One declaration per option that several commands or sets take.
 # Each completes from the ledger (``completion``: Tab in a shell).
 Unit = Annotated[Optional[str], typer.Option("--unit", "-u", help=N_("Responsible unit."),
-                                             autocompletion=complete.units)]
+                                             autocompletion=complete.when_completing(complete.units))]
 Owner = Annotated[Optional[str], typer.Option("--owner", "-o", help=N_("Person responsible."),
-                                              autocompletion=complete.owners)]
+                                              autocompletion=complete.when_completing(complete.owners))]
 Leader = Annotated[Optional[str], typer.Option("--leader", help=N_("Leader in charge."),
-                                               autocompletion=complete.leaders)]
+                                               autocompletion=complete.when_completing(complete.leaders))]
 Category = Annotated[Optional[str], typer.Option("--category", "-c", help=N_("Problem category."),
-                                                 autocompletion=complete.categories)]
+                                                 autocompletion=complete.when_completing(complete.categories))]
 JSON_HELP = N_("Print JSON (stable; see README).")
 ROUND_HELP = N_("The round (inspection, audit or visit), by name or id: see `rectify round list`.")
 AsJson = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 Round = Annotated[Optional[str], typer.Option("--round", "-r", metavar=N_("ROUND"), help=ROUND_HELP,
-                                              autocompletion=complete.rounds)]
+                                              autocompletion=complete.when_completing(complete.rounds))]
 
 @dataclass(frozen=True)
 class TaskFields:
     """The fields of a task that ``add`` and ``edit`` both set."""
 
     kind: Annotated[Optional[str], typer.Option(
-        "--kind", "-k", help=N_("immediate or long_term."), autocompletion=complete.kinds)] = None
+        "--kind", "-k", help=N_("immediate or long_term."), autocompletion=complete.when_completing(complete.kinds))] = None
     unit: Unit = None
     owner: Owner = None
     leader: Leader = None
@@ -48,7 +48,7 @@ class TaskFields:
     note: Annotated[Optional[str], typer.Option("--note", help=N_("Remarks."))] = None
     category: Category = None
     problem: Annotated[Optional[int], typer.Option(
-        "--problem", "-p", help=N_("Id of the problem this task answers."), autocompletion=complete.problems)] = None
+        "--problem", "-p", help=N_("Id of the problem this task answers."), autocompletion=complete.when_completing(complete.problems))] = None
 
     def given(self) -> "dict[str, Any]":
         """The ledger's fields as typed (None where an option was not given);
@@ -66,15 +66,15 @@ class TaskFilters:
     due_within: Annotated[Optional[str], typer.Option(
         "--due-within", metavar=N_("DAYS"), help=N_("Only tasks due within this span: 7d, 2w."))] = None
     kind: Annotated[Optional[str], typer.Option(
-        "--kind", "-k", help=N_("immediate, long_term or none."), autocompletion=complete.kind_filters)] = None
+        "--kind", "-k", help=N_("immediate, long_term or none."), autocompletion=complete.when_completing(complete.kind_filters))] = None
     status: Annotated[Optional[list[str]], typer.Option(
         "--status", "-s", help=N_("open, in_progress, submitted, closed, cancelled; repeatable."),
-        autocompletion=complete.states)] = None
+        autocompletion=complete.when_completing(complete.states))] = None
     unit: Unit = None
     owner: Owner = None
     leader: Leader = None
     problem: Annotated[Optional[int], typer.Option(
-        "--problem", "-p", help=N_("Problem id."), autocompletion=complete.problems)] = None
+        "--problem", "-p", help=N_("Problem id."), autocompletion=complete.when_completing(complete.problems))] = None
     category: Category = None
     search: Annotated[Optional[str], typer.Option(
         "--search", "-S", help=N_("Text in the measure, target, problem, unit or people."))] = None
