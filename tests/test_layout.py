@@ -203,3 +203,23 @@ def test_no_pager_into_a_pipe(tall):
 
     res = run_process("list", env=tall)
     assert res.returncode == 0 and "PAGED:" not in res.stdout and "Task number 11" in res.stdout
+
+
+def test_line_breaking_runs_match_the_unicode_classes_they_stand_for():
+    """The runs a line breaks between (spaces, single wide characters, other
+    runs) are found by code point, not by a regular expression (whose CJK
+    ranges cost ~16 ms to compile on every start): the same runs as the
+    expression over the same classes, on mixed Chinese, Korean, full-width,
+    supplementary and Latin text with every kind of space."""
+    import random
+    import re
+
+    from rectify.render.columns import _runs
+
+    wide = r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+    expression = re.compile(rf"\s+|[{wide}]|[^\s{wide}]+")
+    alphabet = "ab 1,.;:，。、“”（）\t\u3000\u00a0\u200b中文字가ｆ\U00020001\u2e7f\u2e80\u9fff\ua000\n-%"
+    rng = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        assert _runs(text) == expression.findall(text), repr(text)
