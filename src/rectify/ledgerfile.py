@@ -23,6 +23,7 @@ import stat
 import struct
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from rectify.errors import LedgerError
@@ -214,19 +215,36 @@ def refuse_stale_wal(path: Path) -> None:
     last written, while no connection has it open, and the pages the log
     says were already copied into the file are not in it."""
     wal, shm = sidecar(path, "-wal"), sidecar(path, "-shm")
+    # A writer that opens the ledger, writes or checkpoints while this looks
+    # makes a sound file look replaced for a moment (its pages half copied);
+    # a replaced file stays so. Refused only when it looks so three times.
+    for pause in (0.05, 0.2, None):
+        if not _looks_stale(path, wal, shm):
+            return
+        if pause is not None:
+            time.sleep(pause)
+    raise LedgerError(_(
+        "{path} was replaced after its last writer left {wal}, and SQLite would replay that log over it; "
+        "nothing was read or written. If you put this file there on purpose (a restore), move {wal} and {shm} "
+        "away; if you only changed its permissions, run the command again with {var}=1.").format(
+        path=path, wal=wal.name, shm=shm.name, var=KEEP_WAL_VAR))
+
+
+def _looks_stale(path: Path, wal: Path, shm: Path) -> bool:
+    """One look for the sign ``refuse_stale_wal`` describes."""
     try:
         wal_st, db_st = os.stat(wal), os.stat(path)
     except OSError:
-        return
+        return False
     if (sys.platform == "win32" or wal_st.st_size <= 32 or db_st.st_ctime_ns <= wal_st.st_mtime_ns
             or os.environ.get(KEEP_WAL_VAR) == "1" or (shm.exists() and _in_use(shm))):
-        return
+        return False
     try:
         with open(wal, "rb") as f:
             wal_head = f.read(32)
         whole = _wal_pages(wal, None)
         if whole is None or not whole[1]:
-            return  # no committed frame: nothing would be replayed
+            return False  # no committed frame: nothing would be replayed
         done = _backfilled(shm, wal_head) if shm.exists() else None
         page_size, pages = whole if done is None else _wal_pages(wal, done) or (whole[0], {})
         # Nothing copied into the file yet, and yet the file changed after
@@ -240,13 +258,8 @@ def refuse_stale_wal(path: Path) -> None:
                 log.seek(offset)
                 stale = db.read(page_size) != log.read(page_size)
     except OSError:
-        return
-    if stale:
-        raise LedgerError(_(
-            "{path} was replaced after its last writer left {wal}, and SQLite would replay that log over it; "
-            "nothing was read or written. If you put this file there on purpose (a restore), move {wal} and {shm} "
-            "away; if you only changed its permissions, run the command again with {var}=1.").format(
-            path=path, wal=wal.name, shm=shm.name, var=KEEP_WAL_VAR))
+        return False
+    return stale
 
 
 # -- leftovers and killed restores -------------------------------------------------
