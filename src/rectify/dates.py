@@ -59,7 +59,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
@@ -227,15 +227,19 @@ def sheet_date(d: date, lang: str) -> str:
     return _zh_date(d) if lang == "zh" else d.isoformat()
 
 
-def show_date(value: date | datetime | str | None) -> str:
-    """A date in a sentence: ``2026-12-31``, or ``2026年12月31日`` in Chinese."""
+def _shown_day(value: date | datetime | str | None, show: Callable[[date], str]) -> str:
+    """``show`` of the day ``value`` names: a value that names no day as it
+    was stored, none as nothing."""
     try:
         d = _as_date(value)
     except ValueError:
         return _as_stored(value)
-    if d is None:
-        return ""
-    return _zh_date(d) if is_zh() else d.isoformat()
+    return "" if d is None else show(d)
+
+
+def show_date(value: date | datetime | str | None) -> str:
+    """A date in a sentence: ``2026-12-31``, or ``2026年12月31日`` in Chinese."""
+    return _shown_day(value, lambda d: _zh_date(d) if is_zh() else d.isoformat())
 
 
 _EN_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -244,15 +248,13 @@ _EN_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 def show_date_weekday(value: date | datetime | str | None) -> str:
     """A date a command resolved, with its weekday, to confirm it: ``Fri
     2026-12-31``, or ``2026年12月31日（星期五）`` in Chinese."""
-    try:
-        d = _as_date(value)
-    except ValueError:
-        return _as_stored(value)
-    if d is None:
-        return ""
-    if is_zh():
-        return f"{_zh_date(d)}（星期{_ZH_WEEKDAYS[d.weekday()]}）"
-    return f"{_EN_DAY_NAMES[d.weekday()]} {d.isoformat()}"
+
+    def show(d: date) -> str:
+        if is_zh():
+            return f"{_zh_date(d)}（星期{_ZH_WEEKDAYS[d.weekday()]}）"
+        return f"{_EN_DAY_NAMES[d.weekday()]} {d.isoformat()}"
+
+    return _shown_day(value, show)
 
 
 def show_day(value: date | datetime | str | None, today: date | None = None, *, weekday: bool = True,
@@ -260,18 +262,16 @@ def show_day(value: date | datetime | str | None, today: date | None = None, *, 
     """A date in a table: ``2026-12-31``, or in Chinese ``12月31日(周四)`` this
     year (``12月31日`` without the weekday) and ``2027年1月5日`` in another
     (``2027.1.5`` when ``compact``, for a narrow terminal)."""
-    try:
-        d = _as_date(value)
-    except ValueError:
-        return _as_stored(value)
-    if d is None:
-        return ""
-    if not is_zh():
-        return d.isoformat()
-    if d.year != (today or now().date()).year:
-        return f"{d.year}.{d.month}.{d.day}" if compact else _zh_date(d)
-    day = f"{d.month}月{d.day}日"
-    return f"{day}(周{_ZH_WEEKDAYS[d.weekday()]})" if weekday else day
+
+    def show(d: date) -> str:
+        if not is_zh():
+            return d.isoformat()
+        if d.year != (today or now().date()).year:
+            return f"{d.year}.{d.month}.{d.day}" if compact else _zh_date(d)
+        day = f"{d.month}月{d.day}日"
+        return f"{day}(周{_ZH_WEEKDAYS[d.weekday()]})" if weekday else day
+
+    return _shown_day(value, show)
 
 
 def show_time(value: datetime | str | None) -> str:
