@@ -687,11 +687,7 @@ def change_status(ledger: Ledger, task_id: int, verb: str, *, reason: str | None
     On closing, ``recheck`` says when the task is to be checked again: a date
     (ISO text), a number of days after today, False for never, or None for
     the ledger's default for the task's kind (settings ``recheck_*_days``)."""
-    reason = reason_for(verb, reason)
-    checker = clean_text(checker, "checker", required=verb == "close")
-    with ledger.transaction():
-        move(ledger, task_id, verb, reason=reason, checker=checker, recheck=recheck)
-    return get_task(ledger, task_id)
+    return change_status_many(ledger, [task_id], verb, reason=reason, checker=checker, recheck=recheck)[0]
 
 
 def move(ledger: Ledger, task_id: int, verb: str, *, reason: str | None = None, checker: str | None = None,
